@@ -1,0 +1,9 @@
+import { Migration20261125000000_foundation } from './Migration20261125000000_foundation.js';
+
+/**
+ * Every migration, in order. Listed explicitly (MikroORM's `migrationsList`) so that the same
+ * list works from TypeScript under vitest and from the compiled dist/ without folder discovery.
+ */
+export const migrationsList = [
+  { name: 'Migration20261125000000_foundation', class: Migration20261125000000_foundation },
+];

@@ -1,0 +1,67 @@
+import type { Actor } from '../../core/audit/audit.js';
+import type { Config } from '../../core/config.js';
+import type { Database, OpenOptions } from '../../core/db/database.js';
+import { type Clock, fixedClock, systemClock } from '../../core/time.js';
+import type { Io } from './io.js';
+
+/** Global flags every command understands. */
+export interface GlobalFlags {
+  json?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  operator?: string;
+  databaseUrl?: string;
+  yes?: boolean;
+}
+
+/** What a command needs from the outside world: built once per run by cli.ts. */
+export interface CommandContext {
+  io: Io;
+  config: Config;
+  clock: Clock;
+  json: boolean;
+  verbose: boolean;
+  /** The command as typed, for the audit log (`crm patient import x.csv`). */
+  commandLine: string;
+  actor(): Actor;
+  /** Opens the database for the duration of `fn`, then closes it (and the embedded lock). */
+  withDatabase<T>(fn: (db: Database) => Promise<T>, options?: Partial<OpenOptions>): Promise<T>;
+  /** A line of data on stdout. */
+  print(text: string): void;
+  /** A warning on stderr. */
+  warn(text: string): void;
+}
+
+export function createContext(
+  io: Io,
+  config: Config,
+  flags: GlobalFlags,
+  commandLine: string,
+): CommandContext {
+  const operator = flags.operator?.trim() || config.operator;
+  const effectiveConfig: Config = flags.databaseUrl ? { ...config, databaseUrl: flags.databaseUrl } : config;
+  return {
+    io,
+    config: effectiveConfig,
+    clock: effectiveConfig.fixedNow ? fixedClock(effectiveConfig.fixedNow) : systemClock,
+    json: Boolean(flags.json),
+    verbose: Boolean(flags.verbose) || config.debug,
+    commandLine,
+    actor: () => ({ operator, command: commandLine }),
+    async withDatabase(fn, options) {
+      const { openDatabase } = await import('../../core/db/database.js');
+      const db = await openDatabase(effectiveConfig, { command: commandLine, ...options });
+      try {
+        return await fn(db);
+      } finally {
+        await db.close();
+      }
+    },
+    print(text) {
+      io.stdout.write(`${text}\n`);
+    },
+    warn(text) {
+      io.stderr.write(`warning: ${text}\n`);
+    },
+  };
+}

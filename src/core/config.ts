@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { ValidationError } from './errors.js';
+
+/**
+ * Everything `crm` reads from the environment, validated once at start-up. This module is the
+ * only reader of process.env in the code base; core services receive a Config.
+ */
+export interface Config {
+  /** PostgreSQL URL; undefined means the embedded database in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Folder of the embedded database and its lock file. */
+  dataDir: string;
+  /** A fixed "now" (CRM_NOW), for rehearsals, demos and tests. */
+  fixedNow: DateTime | undefined;
+  /** Who runs mutating commands, when --operator is not given. */
+  operator: string;
+  debug: boolean;
+  noColor: boolean;
+  /** How long a second process waits for the embedded database's lock, in ms. */
+  embeddedLockWaitMs: number;
+  /** Raw environment for the messaging layer (credentials are read there, never printed). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Reads `.env` from the working directory when present; real environment variables win. */
+function loadDotEnv(): void {
+  const file = resolve('.env');
+  if (!existsSync(file)) return;
+  // Node ≥ 20.12 parses .env itself; it never overrides variables that are already set.
+  process.loadEnvFile(file);
+}
+
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_DATA_HOME;
+  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.local', 'share'), 'crm');
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = true } = {}): Config {
+  if (readDotEnv) loadDotEnv();
+  let fixedNow: DateTime | undefined;
+  if (env.CRM_NOW) {
+    fixedNow = DateTime.fromISO(env.CRM_NOW, { zone: 'Africa/Lagos', setZone: true });
+    if (!fixedNow.isValid) throw new ValidationError('CRM_NOW', env.CRM_NOW, 'not an ISO 8601 timestamp');
+  }
+  const lockWait = Number(env.CRM_LOCK_WAIT_MS ?? 5000);
+  return {
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    dataDir: resolve(env.CRM_DATA_DIR?.trim() || defaultDataDir(env)),
+    fixedNow,
+    operator: env.CRM_OPERATOR?.trim() || osUser(),
+    debug: env.CRM_DEBUG === '1' || env.CRM_DEBUG === 'true',
+    noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
+    embeddedLockWaitMs: Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : 5000,
+    env: { ...env },
+  };
+}

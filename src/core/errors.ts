@@ -1,0 +1,80 @@
+/**
+ * The one error hierarchy of `crm`. Every error a user can cause has a stable `code` (for scripts
+ * and logs), an exit code from SPEC's table and a one-line message that says what went wrong and,
+ * where useful, what to run next. Anything that is not a CrmError is a bug (exit 1).
+ */
+
+export const ExitCode = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  invalid: 3,
+  notFound: 4,
+  conflict: 5,
+  partial: 6,
+  unavailable: 7,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class CrmError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Wrong flags or arguments, or a confirmation that was not given (exit 2). */
+export class UsageError extends CrmError {
+  constructor(message: string, code = 'usage') {
+    super(code, message, ExitCode.usage);
+  }
+}
+
+/** A value that fails validation; names the field and the value (exit 3). */
+export class ValidationError extends CrmError {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    reason: string,
+    code = 'invalid_input',
+  ) {
+    super(
+      code,
+      `${field}: ${reason}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`,
+      ExitCode.invalid,
+    );
+  }
+}
+
+/** An id or code that names nothing (exit 4). */
+export class NotFoundError extends CrmError {
+  constructor(entity: string, ref: string, code = `${entity.replace(/ /g, '_')}_not_found`) {
+    super(code, `${entity} not found: ${ref}`, ExitCode.notFound);
+  }
+}
+
+/** The request clashes with the current state: double booking, already approved, duplicate key (exit 5). */
+export class ConflictError extends CrmError {
+  constructor(code: string, message: string) {
+    super(code, message, ExitCode.conflict);
+  }
+}
+
+/** The work completed but some rows were rejected or some sends failed (exit 6). */
+export class PartialFailureError extends CrmError {
+  constructor(code: string, message: string) {
+    super(code, message, ExitCode.partial);
+  }
+}
+
+/** The database or an external provider cannot be used (exit 7). */
+export class UnavailableError extends CrmError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, ExitCode.unavailable, options);
+  }
+}

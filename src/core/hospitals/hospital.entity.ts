@@ -1,0 +1,17 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+
+export const Hospital = defineEntity({
+  name: 'Hospital',
+  tableName: 'hospital',
+  properties: (p) => ({
+    id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
+    code: p.text().unique(),
+    name: p.text(),
+    state: p.text(),
+    city: p.text(),
+    address: p.text().nullable(),
+    managerEmail: p.text().nullable(),
+    createdAt: p.datetime().defaultRaw('now()'),
+  }),
+});
+export type Hospital = InferEntity<typeof Hospital>;

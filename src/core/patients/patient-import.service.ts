@@ -1,0 +1,625 @@
+/**
+ * `crm patient import`: streams a CSV of any size, validates every row, and upserts the good ones
+ * in batches with set-based SQL (COPY or unnest into a staging table, then UPDATE … FROM and
+ * INSERT … SELECT), never per-row ORM writes.
+ *
+ * Resumable: each batch covers a fixed range of data rows and commits together with a checkpoint
+ * (patient_import.rows_committed) keyed by the file's SHA-256 and the import options. A re-run of
+ * the same file after a crash skips the committed ranges and reports the totals of the whole
+ * import, so it ends exactly as one clean run would. Batches take an advisory lock and re-check
+ * the checkpoint, so two runners of the same file never write a range twice.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, rmSync, statSync, type WriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { stringify } from 'csv-stringify';
+import { type Actor, recordAudit } from '../audit/audit.js';
+import { protectCell, streamCsv } from '../csv.js';
+import type { Database } from '../db/database.js';
+import { type PgClientLike, query, queryOne, withConnection } from '../db/sql.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { type Clock, lagosDate } from '../time.js';
+import {
+  type ColumnMapping,
+  mapColumns,
+  type PatientRow,
+  type RowProblem,
+  validatePatientRecord,
+} from './patient-csv.parser.js';
+
+export interface PatientImportInput {
+  file: string;
+  /** Home hospital of rows that do not name one. */
+  hospitalCode?: string;
+  /** `--map column=field` pairs. */
+  maps?: string[];
+  dryRun?: boolean;
+  errorsFile?: string;
+  /** Stop (exit 3) once more than this many rows have been rejected. */
+  maxErrors?: number;
+  batchSize?: number;
+  actor: Actor;
+  onProgress?: (progress: ImportProgress) => void;
+  onWarning?: (message: string) => void;
+}
+
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+}
+
+export interface PatientImportSummary {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  errorsFile: string | null;
+}
+
+export interface PatientImportResult extends PatientImportSummary {
+  rows: number;
+  dryRun: boolean;
+  /** Data rows skipped because an earlier, interrupted run had committed them. */
+  resumedRows: number;
+  unknownColumns: string[];
+  unknownReferrers: number;
+}
+
+/** Thrown (exit 3) when --max-errors is exceeded; carries what was done before the stop. */
+export class TooManyErrorsError extends ValidationError {
+  constructor(
+    readonly maxErrors: number,
+    readonly atRow: number,
+    readonly partial: PatientImportResult,
+  ) {
+    super(
+      '--max-errors',
+      maxErrors,
+      `more than ${maxErrors} rows rejected; stopped at row ${atRow} and wrote nothing from its batch onward`,
+      'import_too_many_errors',
+    );
+  }
+}
+
+const NIL_UUID = "'00000000-0000-0000-0000-000000000000'::uuid";
+const ADVISORY_LOCK_KEY = 73_010_001;
+const DEFAULT_BATCH_SIZE = 10_000;
+
+/** Columns that the file may bring and the upsert copies when non-empty. */
+const UPSERT_COLUMNS = [
+  'external_id',
+  'first_name',
+  'last_name',
+  'phone',
+  'email',
+  'date_of_birth',
+  'gender',
+  'address',
+  'preferred_channel',
+  'preferred_language',
+  'consent_sms',
+  'consent_whatsapp',
+  'consent_email',
+] as const;
+
+/** Staging columns in the order they are loaded. */
+const STAGE_COLUMNS: [name: string, type: string][] = [
+  ['row_no', 'int'],
+  ['hospital_id', 'uuid'],
+  ['external_id', 'text'],
+  ['first_name', 'text'],
+  ['last_name', 'text'],
+  ['phone', 'text'],
+  ['email', 'text'],
+  ['date_of_birth', 'date'],
+  ['gender', 'text'],
+  ['address', 'text'],
+  ['preferred_channel', 'text'],
+  ['preferred_language', 'text'],
+  ['consent_sms', 'boolean'],
+  ['consent_whatsapp', 'boolean'],
+  ['consent_email', 'boolean'],
+  ['referrer_phone', 'text'],
+  ['referrer_external_id', 'text'],
+];
+
+type StageValue = string | number | boolean | null;
+
+interface StagedRow {
+  row: PatientRow;
+  hospitalId: string | null;
+}
+
+interface BatchCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  unknownReferrers: { rowNumber: number; value: string }[];
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hash);
+  return hash.digest('hex');
+}
+
+function optionsKey(input: PatientImportInput): string {
+  return JSON.stringify({ hospital: input.hospitalCode ?? null, map: [...(input.maps ?? [])].sort() });
+}
+
+/** Keys under which two rows are the same patient (SPEC §2): hospital + MRN, else phone/e-mail + name. */
+function identityKeys(s: StagedRow): { mrn?: string; contact: string[] } {
+  const h = s.hospitalId ?? '-';
+  const name = `${s.row.firstName.toLowerCase()}|${s.row.lastName.toLowerCase()}`;
+  const contact: string[] = [];
+  if (s.row.phone) contact.push(`p|${h}|${s.row.phone}|${name}`);
+  if (s.row.email) contact.push(`e|${h}|${s.row.email}|${name}`);
+  return { mrn: s.row.externalId ? `${h}|${s.row.externalId}` : undefined, contact };
+}
+
+/**
+ * Merges rows of one batch that are the same patient, in file order: a later row's non-empty
+ * values win, as they would if the rows were applied one after another. Returns the merged rows
+ * and how many duplicate rows changed (updated) or repeated (unchanged) what came before.
+ */
+export function mergeDuplicates(rows: StagedRow[]): {
+  merged: StagedRow[];
+  updated: number;
+  unchanged: number;
+} {
+  const byKey = new Map<string, StagedRow>();
+  const merged: StagedRow[] = [];
+  let updated = 0;
+  let unchanged = 0;
+  for (const current of rows) {
+    const keys = identityKeys(current);
+    let target: StagedRow | undefined = keys.mrn ? byKey.get(keys.mrn) : undefined;
+    if (!target) {
+      for (const key of keys.contact) {
+        const candidate = byKey.get(key);
+        // Two different MRNs are two patients even when phone and name agree.
+        if (
+          candidate &&
+          (!candidate.row.externalId ||
+            !current.row.externalId ||
+            candidate.row.externalId === current.row.externalId)
+        ) {
+          target = candidate;
+          break;
+        }
+      }
+    }
+    if (!target) {
+      const copy = { row: { ...current.row }, hospitalId: current.hospitalId };
+      merged.push(copy);
+      for (const key of [keys.mrn, ...keys.contact]) if (key) byKey.set(key, copy);
+      continue;
+    }
+    let changed = false;
+    for (const [field, value] of Object.entries(current.row) as [keyof PatientRow, unknown][]) {
+      if (field === 'rowNumber' || value === undefined) continue;
+      if ((target.row as unknown as Record<string, unknown>)[field] !== value) {
+        (target.row as unknown as Record<string, unknown>)[field] = value;
+        changed = true;
+      }
+    }
+    if (changed) updated++;
+    else unchanged++;
+    const targetKeys = identityKeys(target);
+    for (const key of [targetKeys.mrn, ...targetKeys.contact])
+      if (key && !byKey.has(key)) byKey.set(key, target);
+  }
+  return { merged, updated, unchanged };
+}
+
+function stageValues(s: StagedRow): StageValue[] {
+  const r = s.row;
+  return [
+    r.rowNumber,
+    s.hospitalId,
+    r.externalId ?? null,
+    r.firstName,
+    r.lastName,
+    r.phone ?? null,
+    r.email ?? null,
+    r.dateOfBirth ?? null,
+    r.gender ?? null,
+    r.address ?? null,
+    r.preferredChannel ?? null,
+    r.preferredLanguage ?? null,
+    r.smsConsent ?? null,
+    r.whatsappConsent ?? null,
+    r.emailConsent ?? null,
+    r.referrerPhone ?? null,
+    r.referrerExternalId ?? null,
+  ];
+}
+
+/** PostgreSQL COPY text format: tab-separated, `\N` for null, backslash escapes. */
+function copyText(rows: StageValue[][]): string {
+  const lines: string[] = [];
+  for (const values of rows) {
+    lines.push(
+      values
+        .map((v) => {
+          if (v === null) return '\\N';
+          if (typeof v !== 'string') return String(v);
+          return /[\\\t\n\r]/.test(v)
+            ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+            : v;
+        })
+        .join('\t'),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function loadStage(client: PgClientLike, rows: StageValue[][], useCopy: boolean): Promise<void> {
+  const names = STAGE_COLUMNS.map(([n]) => n).join(', ');
+  if (useCopy) {
+    // COPY FROM STDIN is the fastest path into PostgreSQL; PGlite cannot do it through `pg`.
+    const { from: copyFrom } = await import('pg-copy-streams');
+    const sink = client.query(copyFrom(`copy patient_stage (${names}) from stdin`));
+    await pipeline(Readable.from([copyText(rows)]), sink as unknown as NodeJS.WritableStream);
+    return;
+  }
+  const columns = STAGE_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  const arrays = STAGE_COLUMNS.map((_, i) => rows.map((r) => r[i]));
+  await client.query(`insert into patient_stage (${names}) select * from unnest(${columns})`, arrays);
+}
+
+/** Whether the file brings a new non-empty value for at least one column. */
+const BRINGS_CHANGE = UPSERT_COLUMNS.map(
+  (c) => `(s.${c} is not null and s.${c} is distinct from p.${c})`,
+).join(' or ');
+
+const SET_NEW_VALUES = UPSERT_COLUMNS.map((c) => `${c} = coalesce(s.${c}, p.${c})`).join(', ');
+
+/** The set-based upsert of one staged batch; returns its counts. */
+async function upsertStagedBatch(client: PgClientLike, now: string): Promise<BatchCounts> {
+  await client.query('analyze patient_stage');
+  // 1. Same hospital + MRN.
+  await client.query(`
+    update patient_stage s set patient_id = p.id from patient p
+    where s.external_id is not null and p.external_id = s.external_id
+      and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID})`);
+  // 2. Else same phone (then same e-mail) + same name, unless both carry different MRNs.
+  for (const contact of ['phone', 'email']) {
+    await client.query(`
+      update patient_stage s set patient_id = p.id from patient p
+      where s.patient_id is null and s.${contact} is not null and p.${contact} = s.${contact}
+        and lower(p.first_name) = lower(s.first_name) and lower(p.last_name) = lower(s.last_name)
+        and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID})
+        and (p.external_id is null or s.external_id is null or p.external_id = s.external_id)`);
+  }
+  // 3. Existing patients take the file's non-empty values that differ.
+  await client.query(
+    `with changed as (
+       update patient p set ${SET_NEW_VALUES}, updated_at = $1::timestamptz
+       from patient_stage s where s.patient_id = p.id and (${BRINGS_CHANGE})
+       returning p.id)
+     update patient_stage s set changed = true from changed c where s.patient_id = c.id`,
+    [now],
+  );
+  // 4. New patients.
+  await client.query(
+    `insert into patient (id, hospital_id, external_id, first_name, last_name, phone, email, date_of_birth,
+       gender, address, preferred_channel, preferred_language, consent_sms, consent_whatsapp, consent_email,
+       created_at, updated_at)
+     select s.new_id, s.hospital_id, s.external_id, s.first_name, s.last_name, s.phone, s.email, s.date_of_birth,
+       s.gender, s.address,
+       coalesce(s.preferred_channel, case when s.phone is null then 'email' else 'sms' end),
+       coalesce(s.preferred_language, 'en'),
+       coalesce(s.consent_sms, false), coalesce(s.consent_whatsapp, false), coalesce(s.consent_email, false),
+       $1::timestamptz, $1::timestamptz
+     from patient_stage s where s.patient_id is null`,
+    [now],
+  );
+  // 5. Referrers: patients known by now, this batch's included (by phone, or by MRN at the same
+  // hospital). A referrer that only appears further down the file is reported as unknown.
+  await client.query(`
+    update patient_stage s set referrer_id = coalesce(
+      (select r.id from patient r where r.phone = s.referrer_phone order by r.created_at, r.id limit 1),
+      (select r.id from patient r where r.external_id = s.referrer_external_id
+         and coalesce(r.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID}) limit 1))
+    where s.referrer_phone is not null or s.referrer_external_id is not null`);
+  await client.query(
+    `with referred as (
+       update patient p set referred_by = s.referrer_id, updated_at = $1::timestamptz
+       from patient_stage s
+       where p.id = coalesce(s.patient_id, s.new_id) and s.referrer_id is not null and s.referrer_id <> p.id
+         and p.referred_by is distinct from s.referrer_id
+       returning p.id)
+     update patient_stage s set changed = true from referred r where s.patient_id = r.id`,
+    [now],
+  );
+  const counts = (
+    await client.query(`
+      select count(*) filter (where patient_id is null)::int as inserted,
+             count(*) filter (where patient_id is not null and changed)::int as updated,
+             count(*) filter (where patient_id is not null and not changed)::int as unchanged
+      from patient_stage`)
+  ).rows[0] as { inserted: number; updated: number; unchanged: number };
+  const unknown = (
+    await client.query(`
+      select row_no, coalesce(referrer_phone, referrer_external_id) as value from patient_stage
+      where (referrer_id is null or referrer_id = coalesce(patient_id, new_id)) and (referrer_phone is not null or referrer_external_id is not null)
+      order by row_no`)
+  ).rows as { row_no: number; value: string }[];
+  return { ...counts, unknownReferrers: unknown.map((u) => ({ rowNumber: u.row_no, value: u.value })) };
+}
+
+async function createStage(client: PgClientLike): Promise<void> {
+  await client.query('drop table if exists pg_temp.patient_stage');
+  await client.query(
+    `create temp table patient_stage (${STAGE_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')},
+       patient_id uuid, referrer_id uuid, changed boolean not null default false,
+       new_id uuid not null default gen_random_uuid())`,
+  );
+}
+
+interface ImportCheckpoint {
+  id: string;
+  rows_committed: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+async function startOrResume(
+  em: EntityManager,
+  input: PatientImportInput,
+  sha: string,
+): Promise<ImportCheckpoint> {
+  const key = optionsKey(input);
+  await query(
+    em,
+    `insert into patient_import (file_sha256, options_key, file_name, operator) values ($1, $2, $3, $4)
+     on conflict (file_sha256, options_key) where finished_at is null do nothing`,
+    [sha, key, input.file, input.actor.operator],
+  );
+  return (await queryOne<ImportCheckpoint>(
+    em,
+    `select id, rows_committed, inserted, updated, unchanged from patient_import
+     where file_sha256 = $1 and options_key = $2 and finished_at is null`,
+    [sha, key],
+  ))!;
+}
+
+class ErrorsFileWriter {
+  private readonly out: ReturnType<typeof stringify>;
+  private readonly done: Promise<void>;
+  count = 0;
+
+  constructor(
+    readonly path: string,
+    headers: string[],
+  ) {
+    this.out = stringify({
+      header: true,
+      columns: ['row', 'column', 'value', 'reason', ...headers],
+      bom: true,
+    });
+    const file: WriteStream = createWriteStream(path);
+    this.done = pipeline(this.out, file);
+  }
+
+  async write(rowNumber: number, problems: RowProblem[], record: string[]): Promise<void> {
+    this.count++;
+    const first = problems[0];
+    const reason = problems.map((p) => `${p.column}: ${p.reason}`).join('; ');
+    const ok = this.out.write([
+      rowNumber,
+      first.column,
+      protectCell(first.value),
+      protectCell(reason),
+      ...record.map(protectCell),
+    ]);
+    if (!ok) await new Promise((r) => this.out.once('drain', r));
+  }
+
+  async close(): Promise<void> {
+    this.out.end();
+    await this.done;
+  }
+}
+
+/** Imports a patients CSV. See the module comment for the guarantees. */
+export async function importPatients(
+  db: Database,
+  clock: Clock,
+  input: PatientImportInput,
+): Promise<PatientImportResult> {
+  const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
+  const dryRun = input.dryRun ?? false;
+  let totalBytes: number;
+  try {
+    totalBytes = statSync(input.file).size;
+  } catch {
+    throw new NotFoundError('file', input.file, 'file_not_found');
+  }
+  const em = db.em();
+  const hospitals = new Map(
+    (await query<{ code: string; id: string }>(em, 'select code, id from hospital')).map((h) => [
+      h.code,
+      h.id,
+    ]),
+  );
+  let defaultHospitalId: string | null = null;
+  if (input.hospitalCode) {
+    defaultHospitalId = hospitals.get(input.hospitalCode.toUpperCase()) ?? null;
+    if (!defaultHospitalId) throw new NotFoundError('hospital', input.hospitalCode);
+  }
+
+  const csv = await streamCsv(input.file);
+  const iterator = csv.records[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done)
+    throw new ValidationError('file', input.file, 'is empty (no header row)', 'import_empty_file');
+  const headers = first.value.map((h) => h.trim());
+  const mapping: ColumnMapping = mapColumns(headers, input.maps);
+  if (mapping.unknownColumns.length > 0) {
+    input.onWarning?.(`ignoring unknown columns: ${mapping.unknownColumns.join(', ')}`);
+  }
+
+  const checkpoint = dryRun ? undefined : await startOrResume(em, input, await sha256File(input.file));
+  const resumeFrom = checkpoint?.rows_committed ?? 0;
+  if (resumeFrom > 0)
+    input.onWarning?.(`resuming an interrupted import of this file after data row ${resumeFrom}`);
+  const totals = {
+    inserted: checkpoint?.inserted ?? 0,
+    updated: checkpoint?.updated ?? 0,
+    unchanged: checkpoint?.unchanged ?? 0,
+  };
+  let unknownReferrers = 0;
+  const errors = input.errorsFile ? new ErrorsFileWriter(input.errorsFile, headers) : undefined;
+  let rejected = 0;
+  const today = lagosDate(clock.now());
+  const now = clock.now().toISO()!;
+  const useCopy = db.kind === 'postgresql';
+
+  // A dry run works in one transaction that is rolled back at the end, so later batches see
+  // earlier ones and the counts are exactly those of a real run.
+  const dryEm = dryRun ? db.em() : undefined;
+  if (dryEm) await dryEm.begin();
+
+  const writeBatch = async (rows: StagedRow[], start: number, end: number): Promise<void> => {
+    const { merged, updated: dupUpdated, unchanged: dupUnchanged } = mergeDuplicates(rows);
+    const work = async (tem: EntityManager): Promise<BatchCounts | undefined> =>
+      withConnection(tem, async (client) => {
+        await client.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCK_KEY]);
+        if (checkpoint) {
+          const done = (
+            await client.query('select rows_committed from patient_import where id = $1 for update', [
+              checkpoint.id,
+            ])
+          ).rows[0] as { rows_committed: number };
+          if (done.rows_committed >= end) return undefined; // another runner wrote this range
+        }
+        await createStage(client);
+        if (merged.length > 0) await loadStage(client, merged.map(stageValues), useCopy);
+        const counts = await upsertStagedBatch(client, now);
+        counts.updated += dupUpdated;
+        counts.unchanged += dupUnchanged;
+        if (checkpoint) {
+          await client.query(
+            `update patient_import set rows_committed = $2, inserted = inserted + $3, updated = updated + $4,
+               unchanged = unchanged + $5 where id = $1`,
+            [checkpoint.id, end, counts.inserted, counts.updated, counts.unchanged],
+          );
+          await recordAudit(
+            tem,
+            input.actor,
+            'patient_import',
+            checkpoint.id,
+            {
+              rows: [start + 1, end],
+              inserted: counts.inserted,
+              updated: counts.updated,
+              unchanged: counts.unchanged,
+            },
+            now,
+          );
+        }
+        await client.query('drop table patient_stage');
+        return counts;
+      });
+    const counts = dryEm ? await work(dryEm) : await db.em().transactional(work);
+    if (!counts) return;
+    totals.inserted += counts.inserted;
+    totals.updated += counts.updated;
+    totals.unchanged += counts.unchanged;
+    unknownReferrers += counts.unknownReferrers.length;
+    for (const u of counts.unknownReferrers.slice(0, 5)) {
+      input.onWarning?.(
+        `row ${u.rowNumber}: referred_by ${JSON.stringify(u.value)} is not a known patient; imported without a referrer`,
+      );
+    }
+  };
+
+  let dataRows = 0;
+  let batch: StagedRow[] = [];
+  let batchStart = 0;
+  let inFlight: Promise<void> | undefined;
+  const flush = async (end: number) => {
+    const rows = batch;
+    const start = batchStart;
+    batch = [];
+    batchStart = end;
+    if (inFlight) await inFlight;
+    inFlight = undefined;
+    if (end <= resumeFrom) return; // committed by an earlier run
+    // Parsing of the next batch overlaps with the database's work on this one.
+    inFlight = writeBatch(rows, start, end);
+    inFlight.catch(() => undefined);
+  };
+
+  const result = (): PatientImportResult => ({
+    ...totals,
+    rejected,
+    errorsFile: errors && rejected > 0 ? errors.path : null,
+    rows: dataRows,
+    dryRun,
+    resumedRows: resumeFrom,
+    unknownColumns: mapping.unknownColumns,
+    unknownReferrers,
+  });
+
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const record = next.value;
+      dataRows++;
+      const rowNumber = dataRows + 1; // the header is row 1, as in a spreadsheet
+      const outcome = validatePatientRecord(record, rowNumber, mapping, { today });
+      let problems: RowProblem[] | undefined = outcome.ok ? undefined : outcome.problems;
+      let hospitalId = defaultHospitalId;
+      if (outcome.ok && outcome.row.hospitalCode) {
+        hospitalId = hospitals.get(outcome.row.hospitalCode) ?? null;
+        if (!hospitalId) {
+          problems = [
+            { column: 'hospital', value: outcome.row.hospitalCode, reason: 'unknown hospital code' },
+          ];
+        }
+      }
+      if (problems) {
+        rejected++;
+        await errors?.write(rowNumber, problems, record);
+        if (input.maxErrors !== undefined && rejected > input.maxErrors) {
+          if (inFlight) await inFlight;
+          inFlight = undefined;
+          throw new TooManyErrorsError(input.maxErrors, rowNumber, result());
+        }
+      } else if (outcome.ok) {
+        batch.push({ row: outcome.row, hospitalId });
+      }
+      if (dataRows - batchStart === batchSize) {
+        await flush(dataRows);
+        input.onProgress?.({ bytesRead: csv.bytesRead(), totalBytes, rows: dataRows });
+      }
+    }
+    await flush(dataRows);
+    if (inFlight) await inFlight;
+    inFlight = undefined;
+    if (checkpoint) {
+      await query(em, 'update patient_import set finished_at = $2::timestamptz where id = $1', [
+        checkpoint.id,
+        now,
+      ]);
+    }
+    input.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: dataRows });
+  } catch (error) {
+    if (inFlight) await inFlight.catch(() => undefined);
+    throw error;
+  } finally {
+    if (dryEm) await dryEm.rollback();
+    if (errors) {
+      await errors.close();
+      if (errors.count === 0) rmSync(errors.path, { force: true });
+    }
+  }
+  if (unknownReferrers > 5) input.onWarning?.(`${unknownReferrers} rows in all named an unknown referrer`);
+  return result();
+}

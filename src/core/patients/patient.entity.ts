@@ -1,0 +1,40 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { Hospital } from '../hospitals/hospital.entity.js';
+
+export const CHANNELS = ['sms', 'whatsapp', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const LANGUAGES = ['en', 'pcm', 'yo', 'ha', 'ig'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const GENDERS = ['female', 'male', 'other'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+/** Indexes and checks live in migrations/ (expression indexes that MikroORM does not model). */
+export const Patient = defineEntity({
+  name: 'Patient',
+  tableName: 'patient',
+  properties: (p) => ({
+    id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
+    hospital: p.manyToOne(Hospital).nullable(),
+    externalId: p.text().nullable(),
+    firstName: p.text(),
+    lastName: p.text(),
+    phone: p.text().nullable(),
+    email: p.text().nullable(),
+    dateOfBirth: p.date().nullable(),
+    gender: p.text().nullable(),
+    address: p.text().nullable(),
+    preferredChannel: p.text().default('sms'),
+    preferredLanguage: p.text().default('en'),
+    consentSms: p.boolean().default(false),
+    consentWhatsapp: p.boolean().default(false),
+    consentEmail: p.boolean().default(false),
+    optedOutSms: p.boolean().default(false),
+    optedOutWhatsapp: p.boolean().default(false),
+    optedOutEmail: p.boolean().default(false),
+    referredBy: p.uuid().nullable(),
+    createdAt: p.datetime().defaultRaw('now()'),
+    updatedAt: p.datetime().defaultRaw('now()'),
+    lastVisitAt: p.datetime().nullable(),
+  }),
+});
+export type Patient = InferEntity<typeof Patient>;
