@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/core/db/database.js';
+import { query } from '../../src/core/db/sql.js';
+import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { importPatients, type PatientImportInput, TooManyErrorsError } from '../../src/core/patients/patient-import.service.js';
+import { fixedClock } from '../../src/core/time.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { tempPath, writeTempFile } from '../support/files.js';
+
+const clock = fixedClock(DateTime.fromISO('2026-11-25T10:00:00+01:00'));
+const actor = { operator: 'tester', command: 'crm patient import' };
+let tdb: TestDatabase;
+let db: Database;
+
+async function run(file: string, options: Partial<PatientImportInput> = {}) {
+  return importPatients(db, clock, { file, actor, ...options });
+}
+
+async function patients() {
+  return query<Record<string, unknown>>(
+    db.em(),
+    `select p.external_id, p.first_name, p.last_name, p.phone, p.email, to_char(p.date_of_birth, 'YYYY-MM-DD') as dob,
+       p.gender, p.preferred_language, p.consent_sms, h.code as hospital, r.first_name as referrer
+     from patient p left join hospital h on h.id = p.hospital_id left join patient r on r.id = p.referred_by
+     order by p.last_name, p.first_name, h.code, p.external_id`,
+  );
+}
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  db = await tdb.open();
+  for (const code of ['LAG-001', 'ABJ-001']) {
+    await addHospital(db.em(), { code, name: code, state: 'Lagos', city: 'Lagos' }, actor);
+  }
+});
+
+afterAll(async () => {
+  await db?.close();
+  await tdb?.drop();
+});
+
+beforeEach(async () => {
+  await query(db.em(), 'update patient set referred_by = null');
+  await query(db.em(), 'delete from patient');
+  await query(db.em(), 'delete from patient_import');
+});
+
+describe('patient import', () => {
+  it('reads BOM, CRLF, semicolons and quoted fields with delimiters and newlines', async () => {
+    const file = writeTempFile(
+      '\uFEFFFirst Name;Surname;Phone Number;Address;DOB\r\n' +
+        'Adaeze;Okafor;0803 123 4567;"12 Allen Avenue; Ikeja\r\nLagos";14/03/1988\r\n' +
+        '"Babatunde";"Adeyemi";+234 805 987 6543;"Plot 5, ""Green"" Estate";1975-11-02\r\n',
+    );
+    const result = await run(file);
+    expect(result).toMatchObject({ inserted: 2, updated: 0, unchanged: 0, rejected: 0, errorsFile: null, rows: 2 });
+    const rows = await query<{ address: string; dob: string }>(
+      db.em(),
+      "select address, to_char(date_of_birth, 'YYYY-MM-DD') as dob from patient order by first_name",
+    );
+    expect(rows).toEqual([
+      { address: '12 Allen Avenue; Ikeja Lagos', dob: '1988-03-14' },
+      { address: 'Plot 5, "Green" Estate', dob: '1975-11-02' },
+    ]);
+  });
+
+  it('normalises every phone form to E.164 and rejects bad rows into the errors file', async () => {
+    const errorsFile = tempPath('rejected.csv');
+    const file = writeTempFile(
+      [
+        'first_name,last_name,phone,email',
+        'A,One,08031234567,',
+        'B,Two,2348031234568,',
+        'C,Three,+234 803 123 4569,',
+        'D,Four,0803-123-4570,',
+        'E,Five,+234(0)8031234571,',
+        'F,Six,0803123,',
+        'G,Seven,,not-an-email',
+        'H,Eight,=HYPERLINK("x"),',
+        'I,Nine',
+      ].join('\n'),
+    );
+    const result = await run(file, { errorsFile });
+    expect(result).toMatchObject({ inserted: 5, rejected: 4, errorsFile });
+    expect((await patients()).map((p) => p.phone)).toEqual([
+      '+2348031234571', '+2348031234570', '+2348031234567', '+2348031234569', '+2348031234568',
+    ]);
+    const errors = readFileSync(errorsFile, 'utf8');
+    expect(errors.charCodeAt(0)).toBe(0xfeff);
+    const lines = errors.slice(1).trim().split('\n');
+    expect(lines[0]).toBe('row,column,value,reason,first_name,last_name,phone,email');
+    expect(lines[1]).toBe('7,phone,0803123,phone: too short,F,Six,0803123,');
+    expect(lines[2]).toBe('8,email,not-an-email,email: not an e-mail address,G,Seven,,not-an-email');
+    // Formula injection: the cell is made text for spreadsheet programs.
+    expect(lines[3]).toContain(`'=HYPERLINK`);
+    expect(lines[4]).toBe('10,*,,"*: has 2 fields, the header has 4",I,Nine');
+  });
+
+  it('de-duplicates within the file and against the database; updates only non-empty new values', async () => {
+    await run(
+      writeTempFile('mrn,first name,last name,phone,email,language\nM1,Ada,Obi,08031234567,ada@x.ng,ig\nM2,Bola,Ade,08051234567,,\n'),
+      { hospitalCode: 'LAG-001' },
+    );
+    const second = writeTempFile(
+      [
+        'mrn,first name,last name,phone,email,language,hospital',
+        'M1,Ada,Obi,,ada@x.ng,yo,', // same MRN: language changes, the empty phone leaves theirs
+        ',BOLA,ADE,08051234567,bola@x.ng,,', // no MRN: same phone + name (any case) → updates e-mail and name case
+        'M3,Chi,Eze,08071234567,,,', // new
+        'M3,Chi,Eze,08071234567,,,', // repeated in the file: merged, counted unchanged
+        'M1,Ada,Obi,08031234567,,,ABJ-001', // same MRN at another hospital: another patient
+      ].join('\n'),
+    );
+    const result = await run(second, { hospitalCode: 'LAG-001' });
+    expect(result).toMatchObject({ inserted: 2, updated: 2, unchanged: 1, rejected: 0 });
+    const rows = await patients();
+    expect(rows.map((r) => [r.external_id, r.first_name, r.phone, r.email, r.preferred_language, r.hospital])).toEqual([
+      ['M2', 'BOLA', '+2348051234567', 'bola@x.ng', 'en', 'LAG-001'],
+      ['M3', 'Chi', '+2348071234567', null, 'en', 'LAG-001'],
+      ['M1', 'Ada', '+2348031234567', null, 'en', 'ABJ-001'],
+      ['M1', 'Ada', '+2348031234567', 'ada@x.ng', 'yo', 'LAG-001'],
+    ]);
+    // Re-importing the same file changes nothing.
+    const again = await run(second, { hospitalCode: 'LAG-001' });
+    expect(again).toMatchObject({ inserted: 0, updated: 0, rejected: 0 });
+    expect(await patients()).toEqual(rows);
+  });
+
+  it('links referrals by phone or MRN and reports unknown referrers without rejecting the row', async () => {
+    const warnings: string[] = [];
+    const file = writeTempFile(
+      'mrn,first,last,phone,referred by\nR1,Ada,Obi,08031234567,\nR2,Bola,Ade,08051234567,0803 123 4567\nR3,Chi,Eze,08071234567,R1\nR4,Dan,Uko,08091234567,08000000000\n',
+    );
+    const result = await run(file, { onWarning: (m) => warnings.push(m) });
+    expect(result).toMatchObject({ inserted: 4, rejected: 0, unknownReferrers: 1 });
+    expect((await patients()).map((p) => [p.first_name, p.referrer])).toEqual([
+      ['Bola', 'Ada'],
+      ['Chi', 'Ada'],
+      ['Ada', null],
+      ['Dan', null],
+    ]);
+    expect(warnings.join('\n')).toMatch(/row 5: referred_by "08000000000" is not a known patient/);
+  });
+
+  it('--dry-run counts exactly what a real run would do and writes nothing', async () => {
+    const file = writeTempFile('first,last,phone\nA,One,08031234567\nA,One,08031234567\nB,Two,08051234567\nC,Three,123\n');
+    const dry = await run(file, { dryRun: true, batchSize: 2 });
+    expect(dry).toMatchObject({ inserted: 2, updated: 0, unchanged: 1, rejected: 1, dryRun: true });
+    expect(await patients()).toEqual([]);
+    expect(await query(db.em(), 'select * from patient_import')).toEqual([]);
+    const real = await run(file, { batchSize: 2 });
+    expect(real).toMatchObject({ inserted: 2, updated: 0, unchanged: 1, rejected: 1 });
+  });
+
+  it('--max-errors stops before writing the batch in which it is exceeded', async () => {
+    const lines = ['first,last,phone'];
+    for (let i = 0; i < 10; i++) lines.push(`P${i},X,080312345${String(i).padStart(2, '0')}`);
+    lines.push('Bad,One,1', 'Bad,Two,2', 'Bad,Three,3');
+    for (let i = 10; i < 15; i++) lines.push(`P${i},X,080312345${String(i).padStart(2, '0')}`);
+    const error = await run(writeTempFile(lines.join('\n')), { maxErrors: 2, batchSize: 5 }).catch((e) => e);
+    expect(error).toBeInstanceOf(TooManyErrorsError);
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toMatch(/more than 2 rows rejected; stopped at row 14/);
+    // Batches [1-5] and [6-10] were written; the batch of row 14 (rows 11-15) and later were not.
+    expect((await patients()).length).toBe(10);
+  });
+
+  it('refuses an unknown --hospital and unknown hospital codes in rows', async () => {
+    await expect(run(writeTempFile('first,last,phone\nA,B,08031234567\n'), { hospitalCode: 'NOPE-1' })).rejects.toThrow(
+      'hospital not found: NOPE-1',
+    );
+    const result = await run(writeTempFile('first,last,phone,hospital\nA,B,08031234567,XYZ-9\nC,D,08051234567,abj-001\n'));
+    expect(result).toMatchObject({ inserted: 1, rejected: 1 });
+  });
+
+  it('resumes after an interruption from the last committed batch, ending as one clean run would', async () => {
+    const lines = ['mrn,first,last,phone'];
+    for (let i = 0; i < 50; i++) lines.push(`K${i},Name${i},Family,0803${String(1000000 + i).padStart(7, '0')}`);
+    const file = writeTempFile(lines.join('\n'));
+    // Simulate a crash after two batches: the checkpoint says 20 rows are committed.
+    let batches = 0;
+    const interrupted = await run(file, {
+      batchSize: 10,
+      onProgress: () => {
+        batches++;
+        if (batches === 3) throw new Error('simulated crash');
+      },
+    }).catch((e) => e);
+    expect(interrupted.message).toBe('simulated crash');
+    const [checkpoint] = await query<{ rows_committed: number }>(db.em(), 'select rows_committed from patient_import');
+    expect(checkpoint.rows_committed).toBeGreaterThanOrEqual(20);
+    const resumed = await run(file, { batchSize: 10 });
+    expect(resumed).toMatchObject({ inserted: 50, updated: 0, unchanged: 0, rejected: 0 });
+    expect(resumed.resumedRows).toBe(checkpoint.rows_committed);
+    expect((await patients()).length).toBe(50);
+    // One audit row per committed batch, none twice.
+    const audit = await query<{ n: number }>(
+      db.em(),
+      "select count(*)::int as n from audit_log where entity = 'patient_import' and entity_id = (select id::text from patient_import)",
+    );
+    expect(audit[0].n).toBe(5);
+  });
+
+  it('refuses files without the required columns (exit 3) and empty files', async () => {
+    await expect(run(writeTempFile('name,phone\nAda Obi,08031234567\n'))).rejects.toMatchObject({ exitCode: 3 });
+    await expect(run(writeTempFile(''))).rejects.toMatchObject({ exitCode: 3 });
+    await expect(run('/no/such/file.csv')).rejects.toMatchObject({ exitCode: 4 });
+  });
+});

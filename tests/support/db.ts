@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type Config, loadConfig } from '../../src/core/config.js';
+import { type Database, openDatabase } from '../../src/core/db/database.js';
+
+/** True when the suite runs against a real PostgreSQL server (DATABASE_URL set). */
+export const onPostgres = Boolean(process.env.DATABASE_URL);
+
+/**
+ * A database of the test file's own: a fresh PostgreSQL database (created and migrated here) when
+ * DATABASE_URL is set, else a copy of the migrated embedded template in a temporary folder.
+ * `env` is what a child `crm` process needs to use the same database.
+ */
+export interface TestDatabase {
+  config: Config;
+  env: Record<string, string>;
+  open(): Promise<Database>;
+  drop(): Promise<void>;
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = loadConfig(process.env, { readDotEnv: false });
+  if (onPostgres) {
+    const name = `crm_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = withDatabaseName(process.env.DATABASE_URL!, name);
+    const config: Config = { ...base, databaseUrl: url, fixedNow: undefined };
+    const db = await openDatabase(config, { command: 'test', migrate: 'auto' });
+    await db.close();
+    return {
+      config,
+      env: { DATABASE_URL: url },
+      open: () => openDatabase(config, { command: 'test' }),
+      async drop() {
+        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await c.connect();
+        await c.query(`drop database if exists ${name} with (force)`);
+        await c.end();
+      },
+    };
+  }
+  const template = inject('embeddedTemplateDir');
+  const dir = mkdtempSync(join(tmpdir(), 'crm-test-'));
+  if (template) cpSync(template, dir, { recursive: true });
+  const config: Config = { ...base, databaseUrl: undefined, dataDir: dir, fixedNow: undefined, embeddedLockWaitMs: 5000 };
+  return {
+    config,
+    env: { CRM_DATA_DIR: dir },
+    open: () => openDatabase(config, { command: 'test' }),
+    async drop() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs SQL through psql-free means: a one-off connection of the test database. */
+export async function sqlOnce<T = Record<string, unknown>>(tdb: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
+  const db = await tdb.open();
+  try {
+    const { query } = await import('../../src/core/db/sql.js');
+    return await query<T>(db.em(), text, params);
+  } finally {
+    await db.close();
+  }
+}
+
+export { spawnSync };

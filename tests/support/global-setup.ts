@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../src/core/config.js';
+import { openDatabase } from '../../src/core/db/database.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    embeddedTemplateDir: string | null;
+  }
+}
+
+/**
+ * Without DATABASE_URL the suite runs on the embedded database. Creating and migrating a PGlite
+ * cluster takes seconds, so it is done once here; each test file copies the folder.
+ */
+export default async function setup(project: TestProject) {
+  if (process.env.DATABASE_URL) {
+    project.provide('embeddedTemplateDir', null);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'crm-template-'));
+  const config = { ...loadConfig(process.env, { readDotEnv: false }), databaseUrl: undefined, dataDir: dir };
+  const db = await openDatabase(config, { command: 'test template', migrate: 'auto' });
+  await db.close();
+  project.provide('embeddedTemplateDir', dir);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
