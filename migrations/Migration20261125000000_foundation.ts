@@ -47,6 +47,7 @@ create table patient (
   ((coalesce(hospital_id, '00000000-0000-0000-0000-000000000000'::uuid)), external_id)
   where external_id is not null;`);
     this.addSql('create index patient_phone on patient (phone);');
+    this.addSql('create index patient_email on patient (email);');
     this.addSql('create index patient_hospital on patient (hospital_id);');
     this.addSql(`
 create table audit_log (

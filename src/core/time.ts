@@ -59,10 +59,19 @@ export function parseCalendarDate(input: string): string | undefined {
     m = Number(match[2]);
     y = Number(match[3]);
   }
-  // DateTime.utc validates month lengths and leap years for us.
-  const dt = DateTime.utc(y, m, d);
-  return dt.isValid ? dt.toISODate()! : undefined;
+  const key = y * 10_000 + m * 100 + d;
+  let verdict = calendarDates.get(key);
+  if (verdict === undefined) {
+    // DateTime.utc validates month lengths and leap years for us.
+    const dt = DateTime.utc(y, m, d);
+    verdict = dt.isValid ? dt.toISODate()! : null;
+    if (calendarDates.size < 100_000) calendarDates.set(key, verdict);
+  }
+  return verdict ?? undefined;
 }
+
+/** Imports see the same birth dates again and again; luxon's validation is the slow part. */
+const calendarDates = new Map<number, string | null>();
 
 export function requireCalendarDate(input: string, field = 'date'): string {
   const date = parseCalendarDate(input);

@@ -281,20 +281,25 @@ const SET_NEW_VALUES = UPSERT_COLUMNS.map((c) => `${c} = coalesce(s.${c}, p.${c}
 /** The set-based upsert of one staged batch; returns its counts. */
 async function upsertStagedBatch(client: PgClientLike, now: string): Promise<BatchCounts> {
   await client.query('analyze patient_stage');
-  // 1. Same hospital + MRN.
-  await client.query(`
-    update patient_stage s set patient_id = p.id from patient p
-    where s.external_id is not null and p.external_id = s.external_id
-      and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID})`);
-  // 2. Else same phone (then same e-mail) + same name, unless both carry different MRNs.
-  for (const contact of ['phone', 'email']) {
-    await client.query(`
-      update patient_stage s set patient_id = p.id from patient p
-      where s.patient_id is null and s.${contact} is not null and p.${contact} = s.${contact}
+  // A batch is small next to the patient table: index lookups per staged row beat hashing the
+  // whole table, but the planner's estimates for fresh temp tables often say otherwise.
+  await client.query('set local enable_hashjoin = off');
+  await client.query('set local enable_mergejoin = off');
+  await client.query('set local jit = off');
+  // 1. Same hospital + MRN; 2. else same phone (then same e-mail) + same name, unless the two
+  // carry different MRNs. One pass over the stage, index lookups only.
+  const contactMatch = (contact: string) => `(select p.id from patient p
+      where s.${contact} is not null and p.${contact} = s.${contact}
         and lower(p.first_name) = lower(s.first_name) and lower(p.last_name) = lower(s.last_name)
         and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID})
-        and (p.external_id is null or s.external_id is null or p.external_id = s.external_id)`);
-  }
+        and (p.external_id is null or s.external_id is null or p.external_id = s.external_id)
+      order by p.created_at, p.id limit 1)`;
+  await client.query(`
+    update patient_stage s set patient_id = coalesce(
+      (select p.id from patient p where s.external_id is not null and p.external_id = s.external_id
+         and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID})),
+      ${contactMatch('phone')},
+      ${contactMatch('email')})`);
   // 3. Existing patients take the file's non-empty values that differ.
   await client.query(
     `with changed as (
