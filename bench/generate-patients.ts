@@ -3,12 +3,76 @@
  * written form, about 2% invalid rows, and (optionally) a share of rows that repeat patients
  * already known. Deterministic for a given seed.
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 
-const FIRST = ['Adaeze', 'Babatunde', 'Chukwuemeka', 'Funmilayo', 'Hauwa', 'Ibrahim', 'Ngozi', 'Oluwaseun', 'Aisha', 'Emeka', 'Yetunde', 'Musa', 'Chiamaka', 'Tunde', 'Zainab', 'Obinna', 'Kemi', 'Usman', 'Ifeoma', 'Segun'];
-const LAST = ['Okafor', 'Adeyemi', 'Bello', 'Nwosu', 'Ogunleye', 'Musa', 'Eze', 'Balogun', 'Abubakar', 'Okonkwo', 'Adebayo', 'Danjuma', 'Obi', 'Oyelaran', 'Lawal', 'Chukwu', 'Afolabi', 'Garba', 'Nnamdi', 'Olawale'];
-const PREFIXES = ['803', '805', '806', '807', '808', '810', '813', '814', '816', '703', '706', '802', '808', '812', '901', '902', '903', '906', '915', '916'];
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+
+const FIRST = [
+  'Adaeze',
+  'Babatunde',
+  'Chukwuemeka',
+  'Funmilayo',
+  'Hauwa',
+  'Ibrahim',
+  'Ngozi',
+  'Oluwaseun',
+  'Aisha',
+  'Emeka',
+  'Yetunde',
+  'Musa',
+  'Chiamaka',
+  'Tunde',
+  'Zainab',
+  'Obinna',
+  'Kemi',
+  'Usman',
+  'Ifeoma',
+  'Segun',
+];
+const LAST = [
+  'Okafor',
+  'Adeyemi',
+  'Bello',
+  'Nwosu',
+  'Ogunleye',
+  'Musa',
+  'Eze',
+  'Balogun',
+  'Abubakar',
+  'Okonkwo',
+  'Adebayo',
+  'Danjuma',
+  'Obi',
+  'Oyelaran',
+  'Lawal',
+  'Chukwu',
+  'Afolabi',
+  'Garba',
+  'Nnamdi',
+  'Olawale',
+];
+const PREFIXES = [
+  '803',
+  '805',
+  '806',
+  '807',
+  '808',
+  '810',
+  '813',
+  '814',
+  '816',
+  '703',
+  '706',
+  '802',
+  '808',
+  '812',
+  '901',
+  '902',
+  '903',
+  '906',
+  '915',
+  '916',
+];
 const LANGS = ['en', 'pcm', 'yo', 'ha', 'ig'];
 
 function rng(seed: number) {
@@ -53,7 +117,10 @@ export function patientRow(i: number, random: () => number, invalid: boolean): s
   const day = 1 + (i % 28);
   const month = 1 + (i % 12);
   const year = 1950 + (i % 60);
-  const dob = i % 2 ? `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}` : `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const dob =
+    i % 2
+      ? `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`
+      : `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   const email = i % 3 === 0 ? `${first}.${last}${i}@example.ng`.toLowerCase() : '';
   return `MRN-${i},${first},${last},${phone},${email},${dob},${i % 2 ? 'F' : 'M'},${LANGS[i % 5]},${i % 4 ? 'yes' : 'no'}`;
 }

@@ -25,7 +25,11 @@ function psql(url: string, sql: string): void {
 }
 
 /** Runs a command, sampling its peak RSS (VmHWM) from /proc while it runs. */
-async function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
+async function timed(
+  cmd: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
   const start = process.hrtime.bigint();
   const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
@@ -52,7 +56,13 @@ const seedFile = join(dataDir, `patients-seed-${rows}.csv`);
 console.log(`generating ${rows.toLocaleString()} rows…`);
 await generatePatientsCsv({ path: file, rows, firstIndex: 0, seed: 1 });
 // The seed holds every 10th patient of the file: the timed import finds them already known.
-await generatePatientsCsv({ path: seedFile, rows: Math.floor(rows / 10), firstIndex: 0, seed: 1, invalidShare: 0 });
+await generatePatientsCsv({
+  path: seedFile,
+  rows: Math.floor(rows / 10),
+  firstIndex: 0,
+  seed: 1,
+  invalidShare: 0,
+});
 console.log(`file: ${(statSync(file).size / 1e6).toFixed(1)} MB`);
 
 const env: NodeJS.ProcessEnv = { ...process.env, CRM_OPERATOR: 'bench', NO_COLOR: '1' };
@@ -72,7 +82,11 @@ if (embedded) {
 }
 await timed(process.execPath, [join(root, 'bin/crm.js'), 'patient', 'import', seedFile, '--json'], env);
 
-const crm = await timed(process.execPath, [join(root, 'bin/crm.js'), 'patient', 'import', file, '--json'], env);
+const crm = await timed(
+  process.execPath,
+  [join(root, 'bin/crm.js'), 'patient', 'import', file, '--json'],
+  env,
+);
 console.log(`crm patient import (${target}): ${crm.stdout.replace(/\s+/g, ' ').trim()}`);
 const crmRate = rows / crm.seconds;
 
@@ -86,7 +100,10 @@ if (!embedded) {
   // The reference loads the same columns (language and consent are left out: the table has none).
   const ref = await timed(
     'bash',
-    ['-c', `cut -d, -f1-7 '${file}' | psql '${benchUrl}' -v ON_ERROR_STOP=1 -q -c "\\copy import_ref (external_id, first_name, last_name, phone, email, date_of_birth, gender) from stdin with (format csv, header true)"`],
+    [
+      '-c',
+      `cut -d, -f1-7 '${file}' | psql '${benchUrl}' -v ON_ERROR_STOP=1 -q -c "\\copy import_ref (external_id, first_name, last_name, phone, email, date_of_birth, gender) from stdin with (format csv, header true)"`,
+    ],
     env,
   );
   refRate = rows / ref.seconds;
@@ -95,7 +112,9 @@ if (!embedded) {
 
 console.log('');
 console.log(`rows:                 ${rows.toLocaleString()}`);
-console.log(`crm patient import:   ${crm.seconds.toFixed(2)} s, ${Math.round(crmRate).toLocaleString()} rows/s, peak RSS ${crm.peakRssMb.toFixed(0)} MB`);
+console.log(
+  `crm patient import:   ${crm.seconds.toFixed(2)} s, ${Math.round(crmRate).toLocaleString()} rows/s, peak RSS ${crm.peakRssMb.toFixed(0)} MB`,
+);
 if (refRate) {
   console.log(`psql \\copy reference: ${Math.round(refRate).toLocaleString()} rows/s`);
   console.log(`ratio crm / reference: ${(crmRate / refRate).toFixed(2)} (target ≥ 0.50)`);

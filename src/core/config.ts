@@ -21,6 +21,8 @@ export interface Config {
   noColor: boolean;
   /** How long a second process waits for the embedded database's lock, in ms. */
   embeddedLockWaitMs: number;
+  /** Rows per committed batch of `patient import` (CRM_IMPORT_BATCH_SIZE, default 10,000). */
+  importBatchSize: number;
   /** Raw environment for the messaging layer (credentials are read there, never printed). */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -46,6 +48,13 @@ function osUser(): string {
   }
 }
 
+function positiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    throw new ValidationError(name, value, 'expected a whole number ≥ 1');
+  return Number(value);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = true } = {}): Config {
   if (readDotEnv) loadDotEnv();
   let fixedNow: DateTime | undefined;
@@ -62,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
     debug: env.CRM_DEBUG === '1' || env.CRM_DEBUG === 'true',
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     embeddedLockWaitMs: Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : 5000,
+    importBatchSize: positiveInt(env.CRM_IMPORT_BATCH_SIZE, 'CRM_IMPORT_BATCH_SIZE') ?? 10_000,
     env: { ...env },
   };
 }

@@ -4,7 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
 import { addHospital } from '../../src/core/hospitals/hospital.service.js';
-import { importPatients, type PatientImportInput, TooManyErrorsError } from '../../src/core/patients/patient-import.service.js';
+import {
+  importPatients,
+  type PatientImportInput,
+  TooManyErrorsError,
+} from '../../src/core/patients/patient-import.service.js';
 import { fixedClock } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
@@ -55,7 +59,14 @@ describe('patient import', () => {
         '"Babatunde";"Adeyemi";+234 805 987 6543;"Plot 5, ""Green"" Estate";1975-11-02\r\n',
     );
     const result = await run(file);
-    expect(result).toMatchObject({ inserted: 2, updated: 0, unchanged: 0, rejected: 0, errorsFile: null, rows: 2 });
+    expect(result).toMatchObject({
+      inserted: 2,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+      errorsFile: null,
+      rows: 2,
+    });
     const rows = await query<{ address: string; dob: string }>(
       db.em(),
       "select address, to_char(date_of_birth, 'YYYY-MM-DD') as dob from patient order by first_name",
@@ -85,7 +96,11 @@ describe('patient import', () => {
     const result = await run(file, { errorsFile });
     expect(result).toMatchObject({ inserted: 5, rejected: 4, errorsFile });
     expect((await patients()).map((p) => p.phone)).toEqual([
-      '+2348031234571', '+2348031234570', '+2348031234567', '+2348031234569', '+2348031234568',
+      '+2348031234571',
+      '+2348031234570',
+      '+2348031234567',
+      '+2348031234569',
+      '+2348031234568',
     ]);
     const errors = readFileSync(errorsFile, 'utf8');
     expect(errors.charCodeAt(0)).toBe(0xfeff);
@@ -100,7 +115,9 @@ describe('patient import', () => {
 
   it('de-duplicates within the file and against the database; updates only non-empty new values', async () => {
     await run(
-      writeTempFile('mrn,first name,last name,phone,email,language\nM1,Ada,Obi,08031234567,ada@x.ng,ig\nM2,Bola,Ade,08051234567,,\n'),
+      writeTempFile(
+        'mrn,first name,last name,phone,email,language\nM1,Ada,Obi,08031234567,ada@x.ng,ig\nM2,Bola,Ade,08051234567,,\n',
+      ),
       { hospitalCode: 'LAG-001' },
     );
     const second = writeTempFile(
@@ -116,7 +133,9 @@ describe('patient import', () => {
     const result = await run(second, { hospitalCode: 'LAG-001' });
     expect(result).toMatchObject({ inserted: 2, updated: 2, unchanged: 1, rejected: 0 });
     const rows = await patients();
-    expect(rows.map((r) => [r.external_id, r.first_name, r.phone, r.email, r.preferred_language, r.hospital])).toEqual([
+    expect(
+      rows.map((r) => [r.external_id, r.first_name, r.phone, r.email, r.preferred_language, r.hospital]),
+    ).toEqual([
       ['M2', 'BOLA', '+2348051234567', 'bola@x.ng', 'en', 'LAG-001'],
       ['M3', 'Chi', '+2348071234567', null, 'en', 'LAG-001'],
       ['M1', 'Ada', '+2348031234567', null, 'en', 'ABJ-001'],
@@ -145,7 +164,9 @@ describe('patient import', () => {
   });
 
   it('--dry-run counts exactly what a real run would do and writes nothing', async () => {
-    const file = writeTempFile('first,last,phone\nA,One,08031234567\nA,One,08031234567\nB,Two,08051234567\nC,Three,123\n');
+    const file = writeTempFile(
+      'first,last,phone\nA,One,08031234567\nA,One,08031234567\nB,Two,08051234567\nC,Three,123\n',
+    );
     const dry = await run(file, { dryRun: true, batchSize: 2 });
     expect(dry).toMatchObject({ inserted: 2, updated: 0, unchanged: 1, rejected: 1, dryRun: true });
     expect(await patients()).toEqual([]);
@@ -168,16 +189,19 @@ describe('patient import', () => {
   });
 
   it('refuses an unknown --hospital and unknown hospital codes in rows', async () => {
-    await expect(run(writeTempFile('first,last,phone\nA,B,08031234567\n'), { hospitalCode: 'NOPE-1' })).rejects.toThrow(
-      'hospital not found: NOPE-1',
+    await expect(
+      run(writeTempFile('first,last,phone\nA,B,08031234567\n'), { hospitalCode: 'NOPE-1' }),
+    ).rejects.toThrow('hospital not found: NOPE-1');
+    const result = await run(
+      writeTempFile('first,last,phone,hospital\nA,B,08031234567,XYZ-9\nC,D,08051234567,abj-001\n'),
     );
-    const result = await run(writeTempFile('first,last,phone,hospital\nA,B,08031234567,XYZ-9\nC,D,08051234567,abj-001\n'));
     expect(result).toMatchObject({ inserted: 1, rejected: 1 });
   });
 
   it('resumes after an interruption from the last committed batch, ending as one clean run would', async () => {
     const lines = ['mrn,first,last,phone'];
-    for (let i = 0; i < 50; i++) lines.push(`K${i},Name${i},Family,0803${String(1000000 + i).padStart(7, '0')}`);
+    for (let i = 0; i < 50; i++)
+      lines.push(`K${i},Name${i},Family,0803${String(1000000 + i).padStart(7, '0')}`);
     const file = writeTempFile(lines.join('\n'));
     // Simulate a crash after two batches: the checkpoint says 20 rows are committed.
     let batches = 0;
@@ -189,7 +213,10 @@ describe('patient import', () => {
       },
     }).catch((e) => e);
     expect(interrupted.message).toBe('simulated crash');
-    const [checkpoint] = await query<{ rows_committed: number }>(db.em(), 'select rows_committed from patient_import');
+    const [checkpoint] = await query<{ rows_committed: number }>(
+      db.em(),
+      'select rows_committed from patient_import',
+    );
     expect(checkpoint.rows_committed).toBeGreaterThanOrEqual(20);
     const resumed = await run(file, { batchSize: 10 });
     expect(resumed).toMatchObject({ inserted: 50, updated: 0, unchanged: 0, rejected: 0 });
@@ -204,7 +231,9 @@ describe('patient import', () => {
   });
 
   it('refuses files without the required columns (exit 3) and empty files', async () => {
-    await expect(run(writeTempFile('name,phone\nAda Obi,08031234567\n'))).rejects.toMatchObject({ exitCode: 3 });
+    await expect(run(writeTempFile('name,phone\nAda Obi,08031234567\n'))).rejects.toMatchObject({
+      exitCode: 3,
+    });
     await expect(run(writeTempFile(''))).rejects.toMatchObject({ exitCode: 3 });
     await expect(run('/no/such/file.csv')).rejects.toMatchObject({ exitCode: 4 });
   });

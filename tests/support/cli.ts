@@ -12,7 +12,11 @@ export interface CliResult {
 }
 
 /** Runs the built `crm` binary with argv and extra environment; stdin is not a TTY. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, options: { cwd?: string; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { cwd?: string; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = startCli(args, env, options);
     let stdout = '';
@@ -29,9 +33,22 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
   });
 }
 
-export function startCli(args: string[], env: Record<string, string | undefined> = {}, options: { cwd?: string } = {}): ChildProcess {
-  const childEnv: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CRM_OPERATOR: 'tester', ...env };
+export function startCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { cwd?: string } = {},
+): ChildProcess {
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: '1',
+    CRM_OPERATOR: 'tester',
+    ...env,
+  };
   // A test chooses its database explicitly: never inherit the suite's DATABASE_URL by accident.
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
-  return spawn(process.execPath, [CRM_BIN, ...args], { env: childEnv as NodeJS.ProcessEnv, cwd: options.cwd ?? ROOT, stdio: 'pipe' });
+  return spawn(process.execPath, [CRM_BIN, ...args], {
+    env: childEnv as NodeJS.ProcessEnv,
+    cwd: options.cwd ?? ROOT,
+    stdio: 'pipe',
+  });
 }

@@ -55,7 +55,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const template = inject('embeddedTemplateDir');
   const dir = mkdtempSync(join(tmpdir(), 'crm-test-'));
   if (template) cpSync(template, dir, { recursive: true });
-  const config: Config = { ...base, databaseUrl: undefined, dataDir: dir, fixedNow: undefined, embeddedLockWaitMs: 5000 };
+  const config: Config = {
+    ...base,
+    databaseUrl: undefined,
+    dataDir: dir,
+    fixedNow: undefined,
+    embeddedLockWaitMs: 5000,
+  };
   return {
     config,
     env: { CRM_DATA_DIR: dir },
@@ -67,7 +73,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Runs SQL through psql-free means: a one-off connection of the test database. */
-export async function sqlOnce<T = Record<string, unknown>>(tdb: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sqlOnce<T = Record<string, unknown>>(
+  tdb: TestDatabase,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const db = await tdb.open();
   try {
     const { query } = await import('../../src/core/db/sql.js');

@@ -23,14 +23,19 @@ describe('mulDivHalfEven', () => {
 
   it('is exact against a rational reference', () => {
     fc.assert(
-      fc.property(fc.bigInt(-(10n ** 15n), 10n ** 15n), fc.bigInt(0n, 10_000n), fc.bigInt(1n, 10_000n), (a, n, d) => {
-        const r = mulDivHalfEven(a, n, d);
-        // |a·n − r·d| ≤ d/2, and exactly d/2 only when r is even.
-        const diff = a * n - r * d;
-        const twice = (diff < 0n ? -diff : diff) * 2n;
-        expect(twice <= d).toBe(true);
-        if (twice === d) expect(r % 2n).toBe(0n);
-      }),
+      fc.property(
+        fc.bigInt(-(10n ** 15n), 10n ** 15n),
+        fc.bigInt(0n, 10_000n),
+        fc.bigInt(1n, 10_000n),
+        (a, n, d) => {
+          const r = mulDivHalfEven(a, n, d);
+          // |a·n − r·d| ≤ d/2, and exactly d/2 only when r is even.
+          const diff = a * n - r * d;
+          const twice = (diff < 0n ? -diff : diff) * 2n;
+          expect(twice <= d).toBe(true);
+          if (twice === d) expect(r % 2n).toBe(0n);
+        },
+      ),
     );
   });
 });

@@ -6,24 +6,56 @@ const today = { today: '2026-11-25' };
 
 describe('mapColumns', () => {
   it('recognises common spellings regardless of case, spaces, _ and -', () => {
-    const m = mapColumns(['MRN', 'FIRSTNAME', 'Surname', 'Phone Number', 'E-mail', 'Date of Birth', 'Sex', 'SMS Consent', 'whatsapp_consent', 'Hospital Number ']);
-    expect(m.columns).toEqual(['externalId', 'firstName', 'lastName', 'phone', 'email', 'dateOfBirth', 'gender', 'smsConsent', 'whatsappConsent', undefined]);
+    const m = mapColumns([
+      'MRN',
+      'FIRSTNAME',
+      'Surname',
+      'Phone Number',
+      'E-mail',
+      'Date of Birth',
+      'Sex',
+      'SMS Consent',
+      'whatsapp_consent',
+      'Hospital Number ',
+    ]);
+    expect(m.columns).toEqual([
+      'externalId',
+      'firstName',
+      'lastName',
+      'phone',
+      'email',
+      'dateOfBirth',
+      'gender',
+      'smsConsent',
+      'whatsappConsent',
+      undefined,
+    ]);
     expect(m.unknownColumns).toEqual(['Hospital Number  (duplicate of external_id)']);
     expect(mapColumns(['First Name', 'Last Name', 'MSISDN']).columns[2]).toBe('phone');
-    expect(mapColumns(['first_name', 'last_name', 'Mobile', 'DOB']).columns.slice(2)).toEqual(['phone', 'dateOfBirth']);
+    expect(mapColumns(['first_name', 'last_name', 'Mobile', 'DOB']).columns.slice(2)).toEqual([
+      'phone',
+      'dateOfBirth',
+    ]);
   });
 
   it('--map names columns the aliases do not know, and wins over them', () => {
-    const m = mapColumns(['Given', 'Family', 'Hosp No', 'Tel'], ['Given=first_name', 'family=lastName', 'Hosp No=external_id', 'tel=phone']);
+    const m = mapColumns(
+      ['Given', 'Family', 'Hosp No', 'Tel'],
+      ['Given=first_name', 'family=lastName', 'Hosp No=external_id', 'tel=phone'],
+    );
     expect(m.columns).toEqual(['firstName', 'lastName', 'externalId', 'phone']);
   });
 
   it('reports unknown columns once and ignores them', () => {
-    expect(mapColumns(['first name', 'last name', 'phone', 'Blood Group']).unknownColumns).toEqual(['Blood Group']);
+    expect(mapColumns(['first name', 'last name', 'phone', 'Blood Group']).unknownColumns).toEqual([
+      'Blood Group',
+    ]);
   });
 
   it('refuses a file without the required columns, saying how to fix it', () => {
-    expect(() => mapColumns(['Name', 'Phone'])).toThrow(/no column for first_name, last_name; name it with --map COLUMN=first_name/);
+    expect(() => mapColumns(['Name', 'Phone'])).toThrow(
+      /no column for first_name, last_name; name it with --map COLUMN=first_name/,
+    );
     expect(() => mapColumns(['first', 'last'])).toThrow(/phone or email/);
   });
 
@@ -35,14 +67,51 @@ describe('mapColumns', () => {
 
 describe('validatePatientRecord', () => {
   const mapping = mapColumns([
-    'mrn', 'first name', 'last name', 'phone', 'email', 'dob', 'gender', 'channel', 'language', 'sms consent', 'referred by', 'hospital',
+    'mrn',
+    'first name',
+    'last name',
+    'phone',
+    'email',
+    'dob',
+    'gender',
+    'channel',
+    'language',
+    'sms consent',
+    'referred by',
+    'hospital',
   ]);
   const row = (values: Partial<Record<string, string>>) =>
-    ['mrn', 'first', 'last', 'phone', 'email', 'dob', 'gender', 'channel', 'language', 'consent', 'ref', 'hospital'].map((k) => values[k] ?? '');
+    [
+      'mrn',
+      'first',
+      'last',
+      'phone',
+      'email',
+      'dob',
+      'gender',
+      'channel',
+      'language',
+      'consent',
+      'ref',
+      'hospital',
+    ].map((k) => values[k] ?? '');
 
   it('normalises a good row', () => {
     const r = validatePatientRecord(
-      row({ mrn: ' A-1 ', first: ' Ada  Ngozi ', last: 'Obi', phone: '0803 123 4567', email: 'ADA@Example.NG', dob: '14/03/1988', gender: 'F', channel: 'WhatsApp', language: 'Yoruba', consent: 'Y', ref: '0805 987 6543', hospital: 'lag-001' }),
+      row({
+        mrn: ' A-1 ',
+        first: ' Ada  Ngozi ',
+        last: 'Obi',
+        phone: '0803 123 4567',
+        email: 'ADA@Example.NG',
+        dob: '14/03/1988',
+        gender: 'F',
+        channel: 'WhatsApp',
+        language: 'Yoruba',
+        consent: 'Y',
+        ref: '0805 987 6543',
+        hospital: 'lag-001',
+      }),
       2,
       mapping,
       today,
@@ -50,21 +119,45 @@ describe('validatePatientRecord', () => {
     expect(r).toEqual({
       ok: true,
       row: {
-        rowNumber: 2, externalId: 'A-1', firstName: 'Ada Ngozi', lastName: 'Obi', phone: '+2348031234567', email: 'ada@example.ng',
-        dateOfBirth: '1988-03-14', gender: 'female', preferredChannel: 'whatsapp', preferredLanguage: 'yo', smsConsent: true,
-        referrerPhone: '+2348059876543', hospitalCode: 'LAG-001',
+        rowNumber: 2,
+        externalId: 'A-1',
+        firstName: 'Ada Ngozi',
+        lastName: 'Obi',
+        phone: '+2348031234567',
+        email: 'ada@example.ng',
+        dateOfBirth: '1988-03-14',
+        gender: 'female',
+        preferredChannel: 'whatsapp',
+        preferredLanguage: 'yo',
+        smsConsent: true,
+        referrerPhone: '+2348059876543',
+        hospitalCode: 'LAG-001',
       },
     });
   });
 
   it('a referrer that is not a phone is an MRN', () => {
-    const r = validatePatientRecord(row({ first: 'a', last: 'b', phone: '08031234567', ref: 'LAG-000101' }), 2, mapping, today);
+    const r = validatePatientRecord(
+      row({ first: 'a', last: 'b', phone: '08031234567', ref: 'LAG-000101' }),
+      2,
+      mapping,
+      today,
+    );
     expect(r.ok && r.row.referrerExternalId).toBe('LAG-000101');
   });
 
   it('collects every problem of a row with column, value and reason', () => {
     const r = validatePatientRecord(
-      row({ first: 'Ada', phone: '0803123', email: 'ada@', dob: '31/02/1990', gender: 'x', channel: 'fax', language: 'fr', consent: 'maybe' }),
+      row({
+        first: 'Ada',
+        phone: '0803123',
+        email: 'ada@',
+        dob: '31/02/1990',
+        gender: 'x',
+        channel: 'fax',
+        language: 'fr',
+        consent: 'maybe',
+      }),
       7,
       mapping,
       today,
@@ -84,10 +177,17 @@ describe('validatePatientRecord', () => {
   });
 
   it('rejects future birth dates, missing contacts and wrong field counts', () => {
-    const future = validatePatientRecord(row({ first: 'a', last: 'b', phone: '08031234567', dob: '2027-01-01' }), 2, mapping, today);
+    const future = validatePatientRecord(
+      row({ first: 'a', last: 'b', phone: '08031234567', dob: '2027-01-01' }),
+      2,
+      mapping,
+      today,
+    );
     expect(future.ok || future.problems[0].reason).toBe('is in the future');
     const noContact = validatePatientRecord(row({ first: 'a', last: 'b' }), 2, mapping, today);
-    expect(noContact.ok || noContact.problems[0].reason).toBe('a phone number or an e-mail address is required');
+    expect(noContact.ok || noContact.problems[0].reason).toBe(
+      'a phone number or an e-mail address is required',
+    );
     const short = validatePatientRecord(['a', 'b'], 2, mapping, today);
     expect(short.ok || short.problems[0].reason).toBe('has 2 fields, the header has 12');
   });

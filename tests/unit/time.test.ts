@@ -22,9 +22,12 @@ describe('parseCalendarDate', () => {
     expect(parseCalendarDate(input)).toBe(expected);
   });
 
-  it.each(['31/02/2026', '29/02/2026', '2026-13-01', '13/13/2026', '03/14', 'yesterday', ''])('rejects %j', (input) => {
-    expect(parseCalendarDate(input)).toBeUndefined();
-  });
+  it.each(['31/02/2026', '29/02/2026', '2026-13-01', '13/13/2026', '03/14', 'yesterday', ''])(
+    'rejects %j',
+    (input) => {
+      expect(parseCalendarDate(input)).toBeUndefined();
+    },
+  );
 });
 
 describe('parseDateTime', () => {
@@ -59,10 +62,21 @@ describe('Lagos calendar', () => {
 describe('parsePeriod', () => {
   it('months and quarters, with Lagos boundaries', () => {
     const oct = parsePeriod('2026-10');
-    expect([oct.firstDay, oct.lastDay, oct.days, oct.frequency]).toEqual(['2026-10-01', '2026-10-31', 31, 'monthly']);
+    expect([oct.firstDay, oct.lastDay, oct.days, oct.frequency]).toEqual([
+      '2026-10-01',
+      '2026-10-31',
+      31,
+      'monthly',
+    ]);
     expect(oct.start.toUTC().toISO()).toBe('2026-09-30T23:00:00.000Z');
     const q3 = parsePeriod('2026-q3');
-    expect([q3.label, q3.firstDay, q3.lastDay, q3.days, q3.frequency]).toEqual(['2026-Q3', '2026-07-01', '2026-09-30', 92, 'quarterly']);
+    expect([q3.label, q3.firstDay, q3.lastDay, q3.days, q3.frequency]).toEqual([
+      '2026-Q3',
+      '2026-07-01',
+      '2026-09-30',
+      92,
+      'quarterly',
+    ]);
     expect(parsePeriod('2028-02').days).toBe(29);
   });
 

@@ -17,6 +17,7 @@ export async function run(ctx: CommandContext, [file]: string[], flags: Record<s
         dryRun: Boolean(flags.dryRun),
         errorsFile: flags.errors,
         maxErrors,
+        batchSize: ctx.config.importBatchSize,
         actor: ctx.actor(),
         onProgress: (p) =>
           progress.update(p.bytesRead, p.totalBytes, `${p.rows.toLocaleString('en-NG')} rows`),
