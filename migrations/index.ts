@@ -1,4 +1,5 @@
 import { Migration20261125000000_foundation } from './Migration20261125000000_foundation.js';
+import { Migration20261125110000_messaging_appointments } from './Migration20261125110000_messaging_appointments.js';
 
 /**
  * Every migration, in order. Listed explicitly (MikroORM's `migrationsList`) so that the same
@@ -6,4 +7,8 @@ import { Migration20261125000000_foundation } from './Migration20261125000000_fo
  */
 export const migrationsList = [
   { name: 'Migration20261125000000_foundation', class: Migration20261125000000_foundation },
+  {
+    name: 'Migration20261125110000_messaging_appointments',
+    class: Migration20261125110000_messaging_appointments,
+  },
 ];

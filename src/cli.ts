@@ -7,9 +7,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { type CommandContext, createContext, type GlobalFlags } from './commands/_shared/context.js';
 import { processIo } from './commands/_shared/io.js';
 import { examples, lazyActions } from './commands/_shared/lazy.js';
+import { registerAppointmentCommands } from './commands/appointment/index.js';
 import { registerDbCommands } from './commands/db/index.js';
+import { registerDoctorCommands } from './commands/doctor/index.js';
 import { registerHospitalCommands } from './commands/hospital/index.js';
+import { registerMessageCommands } from './commands/message/index.js';
 import { registerPatientCommands } from './commands/patient/index.js';
+import { registerReminderCommands } from './commands/reminder/index.js';
 import { type Config, loadConfig } from './core/config.js';
 import { mapDriverError } from './core/db/driver-errors.js';
 import { CrmError, ExitCode } from './core/errors.js';
@@ -40,6 +44,10 @@ export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext
   registerDbCommands(program, action);
   registerHospitalCommands(program, action);
   registerPatientCommands(program, action);
+  registerDoctorCommands(program, action);
+  registerAppointmentCommands(program, action);
+  registerReminderCommands(program, action);
+  registerMessageCommands(program, action);
   for (const group of program.commands)
     group.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

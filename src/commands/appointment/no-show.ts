@@ -1,0 +1,3 @@
+import { transitionCommand } from './transition.js';
+
+export const run = transitionCommand('no-show');

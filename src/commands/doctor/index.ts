@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { type ActionFactory, examples } from '../_shared/lazy.js';
+
+export function registerDoctorCommands(program: Command, action: ActionFactory): void {
+  const doctor = program
+    .command('doctor')
+    .description('doctors: add, list, show, weekly availability, days off, free slots')
+    .addHelpText(
+      'after',
+      examples(
+        'crm doctor add --hospital LAG-001 --name "Dr. Ngozi Okafor" --department cardiology',
+        'crm doctor availability DR-0001 --day mon --from 09:00 --to 13:00',
+        'crm doctor slots DR-0001 --date 2026-12-01 --type consultation',
+      ),
+    );
+  doctor
+    .command('add')
+    .description('add a doctor to a hospital')
+    .requiredOption('--hospital <code>', 'hospital code')
+    .requiredOption('--name <name>', 'full name')
+    .requiredOption('--department <department>', 'e.g. cardiology, paediatrics')
+    .option('--code <code>', 'human code (default DR-0001, DR-0002, …)')
+    .action(action(() => import('./add.js')));
+  doctor
+    .command('list')
+    .description('list doctors')
+    .option('--hospital <code>', 'only this hospital')
+    .option('--department <department>', 'only this department')
+    .action(action(() => import('./list.js')));
+  doctor
+    .command('show')
+    .argument('<doctor>', 'code or id')
+    .description('a doctor with availability and days off')
+    .action(action(() => import('./show.js')));
+  doctor
+    .command('availability')
+    .argument('<doctor>', 'code or id')
+    .description('add a weekly window in Lagos time (several per day allowed)')
+    .requiredOption('--day <day>', 'mon, tue, wed, thu, fri, sat, sun')
+    .requiredOption('--from <HH:MM>', 'start, e.g. 09:00')
+    .requiredOption('--to <HH:MM>', 'end, e.g. 13:00')
+    .action(action(() => import('./availability.js')));
+  doctor
+    .command('time-off')
+    .argument('<doctor>', 'code or id')
+    .description('days off (no bookings except emergencies)')
+    .requiredOption('--date <date>', 'first day off, YYYY-MM-DD')
+    .option('--to <date>', 'last day off (inclusive)')
+    .option('--reason <text>', 'e.g. conference, leave')
+    .action(action(() => import('./time-off.js')));
+  doctor
+    .command('slots')
+    .argument('<doctor>', 'code or id')
+    .description('free slots on a date')
+    .requiredOption('--date <date>', 'YYYY-MM-DD')
+    .option(
+      '--type <type>',
+      'consultation, follow-up, procedure, emergency (sets the length)',
+      'consultation',
+    )
+    .option('--duration <minutes>', 'slot length in minutes (overrides --type)')
+    .action(action(() => import('./slots.js')));
+}

@@ -1,0 +1,34 @@
+import {
+  APPOINTMENT_TYPES,
+  type AppointmentType,
+  DEFAULT_DURATION,
+} from '../../core/appointments/appointment.service.js';
+import { freeSlots } from '../../core/doctors/doctor.service.js';
+import { ValidationError } from '../../core/errors.js';
+import type { CommandContext } from '../_shared/context.js';
+import { intFlag } from '../_shared/flags.js';
+import { printJson, printTable } from '../_shared/render.js';
+
+export async function run(
+  ctx: CommandContext,
+  [ref]: string[],
+  flags: Record<string, string>,
+): Promise<void> {
+  const type = flags.type.toLowerCase() as AppointmentType;
+  if (!APPOINTMENT_TYPES.includes(type))
+    throw new ValidationError('type', flags.type, `use ${APPOINTMENT_TYPES.join(', ')}`);
+  const minutes = intFlag(flags.duration, '--duration', { min: 5 }) ?? DEFAULT_DURATION[type];
+  const result = await ctx.withDatabase((db) =>
+    freeSlots(db.em(), ctx.clock, ref, { date: flags.date, minutes }),
+  );
+  if (ctx.json) return printJson(ctx, result);
+  await printTable(
+    ctx,
+    [
+      { header: 'time', value: (s) => s.time },
+      { header: 'start', value: (s) => s.start },
+      { header: 'end', value: (s) => s.end },
+    ],
+    result.slots,
+  );
+}

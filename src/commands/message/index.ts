@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { type ActionFactory, examples } from '../_shared/lazy.js';
+
+export function registerMessageCommands(program: Command, action: ActionFactory): void {
+  const message = program
+    .command('message')
+    .description('outgoing messages: list, sync delivery statuses, templates')
+    .addHelpText(
+      'after',
+      examples(
+        'crm message list --status failed',
+        'crm message sync --json',
+        'crm message template set reminder --language pcm --body "{{first_name}}, make you no forget…"',
+      ),
+    );
+  message
+    .command('list')
+    .description('recent messages, newest first (recipients masked)')
+    .option('--status <status>', 'pending, queued, sent, delivered, failed, undelivered')
+    .option('--purpose <purpose>', 'reminder, campaign, alert, owner')
+    .option('--channel <channel>', 'sms, whatsapp, email')
+    .option('--limit <n>', 'at most N rows', '100')
+    .action(action(() => import('./list.js')));
+  message
+    .command('sync')
+    .description('fetch delivery statuses from the provider for recent messages')
+    .option('--since <duration>', 'how far back, e.g. 72h, 7d', '72h')
+    .action(action(() => import('./sync.js')));
+  const template = message.command('template').description('message templates and their language variants');
+  template
+    .command('set')
+    .argument('<key>', 'template key, e.g. reminder')
+    .description('save a language variant; unknown {{variables}} are refused')
+    .option('--language <lang>', 'en, pcm, yo, ha, ig', 'en')
+    .requiredOption('--body <text>', 'text with {{first_name}}, {{appointment_time}}, …')
+    .option('--subject <text>', 'e-mail subject')
+    .option('--content-sid <sid>', 'approved WhatsApp template (Twilio Content SID, HX…)')
+    .action(action(() => import('./template-set.js')));
+  template
+    .command('list')
+    .description('saved templates')
+    .action(action(() => import('./template-list.js')));
+}

@@ -1,0 +1,60 @@
+import { PartialFailureError, ValidationError } from '../../core/errors.js';
+import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
+import { realMessengers } from '../../core/messaging/messaging.runtime.js';
+import { planDueReminders, sendDueReminders } from '../../core/reminders/reminder.runner.js';
+import type { CommandContext } from '../_shared/context.js';
+import { intFlag } from '../_shared/flags.js';
+import { printJson, printRecord, printTable } from '../_shared/render.js';
+
+function envInt(ctx: CommandContext, name: string): number | undefined {
+  const raw = ctx.config.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new ValidationError(name, raw, 'expected a whole number ≥ 1');
+  return Number(raw);
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Record<string, any>): Promise<void> {
+  const limit = intFlag(flags.limit, '--limit', { min: 1 });
+  const config = loadMessagingConfig(ctx.config.env);
+  if (flags.dryRun) {
+    const { result, planned } = await ctx.withDatabase((db) =>
+      planDueReminders(db.em(), ctx.clock, config, { limit }),
+    );
+    if (ctx.json) return printJson(ctx, result);
+    await printTable(
+      ctx,
+      [
+        { header: 'reminder', value: (p) => p.reminderId.slice(0, 8) },
+        { header: 'action', value: (p) => p.action },
+        { header: 'channel', value: (p) => p.channel },
+        { header: 'detail', value: (p) => p.reason ?? p.deferUntil ?? p.body },
+      ],
+      planned,
+    );
+    ctx.print('dry run: nothing was sent or written');
+    return;
+  }
+  const result = await ctx.withDatabase((db) =>
+    sendDueReminders(db.em(), ctx.clock, config, realMessengers(config), {
+      limit,
+      leaseSeconds: envInt(ctx, 'CRM_REMINDER_LEASE_SECONDS'),
+      batchSize: envInt(ctx, 'CRM_REMINDER_BATCH'),
+      concurrency: envInt(ctx, 'CRM_REMINDER_CONCURRENCY'),
+    }),
+  );
+  if (ctx.json) printJson(ctx, result);
+  else
+    await printRecord(ctx, [
+      ['sent', result.sent],
+      ['failed', result.failed],
+      ['deferred', result.deferred],
+      ['expired', result.expired],
+      ['retrying', result.retrying],
+    ]);
+  if (result.failed > 0)
+    throw new PartialFailureError(
+      'reminders_failed',
+      `${result.failed} reminder(s) failed; see \`crm message list --status failed\``,
+    );
+}

@@ -1,0 +1,207 @@
+/**
+ * The two providers behind the messaging layer: Twilio (SMS, WhatsApp) and SendGrid (e-mail),
+ * through their official SDKs, loaded only when a message is really sent. Every provider answer
+ * is turned into a ProviderResult: accepted, or a classified error (transient or permanent).
+ */
+import type { Channel } from '../patients/patient.entity.js';
+import { type MessagingConfig, requireCredentials } from './messaging.config.js';
+
+export interface OutgoingMessage {
+  channel: Channel;
+  /** E.164 phone for sms/whatsapp (without the `whatsapp:` prefix), an address for e-mail. */
+  to: string;
+  body: string;
+  subject?: string | null;
+  /** WhatsApp business-initiated: the approved template and its numbered variables. */
+  contentSid?: string | null;
+  contentVariables?: Record<string, string> | null;
+}
+
+export type ProviderResult =
+  | { ok: true; providerMessageId: string; status: 'queued' | 'sent' }
+  | {
+      ok: false;
+      transient: boolean;
+      /** Twilio error code (`21610`), `http_<status>` or a network code (`ECONNREFUSED`). */
+      errorCode: string;
+      errorMessage: string;
+      /** When the provider said how long to wait (Retry-After), in ms. */
+      retryAfterMs?: number;
+    };
+
+export interface DeliveryStatus {
+  status: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export interface MessageProvider {
+  /** One try: no retries here (see sendWithRetry). */
+  send(message: OutgoingMessage): Promise<ProviderResult>;
+  /** The provider's current view of a message (Twilio only; undefined when it cannot tell). */
+  fetchStatus(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | undefined>;
+}
+
+/** Twilio codes that mean "do not try again": the number, the recipient or the content is wrong. */
+const TWILIO_PERMANENT = new Set([
+  21211, 21408, 21610, 21612, 21614, 21617, 63016, 63024, 20003, 21602, 21603,
+]);
+/** Twilio codes that mean "later": queue full, rate limits. */
+const TWILIO_TRANSIENT = new Set([20429, 21611, 63017, 20500, 20503]);
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'ERR_NETWORK',
+  'ERR_BAD_RESPONSE',
+]);
+
+function retryAfter(headers: any): number | undefined {
+  const raw = headers?.['retry-after'] ?? headers?.['Retry-After'];
+  if (raw === undefined) return undefined;
+  const s = Number(raw);
+  return Number.isFinite(s) && s >= 0 ? s * 1000 : undefined;
+}
+
+/** Classifies anything the Twilio SDK throws. */
+export function classifyTwilioError(error: any): ProviderResult & { ok: false } {
+  const status: number | undefined = typeof error?.status === 'number' ? error.status : undefined;
+  const code: number | undefined = typeof error?.code === 'number' ? error.code : undefined;
+  const message = String(error?.message ?? error).split('\n')[0];
+  if (status !== undefined) {
+    const transient =
+      code !== undefined && TWILIO_PERMANENT.has(code)
+        ? false
+        : status === 429 || status >= 500 || (code !== undefined && TWILIO_TRANSIENT.has(code));
+    return {
+      ok: false,
+      transient,
+      errorCode: code !== undefined ? String(code) : `http_${status}`,
+      errorMessage: message,
+      retryAfterMs: retryAfter(error?.headers),
+    };
+  }
+  return networkError(error, message);
+}
+
+function networkError(error: any, message: string): ProviderResult & { ok: false } {
+  const code = typeof error?.code === 'string' ? error.code : undefined;
+  // A network failure, a timeout, a dropped connection: the message may or may not have left; retry.
+  const transient = code === undefined || NETWORK_CODES.has(code) || /timeout|socket hang up/i.test(message);
+  return { ok: false, transient, errorCode: code ?? 'network', errorMessage: message };
+}
+
+/** Classifies anything @sendgrid/mail throws: 429 and 5xx are transient, other 4xx permanent. */
+export function classifySendgridError(error: any): ProviderResult & { ok: false } {
+  const status: number | undefined =
+    typeof error?.code === 'number' ? error.code : (error?.response?.statusCode ?? undefined);
+  if (typeof status === 'number') {
+    const body = error?.response?.body;
+    const detail =
+      body && typeof body === 'object' && Array.isArray(body.errors)
+        ? body.errors.map((e: any) => e.message).join('; ')
+        : String(error?.message ?? `HTTP ${status}`);
+    return {
+      ok: false,
+      transient: status === 429 || status >= 500,
+      errorCode: `http_${status}`,
+      errorMessage: detail.split('\n')[0],
+      retryAfterMs: retryAfter(error?.response?.headers),
+    };
+  }
+  return networkError(error, String(error?.message ?? error).split('\n')[0]);
+}
+
+/**
+ * Builds the real providers. Only the SDKs of channels in `channels` are loaded; credentials for
+ * them must be present (exit 7 naming the missing variables otherwise).
+ */
+export async function createProvider(config: MessagingConfig, channels: Channel[]): Promise<MessageProvider> {
+  requireCredentials(config, channels);
+  const needTwilio = channels.some((c) => c !== 'email');
+  const needSendgrid = channels.includes('email');
+  let twilioClient: any;
+  let sgMail: any;
+  if (needTwilio) {
+    const { default: twilio } = await import('twilio');
+    twilioClient = twilio(config.twilio.accountSid!, config.twilio.authToken!, {
+      timeout: config.timeoutMs,
+      autoRetry: false,
+    });
+    if (config.twilio.baseUrl) twilioClient.api.baseUrl = config.twilio.baseUrl;
+  }
+  if (needSendgrid) {
+    const [clientModule, mailModule] = await Promise.all([
+      import('@sendgrid/client'),
+      import('@sendgrid/mail'),
+    ]);
+    // CommonJS packages: their classes hang off the default export at run time.
+    const client = new (clientModule as any).Client();
+    client.setApiKey(config.sendgrid.apiKey!); // first: it resets the base URL
+    if (config.sendgrid.baseUrl) client.setDefaultRequest('baseUrl', config.sendgrid.baseUrl);
+    sgMail = new (mailModule as any).MailService();
+    sgMail.setClient(client);
+    sgMail.setTimeout(config.timeoutMs);
+  }
+  return {
+    async send(message) {
+      if (message.channel === 'email') {
+        if (!sgMail) requireCredentials(config, ['email']);
+        try {
+          const [response] = await sgMail.send({
+            to: message.to,
+            from: config.sendgrid.from!,
+            subject: message.subject ?? '',
+            text: message.body,
+          });
+          const id = response?.headers?.['x-message-id'] ?? response?.headers?.['X-Message-Id'];
+          return { ok: true, providerMessageId: String(id ?? ''), status: 'queued' };
+        } catch (error) {
+          return classifySendgridError(error);
+        }
+      }
+      if (!twilioClient) requireCredentials(config, [message.channel]);
+      const params: Record<string, unknown> = {};
+      if (message.channel === 'whatsapp') {
+        params.to = `whatsapp:${message.to}`;
+        params.from = config.twilio.whatsappFrom!.startsWith('whatsapp:')
+          ? config.twilio.whatsappFrom
+          : `whatsapp:${config.twilio.whatsappFrom}`;
+        if (message.contentSid) {
+          params.contentSid = message.contentSid;
+          params.contentVariables = JSON.stringify(message.contentVariables ?? {});
+        } else params.body = message.body;
+      } else {
+        params.to = message.to;
+        if (config.twilio.messagingServiceSid) params.messagingServiceSid = config.twilio.messagingServiceSid;
+        else params.from = config.twilio.smsFrom;
+        params.body = message.body;
+      }
+      try {
+        const created = await twilioClient.messages.create(params);
+        return {
+          ok: true,
+          providerMessageId: created.sid,
+          status: created.status === 'sent' ? 'sent' : 'queued',
+        };
+      } catch (error) {
+        return classifyTwilioError(error);
+      }
+    },
+    async fetchStatus(channel, providerMessageId) {
+      if (channel === 'email' || !twilioClient) return undefined;
+      const m = await twilioClient.messages(providerMessageId).fetch();
+      return {
+        status: m.status,
+        errorCode: m.errorCode === null || m.errorCode === undefined ? null : String(m.errorCode),
+        errorMessage: m.errorMessage ?? null,
+      };
+    },
+  };
+}
