@@ -47,7 +47,14 @@ create table patient (
   ((coalesce(hospital_id, '00000000-0000-0000-0000-000000000000'::uuid)), external_id)
   where external_id is not null;`);
     this.addSql('create index patient_phone on patient (phone);');
-    this.addSql('create index patient_email on patient (email);');
+    this.addSql('create index patient_email on patient (email) where email is not null;');
+    // Patients without an MRN, by phone and by e-mail: a row that brings an MRN the database does
+    // not know can only be an MRN-less patient already here, so the import probes these small
+    // indexes instead of the full ones.
+    this.addSql('create index patient_phone_without_mrn on patient (phone) where external_id is null;');
+    this.addSql(
+      'create index patient_email_without_mrn on patient (email) where external_id is null and email is not null;',
+    );
     this.addSql('create index patient_hospital on patient (hospital_id);');
     this.addSql(`
 create table audit_log (

@@ -10,16 +10,16 @@
  * the checkpoint, so two runners of the same file never write a range twice.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, rmSync, statSync, type WriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { createReadStream, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { stringify } from 'csv-stringify';
 import { type Actor, recordAudit } from '../audit/audit.js';
-import { protectCell, streamCsv } from '../csv.js';
+import { streamCsv } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { type PgClientLike, query, queryOne, withConnection } from '../db/sql.js';
+import { uuid7 } from '../db/uuid7.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { ErrorsFileWriter, loadStageRows, type StageValue } from '../imports/bulk-load.js';
 import { type Clock, lagosDate } from '../time.js';
 import {
   type ColumnMapping,
@@ -124,9 +124,8 @@ const STAGE_COLUMNS: [name: string, type: string][] = [
   ['consent_email', 'boolean'],
   ['referrer_phone', 'text'],
   ['referrer_external_id', 'text'],
+  ['new_id', 'uuid'],
 ];
-
-type StageValue = string | number | boolean | null;
 
 interface StagedRow {
   row: PatientRow;
@@ -235,40 +234,13 @@ function stageValues(s: StagedRow): StageValue[] {
     r.emailConsent ?? null,
     r.referrerPhone ?? null,
     r.referrerExternalId ?? null,
+    uuid7(),
   ];
 }
 
-/** PostgreSQL COPY text format: tab-separated, `\N` for null, backslash escapes. */
-function copyText(rows: StageValue[][]): string {
-  const lines: string[] = [];
-  for (const values of rows) {
-    lines.push(
-      values
-        .map((v) => {
-          if (v === null) return '\\N';
-          if (typeof v !== 'string') return String(v);
-          return /[\\\t\n\r]/.test(v)
-            ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-            : v;
-        })
-        .join('\t'),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 async function loadStage(client: PgClientLike, rows: StageValue[][], useCopy: boolean): Promise<void> {
-  const names = STAGE_COLUMNS.map(([n]) => n).join(', ');
-  if (useCopy) {
-    // COPY FROM STDIN is the fastest path into PostgreSQL; PGlite cannot do it through `pg`.
-    const { from: copyFrom } = await import('pg-copy-streams');
-    const sink = client.query(copyFrom(`copy patient_stage (${names}) from stdin`));
-    await pipeline(Readable.from([copyText(rows)]), sink as unknown as NodeJS.WritableStream);
-    return;
-  }
-  const columns = STAGE_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  const arrays = STAGE_COLUMNS.map((_, i) => rows.map((r) => r[i]));
-  await client.query(`insert into patient_stage (${names}) select * from unnest(${columns})`, arrays);
+  // COPY FROM STDIN is the fastest path into PostgreSQL; PGlite cannot do it through `pg`.
+  await loadStageRows(client, 'patient_stage', STAGE_COLUMNS, rows, useCopy);
 }
 
 /** Whether the file brings a new non-empty value for at least one column. */
@@ -280,26 +252,34 @@ const SET_NEW_VALUES = UPSERT_COLUMNS.map((c) => `${c} = coalesce(s.${c}, p.${c}
 
 /** The set-based upsert of one staged batch; returns its counts. */
 async function upsertStagedBatch(client: PgClientLike, now: string): Promise<BatchCounts> {
-  await client.query('analyze patient_stage');
   // A batch is small next to the patient table: index lookups per staged row beat hashing the
   // whole table, but the planner's estimates for fresh temp tables often say otherwise.
   await client.query('set local enable_hashjoin = off');
   await client.query('set local enable_mergejoin = off');
   await client.query('set local jit = off');
-  // 1. Same hospital + MRN; 2. else same phone (then same e-mail) + same name, unless the two
-  // carry different MRNs. One pass over the stage, index lookups only.
-  const contactMatch = (contact: string) => `(select p.id from patient p
-      where s.${contact} is not null and p.${contact} = s.${contact}
-        and lower(p.first_name) = lower(s.first_name) and lower(p.last_name) = lower(s.last_name)
-        and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID})
-        and (p.external_id is null or s.external_id is null or p.external_id = s.external_id)
-      order by p.created_at, p.id limit 1)`;
+  // 1. Same hospital + MRN.
   await client.query(`
-    update patient_stage s set patient_id = coalesce(
-      (select p.id from patient p where s.external_id is not null and p.external_id = s.external_id
-         and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID})),
-      ${contactMatch('phone')},
-      ${contactMatch('email')})`);
+    update patient_stage s set patient_id = p.id from patient p
+    where s.external_id is not null and p.external_id = s.external_id
+      and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID})`);
+  // 2. Else same phone (then same e-mail) + same name. A row whose MRN the database does not know
+  // can only be a patient recorded without an MRN: those probes use the small partial indexes
+  // (patient_*_without_mrn). Joins, not correlated subqueries: only unmatched rows are probed,
+  // and only matched rows are rewritten. The oldest patient wins when several match.
+  for (const contact of ['phone', 'email']) {
+    for (const rowHasMrn of [true, false]) {
+      await client.query(`
+        update patient_stage s set patient_id = m.id from (
+          select distinct on (u.row_no) u.row_no, p.id
+          from patient_stage u join patient p on p.${contact} = u.${contact}
+          where u.patient_id is null and u.${contact} is not null
+            and ${rowHasMrn ? 'u.external_id is not null and p.external_id is null' : 'u.external_id is null'}
+            and lower(p.first_name) = lower(u.first_name) and lower(p.last_name) = lower(u.last_name)
+            and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(u.hospital_id, ${NIL_UUID})
+          order by u.row_no, p.created_at, p.id) m
+        where s.row_no = m.row_no`);
+    }
+  }
   // 3. Existing patients take the file's non-empty values that differ.
   await client.query(
     `with changed as (
@@ -361,8 +341,7 @@ async function createStage(client: PgClientLike): Promise<void> {
   await client.query('drop table if exists pg_temp.patient_stage');
   await client.query(
     `create temp table patient_stage (${STAGE_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')},
-       patient_id uuid, referrer_id uuid, changed boolean not null default false,
-       new_id uuid not null default gen_random_uuid())`,
+       patient_id uuid, referrer_id uuid, changed boolean not null default false)`,
   );
 }
 
@@ -392,44 +371,6 @@ async function startOrResume(
      where file_sha256 = $1 and options_key = $2 and finished_at is null`,
     [sha, key],
   ))!;
-}
-
-class ErrorsFileWriter {
-  private readonly out: ReturnType<typeof stringify>;
-  private readonly done: Promise<void>;
-  count = 0;
-
-  constructor(
-    readonly path: string,
-    headers: string[],
-  ) {
-    this.out = stringify({
-      header: true,
-      columns: ['row', 'column', 'value', 'reason', ...headers],
-      bom: true,
-    });
-    const file: WriteStream = createWriteStream(path);
-    this.done = pipeline(this.out, file);
-  }
-
-  async write(rowNumber: number, problems: RowProblem[], record: string[]): Promise<void> {
-    this.count++;
-    const first = problems[0];
-    const reason = problems.map((p) => `${p.column}: ${p.reason}`).join('; ');
-    const ok = this.out.write([
-      rowNumber,
-      first.column,
-      protectCell(first.value),
-      protectCell(reason),
-      ...record.map(protectCell),
-    ]);
-    if (!ok) await new Promise((r) => this.out.once('drain', r));
-  }
-
-  async close(): Promise<void> {
-    this.out.end();
-    await this.done;
-  }
 }
 
 /** Imports a patients CSV. See the module comment for the guarantees. */

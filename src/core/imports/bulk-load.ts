@@ -1,0 +1,104 @@
+/**
+ * Building blocks shared by the set-based CSV imports (patients, transactions): loading a batch
+ * of rows into a temporary staging table (COPY on PostgreSQL, unnest on the embedded database,
+ * whose `pg` shim cannot COPY FROM STDIN), and the errors file of rejected rows.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import { protectCell } from '../csv.js';
+import type { PgClientLike } from '../db/sql.js';
+
+export type StageValue = string | number | boolean | bigint | null;
+
+/** One reason a row was rejected: the column, the value as written and why. */
+export interface RowProblem {
+  column: string;
+  value: string;
+  reason: string;
+}
+
+/** PostgreSQL COPY text format: tab-separated, `\N` for null, backslash escapes. */
+export function copyText(rows: StageValue[][]): string {
+  const lines: string[] = [];
+  for (const values of rows) {
+    lines.push(
+      values
+        .map((v) => {
+          if (v === null) return '\\N';
+          if (typeof v !== 'string') return String(v);
+          return /[\\\t\n\r]/.test(v)
+            ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+            : v;
+        })
+        .join('\t'),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Loads rows into `table` (columns given as [name, SQL type]): COPY FROM STDIN through
+ * pg-copy-streams when `useCopy`, else one `INSERT … SELECT unnest($1::type[], …)`.
+ */
+export async function loadStageRows(
+  client: PgClientLike,
+  table: string,
+  columns: readonly (readonly [name: string, type: string])[],
+  rows: StageValue[][],
+  useCopy: boolean,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = columns.map(([n]) => n).join(', ');
+  if (useCopy) {
+    const { from: copyFrom } = await import('pg-copy-streams');
+    const sink = client.query(copyFrom(`copy ${table} (${names}) from stdin`));
+    await pipeline(Readable.from([copyText(rows)]), sink as unknown as NodeJS.WritableStream);
+    return;
+  }
+  const params = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  const arrays = columns.map((_, i) =>
+    rows.map((r) => (typeof r[i] === 'bigint' ? (r[i] as bigint).toString() : r[i])),
+  );
+  await client.query(`insert into ${table} (${names}) select * from unnest(${params})`, arrays);
+}
+
+/** The errors file: row number, first column, its value, all reasons, then the original record. */
+export class ErrorsFileWriter {
+  private readonly out: ReturnType<typeof stringify>;
+  private readonly done: Promise<void>;
+  count = 0;
+
+  constructor(
+    readonly path: string,
+    headers: string[],
+  ) {
+    this.out = stringify({
+      header: true,
+      columns: ['row', 'column', 'value', 'reason', ...headers],
+      bom: true,
+    });
+    const file: WriteStream = createWriteStream(path);
+    this.done = pipeline(this.out, file);
+  }
+
+  async write(rowNumber: number, problems: RowProblem[], record: string[]): Promise<void> {
+    this.count++;
+    const first = problems[0];
+    const reason = problems.map((p) => `${p.column}: ${p.reason}`).join('; ');
+    const ok = this.out.write([
+      rowNumber,
+      first.column,
+      protectCell(first.value),
+      protectCell(reason),
+      ...record.map(protectCell),
+    ]);
+    if (!ok) await new Promise((r) => this.out.once('drain', r));
+  }
+
+  async close(): Promise<void> {
+    this.out.end();
+    await this.done;
+  }
+}
