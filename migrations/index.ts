@@ -1,4 +1,5 @@
 import { Migration20261125000000_foundation } from './Migration20261125000000_foundation.js';
+import { Migration20261125100000_owner_crm } from './Migration20261125100000_owner_crm.js';
 import { Migration20261125110000_messaging_appointments } from './Migration20261125110000_messaging_appointments.js';
 
 /**
@@ -7,6 +8,7 @@ import { Migration20261125110000_messaging_appointments } from './Migration20261
  */
 export const migrationsList = [
   { name: 'Migration20261125000000_foundation', class: Migration20261125000000_foundation },
+  { name: 'Migration20261125100000_owner_crm', class: Migration20261125100000_owner_crm },
   {
     name: 'Migration20261125110000_messaging_appointments',
     class: Migration20261125110000_messaging_appointments,

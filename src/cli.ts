@@ -12,6 +12,7 @@ import { registerDbCommands } from './commands/db/index.js';
 import { registerDoctorCommands } from './commands/doctor/index.js';
 import { registerHospitalCommands } from './commands/hospital/index.js';
 import { registerMessageCommands } from './commands/message/index.js';
+import { registerOwnerCrmCommands } from './commands/owner/owner-crm.js';
 import { registerPatientCommands } from './commands/patient/index.js';
 import { registerReminderCommands } from './commands/reminder/index.js';
 import { type Config, loadConfig } from './core/config.js';
@@ -44,6 +45,7 @@ export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext
   registerDbCommands(program, action);
   registerHospitalCommands(program, action);
   registerPatientCommands(program, action);
+  registerOwnerCrmCommands(program, action);
   registerDoctorCommands(program, action);
   registerAppointmentCommands(program, action);
   registerReminderCommands(program, action);

@@ -1,0 +1,20 @@
+import { listOwners } from '../../core/owners/owner.service.js';
+import type { CommandContext } from '../_shared/context.js';
+import { printJson, printTable } from '../_shared/render.js';
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const owners = await ctx.withDatabase((db) => listOwners(db.em()));
+  if (ctx.json) return printJson(ctx, owners);
+  await printTable(
+    ctx,
+    [
+      { header: 'name', value: (o) => o.name },
+      { header: 'e-mail', value: (o) => o.email },
+      { header: 'tax', value: (o) => o.taxType },
+      { header: 'bank', value: (o) => `${o.bankCode} ${o.accountNumber}` },
+      { header: 'active contracts', value: (o) => o.activeContracts, align: 'right' },
+      { header: 'id', value: (o) => o.id },
+    ],
+    owners,
+  );
+}

@@ -1,0 +1,32 @@
+import { showOwner } from '../../core/owners/owner.service.js';
+import type { CommandContext } from '../_shared/context.js';
+import { printJson, printRecord, printTable } from '../_shared/render.js';
+
+export async function run(ctx: CommandContext, [ref]: string[]): Promise<void> {
+  const owner = await ctx.withDatabase((db) => showOwner(db.em(), ref));
+  if (ctx.json) return printJson(ctx, owner);
+  const s = owner.satisfaction;
+  await printRecord(ctx, [
+    ['name', owner.name],
+    ['kind', owner.kind],
+    ['e-mail', owner.email],
+    ['phone', owner.phone],
+    ['tax type', owner.taxType],
+    ['bank', `${owner.bankName ?? ''} (${owner.bankCode}) ${owner.accountNumber}`],
+    ['satisfaction', s.averageRating === null ? '-' : `${s.averageRating} / 5 over ${s.responses} ratings`],
+    ['would recommend', s.wouldRecommendShare === null ? '-' : `${Math.round(s.wouldRecommendShare * 100)}%`],
+    ['id', owner.id],
+  ]);
+  ctx.print('');
+  await printTable(
+    ctx,
+    [
+      { header: 'contract', value: (c) => c.number },
+      { header: 'hospital', value: (c) => c.hospital },
+      { header: 'status', value: (c) => c.status },
+      { header: 'start', value: (c) => c.startDate },
+      { header: 'end', value: (c) => c.endDate },
+    ],
+    owner.contracts,
+  );
+}

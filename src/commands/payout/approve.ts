@@ -1,0 +1,23 @@
+import { approvePayouts } from '../../core/payouts/payout-approval.service.js';
+import type { CommandContext } from '../_shared/context.js';
+import { confirmOrRefuse } from '../_shared/prompts.js';
+import { printJson } from '../_shared/render.js';
+
+export async function run(
+  ctx: CommandContext,
+  [refs]: string[][] | string[],
+  flags: Record<string, any>,
+): Promise<void> {
+  const list = ([] as string[]).concat(refs ?? []);
+  await confirmOrRefuse(ctx, flags.yes, `Approve ${list.length} payout(s) as ${ctx.actor().operator}?`);
+  const results = await ctx.withDatabase((db) =>
+    approvePayouts(db.em(), ctx.config, ctx.clock, list, ctx.actor()),
+  );
+  if (ctx.json) return printJson(ctx, { payouts: results });
+  for (const r of results)
+    ctx.print(
+      r.status === 'approved'
+        ? `approved ${r.reference}`
+        : `recorded approval ${r.approvals} of ${r.requiredApprovals} for ${r.reference}; a second, different approver is needed`,
+    );
+}

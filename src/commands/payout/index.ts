@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { type ActionFactory, examples } from '../_shared/lazy.js';
+
+export function registerPayoutCommands(program: Command, action: ActionFactory): void {
+  const payout = program
+    .command('payout')
+    .description('owner payouts: run a period, approve, export for the bank, reconcile')
+    .addHelpText(
+      'after',
+      examples(
+        'crm payout run --period 2026-10 --dry-run',
+        'crm payout run --period 2026-10 --operator ada --json',
+        'crm payout approve CT-2026-0001-2026-10 --operator bola --yes',
+        'crm payout export --period 2026-10 --out payouts.csv --operator ada --yes',
+        'crm payout reconcile bank.csv --yes',
+      ),
+    );
+  payout
+    .command('run')
+    .description('calculate the payouts of a period (re-runs recompute only calculated payouts)')
+    .requiredOption('--period <period>', 'YYYY-MM (monthly contracts) or YYYY-Qn (quarterly contracts)')
+    .option('--dry-run', 'show the full calculation, write nothing')
+    .action(action(() => import('./run.js')));
+  payout
+    .command('list')
+    .description('list payouts')
+    .option('--period <period>', 'YYYY-MM or YYYY-Qn')
+    .option('--status <status>', 'calculated, approved, exported, paid, rejected')
+    .option('--hospital <code>')
+    .option('--contract <number>')
+    .action(action(() => import('./list.js')));
+  payout
+    .command('show')
+    .argument('<payout>', 'reference (CT-2026-0001-2026-10), id or id prefix')
+    .description('show the full calculation of a payout and its approvals')
+    .action(action(() => import('./show.js')));
+  payout
+    .command('approve')
+    .argument('<payouts...>', 'references, ids or id prefixes')
+    .description('approve payouts (maker-checker; two approvers above CRM_DUAL_APPROVAL_KOBO)')
+    .option('--yes', 'do not ask for confirmation')
+    .action(action(() => import('./approve.js')));
+  payout
+    .command('reject')
+    .argument('<payout>', 'reference, id or id prefix')
+    .description('reject a calculated payout; it is never recomputed or paid')
+    .requiredOption('--reason <text>', 'why')
+    .option('--yes', 'do not ask for confirmation')
+    .action(action(() => import('./reject.js')));
+  payout
+    .command('export')
+    .description('write the approved payouts of a period as a bank bulk-transfer CSV and mark them exported')
+    .requiredOption('--period <period>', 'YYYY-MM or YYYY-Qn')
+    .option('--out <file>', 'write the CSV here (default: stdout)')
+    .option('--format <format>', 'bank layout', 'generic')
+    .option('--include-exported', 'write the already exported payouts of the period again')
+    .option('--yes', 'do not ask for confirmation')
+    .action(action(() => import('./export.js')));
+  payout
+    .command('reconcile')
+    .argument('<file>', "the bank's confirmation CSV: reference, status, paid_at")
+    .description('mark exported payouts paid from the bank confirmation; report failures (safe to re-run)')
+    .option('--errors <file>', 'write rows that could not be applied to this CSV')
+    .option('--yes', 'do not ask for confirmation')
+    .action(action(() => import('./reconcile.js')));
+}
