@@ -231,8 +231,12 @@ const BOOLEANS: Record<string, boolean> = {
   '0': false,
 };
 
+const RUNS_OF_SPACE = /\s{2,}|[\t\n\r\f\v\u00a0]/;
+
 function collapse(value: string): string {
-  return value.trim().replace(/\s+/g, ' ');
+  const trimmed = value.trim();
+  // Most cells have nothing to collapse: test before replacing, a replace always allocates.
+  return RUNS_OF_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
 }
 
 export interface RowContext {

@@ -192,9 +192,10 @@ export function mergeDuplicates(rows: StagedRow[]): {
       }
     }
     if (!target) {
-      const copy = { row: { ...current.row }, hospitalId: current.hospitalId };
-      merged.push(copy);
-      for (const key of [keys.mrn, ...keys.contact]) if (key) byKey.set(key, copy);
+      // The batch's rows are not used after merging, so the first occurrence is merged into in place.
+      merged.push(current);
+      if (keys.mrn) byKey.set(keys.mrn, current);
+      for (const key of keys.contact) byKey.set(key, current);
       continue;
     }
     let changed = false;
