@@ -3,12 +3,8 @@ import type { CommandContext } from '../_shared/context.js';
 import { confirmOrRefuse } from '../_shared/prompts.js';
 import { printJson } from '../_shared/render.js';
 
-export async function run(
-  ctx: CommandContext,
-  [refs]: string[][] | string[],
-  flags: Record<string, any>,
-): Promise<void> {
-  const list = ([] as string[]).concat(refs ?? []);
+export async function run(ctx: CommandContext, refs: string[], flags: Record<string, any>): Promise<void> {
+  const list = refs.flat();
   await confirmOrRefuse(ctx, flags.yes, `Approve ${list.length} payout(s) as ${ctx.actor().operator}?`);
   const results = await ctx.withDatabase((db) =>
     approvePayouts(db.em(), ctx.config, ctx.clock, list, ctx.actor()),

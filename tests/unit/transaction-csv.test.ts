@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  mapTransactionColumns,
+  parseAmountKobo,
+  parseOccurredAt,
+  validateTransactionRecord,
+} from '../../src/core/transactions/transaction-csv.parser.js';
+
+describe('transaction CSV columns', () => {
+  it('maps the documented header and common spellings, and names a missing column', () => {
+    const { columns, unknown } = mapTransactionColumns([
+      'Hospital Code',
+      'Ref',
+      'Occurred At',
+      'Amount',
+      'Type',
+      'Note',
+    ]);
+    expect(columns).toEqual({ hospital: 0, reference: 1, occurred_at: 2, amount: 3, kind: 4 });
+    expect(unknown).toEqual(['Note']);
+    expect(() => mapTransactionColumns(['hospital', 'reference', 'amount', 'kind'])).toThrow(
+      /missing column "occurred_at"/,
+    );
+  });
+});
+
+describe('occurred_at', () => {
+  it('keeps Lagos-local times without an offset and passes offsets through', () => {
+    expect(parseOccurredAt('2026-10-31 23:30')).toBe('2026-10-31 23:30:00');
+    expect(parseOccurredAt('2026-10-31T23:30:05.123+01:00')).toBe('2026-10-31 23:30:05.123+01:00');
+    expect(parseOccurredAt('2026-10-31T22:30:00Z')).toBe('2026-10-31 22:30:00+00:00');
+    expect(parseOccurredAt('31/10/2026 08:05')).toBe('2026-10-31 08:05:00');
+    expect(parseOccurredAt('2026-10-31')).toBe('2026-10-31 00:00:00');
+  });
+
+  it('rejects impossible dates and times', () => {
+    for (const bad of ['2026-02-29 10:00', '2026-10-31 24:00', '2026-10-31 10:60', 'yesterday', ''])
+      expect(parseOccurredAt(bad), bad).toBeUndefined();
+    expect(parseOccurredAt('2028-02-29 10:00')).toBe('2028-02-29 10:00:00');
+  });
+});
+
+describe('amount', () => {
+  it('reads naira into exact kobo', () => {
+    expect(parseAmountKobo('125000.50')).toBe(12_500_050n);
+    expect(parseAmountKobo('1,234,567.5')).toBe(123_456_750n);
+    expect(parseAmountKobo('₦0.01')).toBe(1n);
+    expect(parseAmountKobo('NGN 10')).toBe(1000n);
+    expect(parseAmountKobo('1.005')).toBeUndefined();
+    expect(parseAmountKobo('-5')).toBeUndefined();
+  });
+});
+
+describe('validateTransactionRecord', () => {
+  const columns = { hospital: 0, reference: 1, occurred_at: 2, amount: 3, kind: 4 };
+
+  it('normalises a good row', () => {
+    expect(
+      validateTransactionRecord(['lag-001', ' R1 ', '2026-10-01 10:00', '100', 'Refund'], 2, columns),
+    ).toEqual({
+      ok: true,
+      row: {
+        rowNumber: 2,
+        hospitalCode: 'LAG-001',
+        reference: 'R1',
+        occurredAt: '2026-10-01 10:00:00',
+        amountKobo: 10_000n,
+        kind: 'refund',
+      },
+    });
+  });
+
+  it('names every bad column with its value', () => {
+    const r = validateTransactionRecord(['', '', 'soon', '-3', 'gift'], 7, columns);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => p.column)).toEqual([
+      'hospital',
+      'reference',
+      'occurred_at',
+      'amount',
+      'kind',
+    ]);
+    expect(r.problems[3].reason).toMatch(/must not be negative/);
+    const zero = validateTransactionRecord(['LAG-001', 'R', '2026-10-01', '0.00', 'payment'], 3, columns);
+    expect(zero.ok ? [] : zero.problems.map((p) => p.reason)).toEqual(['must be greater than zero']);
+  });
+});
