@@ -61,11 +61,11 @@ export async function seedDueReminders(
     const tem = t as EntityManager;
     const h = await queryOne<{ id: string }>(
       tem,
-      `insert into hospital (code, name, state, city) values ('BENCH-' || substr(md5(random()::text), 1, 6), 'Bench Hospital', 'Lagos', 'Lagos') returning id`,
+      `insert into hospital (code, name, state, city) values ('BENCH-' || upper(substr(md5(random()::text), 1, 6)), 'Bench Hospital', 'Lagos', 'Lagos') returning id`,
     );
     const d = await queryOne<{ id: string }>(
       tem,
-      `insert into doctor (code, hospital_id, name, department) values ('DR-B' || substr(md5(random()::text), 1, 6), $1, 'Dr. Bench', 'general') returning id`,
+      `insert into doctor (code, hospital_id, name, department) values ('DR-B' || upper(substr(md5(random()::text), 1, 6)), $1, 'Dr. Bench', 'general') returning id`,
       [h!.id],
     );
     await query(
