@@ -200,24 +200,34 @@ async function aggregatePeriod(em: EntityManager, period: Period): Promise<Aggre
          least(c.end_date, c.terminated_on) as last_day,
          (greatest(c.start_date, $1::date)::timestamp at time zone 'Africa/Lagos') as from_ts,
          ((least(coalesce(least(c.end_date, c.terminated_on), $2::date), $2::date) + 1)::timestamp
-           at time zone 'Africa/Lagos') as to_ts
+           at time zone 'Africa/Lagos') as to_ts,
+         c.start_date <= $1::date and coalesce(least(c.end_date, c.terminated_on), $2::date) >= $2::date as whole_period
        from contract c join hospital h on h.id = c.hospital_id join owner o on o.id = c.owner_id
        where c.frequency = $3
          and (c.status in ('active', 'expired') or (c.status = 'terminated' and c.terminated_on >= c.start_date))
          and c.start_date <= $2::date and coalesce(least(c.end_date, c.terminated_on), $2::date) >= $1::date
      ),
-     g as (
+     -- Contracts in force all period long are alone in force at their hospital (exclusion
+     -- constraint): their revenue is the hospital's, summed like any GROUP BY hospital_id (a
+     -- parallel scan). Only contracts that start or end inside the period need their own days.
+     whole as (
+       select t.hospital_id, sum(case when t.kind = 'refund' then -t.amount_kobo else t.amount_kobo end) as gross
+       from hospital_transaction t
+       where t.occurred_at >= ($1::date::timestamp at time zone 'Africa/Lagos')
+         and t.occurred_at < (($2::date + 1)::timestamp at time zone 'Africa/Lagos')
+       group by t.hospital_id
+     ),
+     part as (
        select c.id, sum(case when t.kind = 'refund' then -t.amount_kobo else t.amount_kobo end) as gross
        from c join hospital_transaction t on t.hospital_id = c.hospital_id
          and t.occurred_at >= c.from_ts and t.occurred_at < c.to_ts
-       where t.occurred_at >= ($1::date::timestamp at time zone 'Africa/Lagos')
-         and t.occurred_at < (($2::date + 1)::timestamp at time zone 'Africa/Lagos')
+       where not c.whole_period
        group by c.id
      )
      select c.id as contract_id, c.number, c.hospital_code, c.owner_id, c.owner_name, c.tax_type, c.share_bps,
        c.guarantee_kobo::text, c.payment_terms_days, c.start_date::text, c.last_day::text,
-       coalesce(g.gross, 0)::text as gross
-     from c left join g on g.id = c.id
+       coalesce(case when c.whole_period then w.gross else p.gross end, 0)::text as gross
+     from c left join whole w on c.whole_period and w.hospital_id = c.hospital_id left join part p on p.id = c.id
      order by c.number`,
     [period.firstDay, period.lastDay, period.frequency],
   );
