@@ -40,4 +40,15 @@ export function registerMessageCommands(program: Command, action: ActionFactory)
     .command('list')
     .description('saved templates')
     .action(action(() => import('./template-list.js')));
+  // `crm owner message`: the owner group belongs to the owner CRM; the verb is the messaging layer's.
+  const owner = program.commands.find((c) => c.name() === 'owner');
+  owner
+    ?.command('message')
+    .argument('<owner>', 'owner id or name')
+    .description('send an owner an e-mail, SMS or WhatsApp message; logged with its delivery status')
+    .requiredOption('--channel <channel>', 'email, sms or whatsapp')
+    .option('--subject <text>', 'subject (required for e-mail)')
+    .requiredOption('--body <text>', 'the message')
+    .option('--dry-run', 'validate and show what would be sent; send nothing')
+    .action(action(() => import('./owner-message.js')));
 }

@@ -312,5 +312,16 @@ export async function syncMessages(
       ]);
     }
   }
+  // Owner messages are logged in owner_communications (owner CRM) with their delivery status.
+  const owners = await queryOne<{ present: boolean }>(
+    em,
+    `select to_regclass('owner_communications') is not null as present`,
+  );
+  if (owners?.present)
+    await query(
+      em,
+      `update owner_communications oc set delivery_status = m.status from messages m
+       where oc.message_id = m.id and m.purpose = 'owner' and oc.delivery_status <> m.status`,
+    );
   return result;
 }

@@ -1,0 +1,35 @@
+import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
+import { realMessengers } from '../../core/messaging/messaging.runtime.js';
+import { type OwnerMessageResult, sendOwnerMessage } from '../../core/messaging/owner-message.service.js';
+import type { CommandContext } from '../_shared/context.js';
+import { printJson, printRecord } from '../_shared/render.js';
+
+export async function run(ctx: CommandContext, [owner]: string[], flags: Record<string, any>): Promise<void> {
+  const config = loadMessagingConfig(ctx.config.env);
+  const print = async (r: OwnerMessageResult) => {
+    if (ctx.json) return printJson(ctx, r);
+    await printRecord(ctx, [
+      ['to', `${r.to} (${r.channel})`],
+      ['status', r.status],
+      ['segments', r.segments],
+      ['error', r.errorCode],
+      ['message', r.messageId],
+    ]);
+  };
+  try {
+    const result = await ctx.withDatabase((db) =>
+      sendOwnerMessage(
+        db.em(),
+        ctx.clock,
+        { owner, channel: flags.channel, subject: flags.subject, body: flags.body },
+        ctx.actor(),
+        flags.dryRun ? undefined : realMessengers(config),
+      ),
+    );
+    await print(result);
+  } catch (error) {
+    const partial = (error as { result?: OwnerMessageResult }).result;
+    if (partial) await print(partial);
+    throw error;
+  }
+}
