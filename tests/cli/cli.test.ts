@@ -231,10 +231,10 @@ describe.runIf(onPostgres)('PostgreSQL', () => {
     url.pathname = `/${name}`;
     try {
       const r = await runCli(['hospital', 'list'], { DATABASE_URL: url.toString() });
-      expect([r.code, r.stderr.trim()]).toEqual([
-        7,
-        'crm: error: the database is not migrated (1 pending migration): run `crm db migrate`',
-      ]);
+      expect(r.code).toBe(7);
+      expect(r.stderr.trim()).toMatch(
+        /^crm: error: the database is not migrated \(\d+ pending migrations?\): run `crm db migrate`$/,
+      );
       const migrate = await runCli(['db', 'migrate'], { DATABASE_URL: url.toString() });
       expect(migrate.code).toBe(0);
       expect((await runCli(['hospital', 'list'], { DATABASE_URL: url.toString() })).code).toBe(0);
