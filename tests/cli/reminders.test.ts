@@ -243,9 +243,10 @@ describe.runIf(onPostgres)('concurrency (PostgreSQL)', () => {
     const to = recipientsAtFake();
     const unique = new Set(to);
     expect(unique.size).toBe(2000);
-    // Duplicates only for messages in flight when the runner died (sent, not yet recorded).
+    // Duplicates only for messages in flight when the runner died (sent, not yet recorded): at most
+    // one group on the wire and one being committed.
     const duplicates = to.length - unique.size;
-    expect(duplicates).toBeLessThanOrEqual(concurrency);
+    expect(duplicates).toBeLessThanOrEqual(2 * concurrency);
     const [done] = await sqlOnce<{ sent: number; pending: number }>(
       tdb,
       `select count(*) filter (where status = 'sent')::int as sent,

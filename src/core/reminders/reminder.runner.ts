@@ -12,7 +12,8 @@
  *
  * A runner that dies between 2 and 3 leaves leased reminders whose message rows are `pending`:
  * after the lease they are claimed again and sent again. That claimed-but-unacknowledged window
- * (at most `concurrency` messages per dead runner) is the only way a reminder can go twice;
+ * (at most 2 × `concurrency` messages per dead runner: one group on the wire, one being
+ * committed) is the only way a reminder can go twice;
  * docs/reminders.md explains it. Nothing is ever lost.
  */
 import { randomUUID } from 'node:crypto';
@@ -117,6 +118,14 @@ interface Decision {
   message?: PendingMessage;
 }
 
+/** The end of the quiet period `now` is in (memoised: every row of a batch shares `now`). */
+let quietMemo: { at: number; config: MessagingConfig; end: DateTime | undefined } | undefined;
+function quietEndOf(now: DateTime, config: MessagingConfig): DateTime | undefined {
+  if (quietMemo?.at !== now.toMillis() || quietMemo.config !== config)
+    quietMemo = { at: now.toMillis(), config, end: quietPeriodEnd(now, config.quietHours) };
+  return quietMemo.end;
+}
+
 function decide(
   row: DueRow,
   now: DateTime,
@@ -132,7 +141,7 @@ function decide(
   if (startsAt <= now) return { row, action: 'expire', reason: 'appointment already started' };
   if (row.attempts >= maxAttempts)
     return { row, action: 'fail', reason: `gave up after ${row.attempts} attempts` };
-  const quietEnd = quietPeriodEnd(now, config.quietHours);
+  const quietEnd = quietEndOf(now, config);
   // In quiet hours: wait for the morning when that is still before the appointment, else send now.
   if (quietEnd && quietEnd < startsAt) return { row, action: 'defer', deferUntil: quietEnd };
   const variant = pickVariant(variants, row.preferred_language);
@@ -394,18 +403,24 @@ export async function sendDueReminders(
         for (const c of needed) channelsLoaded.add(c);
         messenger = await messengerFor([...channelsLoaded]);
       }
+      // Pipelined: while one group's outcomes are being committed, the next group is on the wire.
+      let recording: Promise<void> = Promise.resolve();
       for (let i = 0; i < claimed.length; i += o.concurrency) {
         const group = claimed.slice(i, i + o.concurrency);
         const m = messenger;
         const outcomes = await Promise.all(group.map((claim) => m.send(claim.message)));
-        await recordBatch(
+        await recording;
+        recording = recordBatch(
           em,
           clock,
           group.map((claim, j) => ({ claim, outcome: outcomes[j] })),
           o.maxAttempts,
           result,
         );
+        // Awaited before the next commit; a failure must not count as unhandled meanwhile.
+        recording.catch(() => {});
       }
+      await recording;
     }
     options.onProgress?.(result);
     if (seen < Math.min(o.batchSize, remaining + seen)) break;
