@@ -131,6 +131,38 @@ describe('doctor, appointment and reminder commands end to end', () => {
     expect(JSON.parse(slots.stdout).slots.map((s: { time: string }) => s.time)).not.toContain('10:00');
   }, 240_000);
 
+  it('message templates: an unknown variable is refused when saved (exit 3), a variant is saved', async () => {
+    const bad = await crm([
+      'message',
+      'template',
+      'set',
+      'reminder',
+      '--language',
+      'yo',
+      '--body',
+      'E kaabo {{name}}',
+    ]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/body: unknown variable; use \{\{first_name\}\}.* \(got "\{\{name\}\}"\)/);
+    const ok = await crm([
+      'message',
+      'template',
+      'set',
+      'reminder',
+      '--language',
+      'yo',
+      '--body',
+      'E kaabo {{first_name}}',
+      '--json',
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      key: 'reminder',
+      language: 'yo',
+      body: 'E kaabo {{first_name}}',
+    });
+  });
+
   it('a permanent failure exits 6 after printing the summary', async () => {
     await seed(3);
     fake.failNext(1, { kind: 'twilio-error', code: 21211 });
