@@ -3,12 +3,14 @@
  * of rows into a temporary staging table (COPY on PostgreSQL, unnest on the embedded database,
  * whose `pg` shim cannot COPY FROM STDIN), and the errors file of rejected rows.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'csv-stringify';
 import { protectCell } from '../csv.js';
-import type { PgClientLike } from '../db/sql.js';
+import { type PgClientLike, query } from '../db/sql.js';
+import { NotFoundError } from '../errors.js';
 
 export type StageValue = string | number | boolean | bigint | null;
 
@@ -101,4 +103,19 @@ export class ErrorsFileWriter {
     this.out.end();
     await this.done;
   }
+}
+
+/** The size of an import file in bytes (for progress), or exit 4 naming the file. */
+export function importFileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    throw new NotFoundError('file', path, 'file_not_found');
+  }
+}
+
+/** Hospital code → id, loaded once per import (hospitals are few; rows name them by code). */
+export async function loadHospitalIds(em: EntityManager): Promise<Map<string, string>> {
+  const rows = await query<{ code: string; id: string }>(em, 'select code, id from hospital');
+  return new Map(rows.map((h) => [h.code, h.id]));
 }

@@ -10,7 +10,7 @@
  * the checkpoint, so two runners of the same file never write a range twice.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, rmSync, statSync } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
@@ -19,7 +19,13 @@ import type { Database } from '../db/database.js';
 import { type PgClientLike, query, queryOne, withConnection } from '../db/sql.js';
 import { uuid7 } from '../db/uuid7.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { ErrorsFileWriter, loadStageRows, type StageValue } from '../imports/bulk-load.js';
+import {
+  ErrorsFileWriter,
+  importFileSize,
+  loadHospitalIds,
+  loadStageRows,
+  type StageValue,
+} from '../imports/bulk-load.js';
 import { type Clock, lagosDate } from '../time.js';
 import {
   type ColumnMapping,
@@ -382,19 +388,9 @@ export async function importPatients(
 ): Promise<PatientImportResult> {
   const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
   const dryRun = input.dryRun ?? false;
-  let totalBytes: number;
-  try {
-    totalBytes = statSync(input.file).size;
-  } catch {
-    throw new NotFoundError('file', input.file, 'file_not_found');
-  }
+  const totalBytes = importFileSize(input.file);
   const em = db.em();
-  const hospitals = new Map(
-    (await query<{ code: string; id: string }>(em, 'select code, id from hospital')).map((h) => [
-      h.code,
-      h.id,
-    ]),
-  );
+  const hospitals = await loadHospitalIds(em);
   let defaultHospitalId: string | null = null;
   if (input.hospitalCode) {
     defaultHospitalId = hospitals.get(input.hospitalCode.toUpperCase()) ?? null;

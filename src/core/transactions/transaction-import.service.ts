@@ -9,14 +9,20 @@
  * of the same file after a crash inserts exactly what is missing. Batches take an advisory lock,
  * so two importers of overlapping files never race on a reference.
  */
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import { streamCsv } from '../csv.js';
 import type { Database } from '../db/database.js';
-import { query, withConnection } from '../db/sql.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { ErrorsFileWriter, loadStageRows, type RowProblem } from '../imports/bulk-load.js';
+import { withConnection } from '../db/sql.js';
+import { ValidationError } from '../errors.js';
+import {
+  ErrorsFileWriter,
+  importFileSize,
+  loadHospitalIds,
+  loadStageRows,
+  type RowProblem,
+} from '../imports/bulk-load.js';
 import { formatNaira } from '../money.js';
 import { type Clock, toIsoLagos } from '../time.js';
 import {
@@ -208,19 +214,9 @@ export async function importTransactions(
 ): Promise<TransactionImportResult> {
   const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
   const dryRun = input.dryRun ?? false;
-  let totalBytes: number;
-  try {
-    totalBytes = statSync(input.file).size;
-  } catch {
-    throw new NotFoundError('file', input.file, 'file_not_found');
-  }
+  const totalBytes = importFileSize(input.file);
   const em = db.em();
-  const hospitals = new Map(
-    (await query<{ code: string; id: string }>(em, 'select code, id from hospital')).map((h) => [
-      h.code,
-      h.id,
-    ]),
-  );
+  const hospitals = await loadHospitalIds(em);
   const csv = await streamCsv(input.file);
   const iterator = csv.records[Symbol.asyncIterator]();
   const first = await iterator.next();
