@@ -18,6 +18,11 @@ import { fakeProviderEnv, seedDueReminders } from '../tests/support/reminders-se
 
 const args = process.argv.slice(2);
 const count = Number(args[args.indexOf('--reminders') + 1] || 100_000) || 100_000;
+// Runners start the way the documented crontab line starts them (docs/reminders.md); pass
+// --runner-node-options "" to measure Node's default heap sizing instead.
+const runnerNodeOptions = args.includes('--runner-node-options')
+  ? (args[args.indexOf('--runner-node-options') + 1] ?? '')
+  : '--max-old-space-size=64';
 const root = join(import.meta.dirname, '..');
 const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchUrl = adminUrl.replace(/\/[^/]*$/, '/crm_bench_reminders');
@@ -68,6 +73,7 @@ const env: NodeJS.ProcessEnv = {
   CRM_NOW: NOW,
   CRM_OPERATOR: 'bench',
   NO_COLOR: '1',
+  NODE_OPTIONS: runnerNodeOptions,
 };
 const config = { ...loadConfig(env, { readDotEnv: false }), databaseUrl: benchUrl, fixedNow: undefined };
 
@@ -146,4 +152,5 @@ for (const r of results) {
       `peak RSS ${r.peak.toFixed(0)} MB per runner`,
   );
 }
+console.log(`runners' NODE_OPTIONS: ${runnerNodeOptions || '(none)'}`);
 console.log('target: ≥ 1,000 reminders/s with 4 runners, peak RSS ≤ 200 MB per runner');
