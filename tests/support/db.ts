@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +71,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Runs SQL through psql-free means: a one-off connection of the test database. */
+/** Runs one statement on the test database through a short-lived connection of its own. */
 export async function sqlOnce<T = Record<string, unknown>>(
   tdb: TestDatabase,
   text: string,
@@ -86,5 +85,3 @@ export async function sqlOnce<T = Record<string, unknown>>(
     await db.close();
   }
 }
-
-export { spawnSync };
