@@ -22,7 +22,7 @@ import { CrmError, ExitCode } from './core/errors.js';
 export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext): Command {
   const program = new Command('crm')
     .description(
-      'Back office of the partner-hospital network: owners, payouts, patients, reminders, loyalty, campaigns.',
+      'Back office of the partner-hospital network: owners, contracts and payouts; patients, appointments and reminders.',
     )
     .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
     .option('--json', 'print one JSON document on stdout (read and run commands)')
