@@ -1,0 +1,71 @@
+/**
+ * What every CSV import command does around its core call: a progress bar fed by the import's
+ * progress and warnings, the summary as one JSON document (also when --max-errors stops the
+ * import), a table for people, and exit 6 when rows were rejected.
+ */
+import type { Database } from '../../core/db/database.js';
+import { PartialFailureError } from '../../core/errors.js';
+import type { CommandContext } from './context.js';
+import { startProgress } from './progress.js';
+import { printJson, printRecord } from './render.js';
+
+export interface ImportHooks {
+  onProgress: (p: { bytesRead: number; totalBytes: number; rows: number }) => void;
+  onWarning: (message: string) => void;
+}
+
+interface ImportOutcome {
+  rows: number;
+  rejected: number;
+  errorsFile: string | null;
+  dryRun: boolean;
+}
+
+export interface ImportCommand<R extends ImportOutcome> {
+  run(db: Database, hooks: ImportHooks): Promise<R>;
+  /** The result an import stopped by --max-errors carries, when `error` is that. */
+  partialOf(error: unknown): R | undefined;
+  /** The `--json` summary: exactly the keys scripts rely on. */
+  summary(result: R): Record<string, unknown>;
+  /** Counts shown to people, between "rows" and "rejected". */
+  counts(result: R): [string, number][];
+  /** Said after "N row(s) rejected" (e.g. what kind of rejections). */
+  rejectedDetail?(result: R): string;
+}
+
+export async function runImportCommand<R extends ImportOutcome>(
+  ctx: CommandContext,
+  command: ImportCommand<R>,
+): Promise<void> {
+  const progress = startProgress(ctx, 'importing');
+  const hooks: ImportHooks = {
+    onProgress: (p) => progress.update(p.bytesRead, p.totalBytes, `${p.rows.toLocaleString('en-NG')} rows`),
+    onWarning: (m) => progress.interrupt(() => ctx.warn(m)),
+  };
+  const result = await ctx
+    .withDatabase((db) => command.run(db, hooks))
+    .catch((error) => {
+      progress.stop();
+      const partial = command.partialOf(error);
+      if (partial && ctx.json) printJson(ctx, command.summary(partial));
+      throw error;
+    })
+    .finally(() => progress.stop());
+
+  if (ctx.json) printJson(ctx, command.summary(result));
+  else {
+    await printRecord(ctx, [
+      ['rows', result.rows],
+      ...command.counts(result),
+      ['rejected', result.rejected],
+      ['errors file', result.errorsFile ?? '-'],
+    ]);
+    if (result.dryRun) ctx.print('dry run: nothing was written');
+  }
+  if (result.rejected > 0) {
+    throw new PartialFailureError(
+      'import_rows_rejected',
+      `${result.rejected} row(s) rejected${command.rejectedDetail?.(result) ?? ''}${result.errorsFile ? `; see ${result.errorsFile}` : '; pass --errors FILE to get them with reasons'}`,
+    );
+  }
+}
