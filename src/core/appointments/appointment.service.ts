@@ -62,12 +62,8 @@ const SELECT = `select a.id, a.code, a.patient_id, p.first_name || ' ' || p.last
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
-async function toView(em: EntityManager, r: AppointmentRow): Promise<AppointmentView> {
-  const reminders = await query<{ kind: string; due_at: Date | string; status: string; attempts: number }>(
-    em,
-    `select kind, due_at, status, attempts from reminder where appointment_id = $1 order by created_at, due_at`,
-    [r.id],
-  );
+/** An appointment as lists show it; `toView` adds its reminders. */
+function toSummary(r: AppointmentRow) {
   const start = date(r.starts_at);
   return {
     id: r.id,
@@ -83,6 +79,17 @@ async function toView(em: EntityManager, r: AppointmentRow): Promise<Appointment
     time: formatAppointmentTime(toLuxon(start)),
     durationMinutes: Math.round((date(r.ends_at).getTime() - start.getTime()) / 60000),
     cancelReason: r.cancel_reason,
+  };
+}
+
+async function toView(em: EntityManager, r: AppointmentRow): Promise<AppointmentView> {
+  const reminders = await query<{ kind: string; due_at: Date | string; status: string; attempts: number }>(
+    em,
+    `select kind, due_at, status, attempts from reminder where appointment_id = $1 order by created_at, due_at`,
+    [r.id],
+  );
+  return {
+    ...toSummary(r),
     reminders: reminders.map((x) => ({
       kind: x.kind,
       dueAt: toIsoLagos(date(x.due_at)),
@@ -465,22 +472,5 @@ export async function listAppointments(
     `${SELECT} ${where.length ? `where ${where.join(' and ')}` : ''} order by a.starts_at, a.code limit $${params.length}`,
     params,
   );
-  return rows.map((r) => {
-    const start = date(r.starts_at);
-    return {
-      id: r.id,
-      code: r.code,
-      patient: { id: r.patient_id, name: r.patient_name },
-      doctor: r.doctor_code,
-      doctorName: r.doctor_name,
-      hospital: r.hospital_code,
-      type: r.type,
-      status: r.status,
-      startsAt: toIsoLagos(start),
-      endsAt: toIsoLagos(date(r.ends_at)),
-      time: formatAppointmentTime(toLuxon(start)),
-      durationMinutes: Math.round((date(r.ends_at).getTime() - start.getTime()) / 60000),
-      cancelReason: r.cancel_reason,
-    };
-  });
+  return rows.map(toSummary);
 }
