@@ -30,6 +30,7 @@ import {
   type TransactionRow,
   validateTransactionRecord,
 } from './transaction-csv.parser.js';
+import { copyTransactionsDirect } from './transaction-direct-copy.js';
 
 export interface TransactionImportInput {
   file: string;
@@ -75,6 +76,8 @@ export class TooManyTransactionErrorsError extends ValidationError {
 
 const ADVISORY_LOCK_KEY = 73_010_003;
 const DEFAULT_BATCH_SIZE = 10_000;
+/** The direct COPY path commits every this many batches' worth of rows. */
+const DIRECT_CHUNK_BATCHES = 10;
 
 const STAGE_COLUMNS = [
   ['row_no', 'int'],
@@ -206,8 +209,61 @@ function sameRow(a: TransactionRow, b: TransactionRow): boolean {
   );
 }
 
-/** Imports a transactions CSV. See the module comment for the guarantees. */
+/**
+ * Imports a transactions CSV. See the module comment for the guarantees. On PostgreSQL a real run
+ * without --max-errors first takes the direct COPY path (transaction-direct-copy.ts), which steps
+ * aside to the batched path below at the first known reference or unusual file layout.
+ */
 export async function importTransactions(
+  db: Database,
+  clock: Clock,
+  input: TransactionImportInput,
+): Promise<TransactionImportResult> {
+  const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
+  // A warning is said once, whichever path reads the header.
+  const warned = new Set<string>();
+  const onWarning = (message: string) => {
+    if (!warned.has(message)) input.onWarning?.(message);
+    warned.add(message);
+  };
+  if (db.kind !== 'postgresql' || input.dryRun || input.maxErrors !== undefined)
+    return importBatched(db, clock, { ...input, onWarning });
+  const totalBytes = importFileSize(input.file);
+  const direct = await copyTransactionsDirect(db, {
+    file: input.file,
+    errorsFile: input.errorsFile,
+    chunkRows: batchSize * DIRECT_CHUNK_BATCHES,
+    actor: input.actor,
+    now: clock.now().toISO()!,
+    hospitals: await loadHospitalIds(db.em()),
+    totalBytes,
+    advisoryLockKey: ADVISORY_LOCK_KEY,
+    onProgress: input.onProgress,
+    onWarning,
+  });
+  if (direct.done) {
+    if (input.errorsFile && direct.errorsFile === null) rmSync(input.errorsFile, { force: true });
+    return {
+      inserted: direct.inserted,
+      unchanged: 0,
+      rejected: direct.rejected,
+      errorsFile: direct.errorsFile,
+      rows: direct.rows,
+      conflicts: 0,
+      dryRun: false,
+    };
+  }
+  // The batched path reads the whole file again; rows the direct path committed are known to it
+  // now (unchanged), but they were inserted by this import.
+  const result = await importBatched(db, clock, { ...input, onWarning });
+  return {
+    ...result,
+    inserted: result.inserted + direct.committedInserted,
+    unchanged: result.unchanged - direct.committedInserted,
+  };
+}
+
+async function importBatched(
   db: Database,
   clock: Clock,
   input: TransactionImportInput,

@@ -1,0 +1,176 @@
+/**
+ * The fast path of `crm transaction import` on PostgreSQL: the file's rows, validated by the same
+ * `validateTransactionRecord` as always, are COPYed straight into `hospital_transaction` — no
+ * staging table, no per-batch lookups — in chunks of `chunkRows` rows, one transaction each.
+ *
+ * It is optimistic: it assumes every reference is new, which is what a daily export is. The
+ * unique constraint on `reference` checks that assumption inside PostgreSQL; the first chunk that
+ * meets a known reference (a re-run, an overlapping file, a repeated row) fails and rolls back,
+ * and the caller hands the whole file to the batched path, which classifies known references as
+ * unchanged or conflicting. Chunks committed before that stay committed: the batched path counts
+ * them as unchanged and the caller moves them back to `inserted`. The same happens for files the
+ * line splitter does not take on (a quoted field with a line break, CR-only line endings).
+ *
+ * Killed at any moment, the committed chunks are whole; a re-run finds them and falls back, so
+ * the end state is the one of a single clean run.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Actor, recordAudit } from '../audit/audit.js';
+import { CsvLineReader, sniffDelimiter, splitCsvLine } from '../csv.js';
+import type { Database } from '../db/database.js';
+import { withConnection } from '../db/sql.js';
+import { ErrorsFileWriter, type RowProblem } from '../imports/bulk-load.js';
+import { mapTransactionColumns, validateTransactionRecord } from './transaction-csv.parser.js';
+
+export interface DirectCopyInput {
+  file: string;
+  errorsFile?: string;
+  chunkRows: number;
+  actor: Actor;
+  now: string;
+  hospitals: Map<string, string>;
+  totalBytes: number;
+  advisoryLockKey: number;
+  onProgress?: (progress: { bytesRead: number; totalBytes: number; rows: number }) => void;
+  onWarning?: (message: string) => void;
+}
+
+export type DirectCopyOutcome =
+  | { done: true; inserted: number; rejected: number; rows: number; errorsFile: string | null }
+  | { done: false; committedInserted: number; reason: string };
+
+/** Why the fast path stepped aside; never reaches the operator. */
+class LeaveToBatchedPath extends Error {}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** COPY text format: only backslash and tab can occur in a value taken from one line. */
+function copyValue(value: string): string {
+  return value.includes('\\') || value.includes('\t')
+    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t')
+    : value;
+}
+
+export async function copyTransactionsDirect(
+  db: Database,
+  input: DirectCopyInput,
+): Promise<DirectCopyOutcome> {
+  const delimiter = await sniffDelimiter(input.file);
+  const reader = new CsvLineReader(input.file);
+  let lines: string[] = [];
+  let at = 0;
+  /** True while there is a line to read at `lines[at]`. */
+  const fill = async (): Promise<boolean> => {
+    while (at >= lines.length) {
+      const next = await reader.next();
+      if (!next) return false;
+      lines = next;
+      at = 0;
+    }
+    return true;
+  };
+
+  let committedInserted = 0;
+  let errors: ErrorsFileWriter | undefined;
+  try {
+    let headerLine = '';
+    while (headerLine === '' && (await fill())) headerLine = lines[at++];
+    const headerRecord = headerLine === '' ? undefined : splitCsvLine(headerLine, delimiter);
+    if (!headerRecord || headerLine.includes('\r'))
+      return { done: false, committedInserted, reason: 'header needs the full parser' };
+    const headers = headerRecord.map((h) => h.trim());
+    const { columns, unknown } = mapTransactionColumns(headers);
+    if (unknown.length > 0) input.onWarning?.(`ignoring unknown columns: ${unknown.join(', ')}`);
+    errors = input.errorsFile ? new ErrorsFileWriter(input.errorsFile, headers) : undefined;
+    const { from: copyFrom } = await import('pg-copy-streams');
+
+    let dataRows = 0;
+    let rejected = 0;
+    while (await fill()) {
+      const firstRow = dataRows + 2;
+      const chunk = async (tem: EntityManager) =>
+        withConnection(tem, async (client) => {
+          await client.query('select pg_advisory_xact_lock($1)', [input.advisoryLockKey]);
+          // Occurred-at values without an offset are Lagos time: PostgreSQL reads them so here.
+          await client.query("set local timezone = 'Africa/Lagos'");
+          let rowsInChunk = 0;
+          const rejects: { rowNumber: number; problems: RowProblem[]; record: string[] }[] = [];
+          async function* copyText(): AsyncGenerator<string> {
+            while (rowsInChunk < input.chunkRows && (await fill())) {
+              let out = '';
+              for (; at < lines.length && rowsInChunk < input.chunkRows; at++) {
+                const line = lines[at];
+                if (line === '') continue;
+                if (line.includes('\r')) throw new LeaveToBatchedPath('carriage return inside a line');
+                const record = splitCsvLine(line, delimiter);
+                if (!record) throw new LeaveToBatchedPath('quoted field with a line break');
+                dataRows++;
+                rowsInChunk++;
+                const rowNumber = dataRows + 1; // the header is row 1, as in a spreadsheet
+                const outcome = validateTransactionRecord(record, rowNumber, columns);
+                let problems: RowProblem[] | undefined;
+                if (outcome.ok) {
+                  const row = outcome.row;
+                  const hospitalId = input.hospitals.get(row.hospitalCode);
+                  if (hospitalId)
+                    out += `${copyValue(row.reference)}\t${hospitalId}\t${row.occurredAt}\t${row.amountKobo}\t${row.kind}\t${input.now}\n`;
+                  else
+                    problems = [
+                      { column: 'hospital', value: row.hospitalCode, reason: 'unknown hospital code' },
+                    ];
+                } else problems = outcome.problems;
+                if (problems) rejects.push({ rowNumber, problems, record });
+              }
+              yield out;
+              input.onProgress?.({
+                bytesRead: reader.bytesRead(),
+                totalBytes: input.totalBytes,
+                rows: dataRows,
+              });
+            }
+          }
+          const sink = client.query(
+            copyFrom(
+              'copy hospital_transaction (reference, hospital_id, occurred_at, amount_kobo, kind, imported_at) from stdin',
+            ),
+          ) as unknown as NodeJS.WritableStream & { rowCount: number };
+          await pipeline(Readable.from(copyText()), sink);
+          const inserted = sink.rowCount;
+          await recordAudit(
+            tem,
+            input.actor,
+            'transaction_import',
+            null,
+            {
+              file: input.file,
+              rows: [firstRow - 1, dataRows],
+              inserted,
+              unchanged: 0,
+              conflicts: 0,
+            },
+            input.now,
+          );
+          return { inserted, rejects };
+        });
+      const { inserted, rejects } = await db.em().transactional(chunk);
+      committedInserted += inserted;
+      rejected += rejects.length;
+      for (const r of rejects) await errors?.write(r.rowNumber, r.problems, r.record);
+    }
+    input.onProgress?.({ bytesRead: input.totalBytes, totalBytes: input.totalBytes, rows: dataRows });
+    await errors?.close();
+    const errorsFile = errors && rejected > 0 ? errors.path : null;
+    errors = undefined;
+    return { done: true, inserted: committedInserted, rejected, rows: dataRows, errorsFile };
+  } catch (error) {
+    if (error instanceof LeaveToBatchedPath) return { done: false, committedInserted, reason: error.message };
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION)
+      return { done: false, committedInserted, reason: 'a reference is already known' };
+    throw error;
+  } finally {
+    reader.close();
+    await errors?.close();
+  }
+}
