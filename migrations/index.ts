@@ -1,6 +1,7 @@
 import { Migration20261125000000_foundation } from './Migration20261125000000_foundation.js';
 import { Migration20261125100000_owner_crm } from './Migration20261125100000_owner_crm.js';
 import { Migration20261125110000_messaging_appointments } from './Migration20261125110000_messaging_appointments.js';
+import { Migration20261125120000_revenue_rollup } from './Migration20261125120000_revenue_rollup.js';
 
 /**
  * Every migration, in order. Listed explicitly (MikroORM's `migrationsList`) so that the same
@@ -13,4 +14,5 @@ export const migrationsList = [
     name: 'Migration20261125110000_messaging_appointments',
     class: Migration20261125110000_messaging_appointments,
   },
+  { name: 'Migration20261125120000_revenue_rollup', class: Migration20261125120000_revenue_rollup },
 ];

@@ -2,11 +2,12 @@
  * Period payouts (SPEC §1 "Payouts"): run (plan, then apply), list, show. Approval, export and
  * reconciliation live in payout-approval.service.ts and payout-bank.service.ts.
  *
- * The run aggregates the period's transactions in PostgreSQL with one grouped query (never
- * loading transactions into JavaScript), computes each contract's payout with the pure
- * `calculatePayout`, and writes set-based. Runs of one period take turns on an advisory lock and
- * the (contract, period) unique key guards the rest, so two runs at once give one payout per
- * contract. A re-run recomputes `calculated` payouts in place and never touches the others.
+ * The run aggregates the period's revenue in PostgreSQL with one grouped query over the daily
+ * revenue rollup that the database keeps from the transactions (never loading transactions into
+ * JavaScript), computes each contract's payout with the pure `calculatePayout`, and writes
+ * set-based. Runs of one period take turns on an advisory lock and the (contract, period) unique
+ * key guards the rest, so two runs at once give one payout per contract. A re-run recomputes
+ * `calculated` payouts in place and never touches the others.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
@@ -188,8 +189,10 @@ export function totalsOf(payouts: PayoutView[]): PayoutTotals {
 
 /**
  * Per contract of the period's frequency in force on any day of the period: its terms and the
- * gross revenue of its hospital on the days it was in force (Lagos-time boundaries), refunds
- * subtracted. One grouped query over the period's transactions.
+ * gross revenue of its hospital on the days it was in force (Lagos calendar days), refunds
+ * subtracted. One grouped query over the daily revenue rollup `hospital_revenue_day` (kept equal
+ * to the grouped transactions by triggers, see its migration): ~31 rows per contract and month,
+ * whatever the number of transactions.
  */
 async function aggregatePeriod(em: EntityManager, period: Period): Promise<AggregateRow[]> {
   return query<AggregateRow>(
@@ -198,36 +201,25 @@ async function aggregatePeriod(em: EntityManager, period: Period): Promise<Aggre
        select c.id, c.number, h.code as hospital_code, c.hospital_id, o.id as owner_id, o.name as owner_name, o.tax_type,
          c.share_bps, c.guarantee_kobo, c.payment_terms_days, c.start_date,
          least(c.end_date, c.terminated_on) as last_day,
-         (greatest(c.start_date, $1::date)::timestamp at time zone 'Africa/Lagos') as from_ts,
-         ((least(coalesce(least(c.end_date, c.terminated_on), $2::date), $2::date) + 1)::timestamp
-           at time zone 'Africa/Lagos') as to_ts,
-         c.start_date <= $1::date and coalesce(least(c.end_date, c.terminated_on), $2::date) >= $2::date as whole_period
+         greatest(c.start_date, $1::date) as from_day,
+         least(coalesce(least(c.end_date, c.terminated_on), $2::date), $2::date) as to_day
        from contract c join hospital h on h.id = c.hospital_id join owner o on o.id = c.owner_id
        where c.frequency = $3
          and (c.status in ('active', 'expired') or (c.status = 'terminated' and c.terminated_on >= c.start_date))
          and c.start_date <= $2::date and coalesce(least(c.end_date, c.terminated_on), $2::date) >= $1::date
      ),
-     -- Contracts in force all period long are alone in force at their hospital (exclusion
-     -- constraint): their revenue is the hospital's, summed like any GROUP BY hospital_id (a
-     -- parallel scan). Only contracts that start or end inside the period need their own days.
-     whole as (
-       select t.hospital_id, sum(case when t.kind = 'refund' then -t.amount_kobo else t.amount_kobo end) as gross
-       from hospital_transaction t
-       where t.occurred_at >= ($1::date::timestamp at time zone 'Africa/Lagos')
-         and t.occurred_at < (($2::date + 1)::timestamp at time zone 'Africa/Lagos')
-       group by t.hospital_id
-     ),
-     part as (
-       select c.id, sum(case when t.kind = 'refund' then -t.amount_kobo else t.amount_kobo end) as gross
-       from c join hospital_transaction t on t.hospital_id = c.hospital_id
-         and t.occurred_at >= c.from_ts and t.occurred_at < c.to_ts
-       where not c.whole_period
+     g as (
+       select c.id, sum(r.payments_kobo - r.refunds_kobo) as gross
+       from c join hospital_revenue_day r on r.hospital_id = c.hospital_id
+         and r.day between c.from_day and c.to_day
+       -- Redundant with the line above; lets the rollup be read for the period's days only.
+       where r.day between $1::date and $2::date
        group by c.id
      )
      select c.id as contract_id, c.number, c.hospital_code, c.owner_id, c.owner_name, c.tax_type, c.share_bps,
        c.guarantee_kobo::text, c.payment_terms_days, c.start_date::text, c.last_day::text,
-       coalesce(case when c.whole_period then w.gross else p.gross end, 0)::text as gross
-     from c left join whole w on c.whole_period and w.hospital_id = c.hospital_id left join part p on p.id = c.id
+       coalesce(g.gross, 0)::text as gross
+     from c left join g on g.id = c.id
      order by c.number`,
     [period.firstDay, period.lastDay, period.frequency],
   );
@@ -596,11 +588,11 @@ export async function showPayout(em: EntityManager, config: Config, ref: string)
   );
   const counts = (await queryOne<{ payments: number; refunds: number }>(
     em,
-    `select count(*) filter (where t.kind = 'payment')::int as payments, count(*) filter (where t.kind = 'refund')::int as refunds
-     from contract c join hospital_transaction t on t.hospital_id = c.hospital_id
+    `select coalesce(sum(r.payment_count), 0)::int as payments, coalesce(sum(r.refund_count), 0)::int as refunds
+     from contract c join hospital_revenue_day r on r.hospital_id = c.hospital_id
      where c.id = $1
-       and t.occurred_at >= (greatest(c.start_date, $2::date)::timestamp at time zone 'Africa/Lagos')
-       and t.occurred_at < ((least(coalesce(least(c.end_date, c.terminated_on), $3::date), $3::date) + 1)::timestamp at time zone 'Africa/Lagos')`,
+       and r.day between greatest(c.start_date, $2::date)
+         and least(coalesce(least(c.end_date, c.terminated_on), $3::date), $3::date)`,
     [p.contract_id, p.period_start, p.period_end],
   ))!;
   return {
