@@ -1,4 +1,6 @@
-import { Migration } from '@mikro-orm/migrations';
+import { loadMikroMigrations } from '../src/core/db/mikro-orm.js';
+
+const { Migration } = loadMikroMigrations();
 
 /** Hospitals, patients, the append-only audit log and the patient-import checkpoints. */
 export class Migration20261125000000_foundation extends Migration {

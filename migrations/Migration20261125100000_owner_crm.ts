@@ -1,4 +1,6 @@
-import { Migration } from '@mikro-orm/migrations';
+import { loadMikroMigrations } from '../src/core/db/mikro-orm.js';
+
+const { Migration } = loadMikroMigrations();
 
 /**
  * Owner CRM (SPEC §1): owners, contracts and their review milestones, hospital transactions,

@@ -1,4 +1,6 @@
-import { Migration } from '@mikro-orm/migrations';
+import { loadMikroMigrations } from '../src/core/db/mikro-orm.js';
+
+const { Migration } = loadMikroMigrations();
 
 /**
  * Doctors (weekly availability, days off), appointments with database-enforced non-overlap,

@@ -1,4 +1,6 @@
-import { Migration } from '@mikro-orm/migrations';
+import { loadMikroMigrations } from '../src/core/db/mikro-orm.js';
+
+const { Migration } = loadMikroMigrations();
 
 /** A hospital's transactions of one Lagos calendar day, grouped by kind. */
 const GROUPED = (rows: string) => `

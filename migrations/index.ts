@@ -2,6 +2,7 @@ import { Migration20261125000000_foundation } from './Migration20261125000000_fo
 import { Migration20261125100000_owner_crm } from './Migration20261125100000_owner_crm.js';
 import { Migration20261125110000_messaging_appointments } from './Migration20261125110000_messaging_appointments.js';
 import { Migration20261125120000_revenue_rollup } from './Migration20261125120000_revenue_rollup.js';
+import { Migration20261125130000_transaction_copy } from './Migration20261125130000_transaction_copy.js';
 
 /**
  * Every migration, in order. Listed explicitly (MikroORM's `migrationsList`) so that the same
@@ -15,4 +16,5 @@ export const migrationsList = [
     class: Migration20261125110000_messaging_appointments,
   },
   { name: 'Migration20261125120000_revenue_rollup', class: Migration20261125120000_revenue_rollup },
+  { name: 'Migration20261125130000_transaction_copy', class: Migration20261125130000_transaction_copy },
 ];

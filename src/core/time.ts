@@ -96,9 +96,20 @@ export function formatAppointmentTime(dt: DateTime): string {
 
 /** ISO 8601 with offset, in Lagos time, for JSON output. */
 export function toIsoLagos(dt: DateTime | Date): string {
+  const ms = dt instanceof Date ? dt.getTime() : dt.toMillis();
+  // Lagos has been UTC+1 without daylight saving since 1919: shifting by an hour formats it
+  // without a time-zone lookup (list and run outputs format thousands of these).
+  if (ms >= WAT_SINCE_MS && ms < YEAR_10000_MS) {
+    const local = new Date(ms + 3_600_000).toISOString();
+    return `${local.endsWith('.000Z') ? local.slice(0, -5) : local.slice(0, -1)}+01:00`;
+  }
   const value = dt instanceof Date ? DateTime.fromJSDate(dt) : dt;
   return value.setZone(LAGOS).toISO({ suppressMilliseconds: true })!;
 }
+
+/** 1920-01-01T00:00Z: from here on Africa/Lagos is a fixed UTC+1. */
+const WAT_SINCE_MS = Date.UTC(1920, 0, 1);
+const YEAR_10000_MS = Date.UTC(9999, 11, 31);
 
 /** Parses `30d`, `12h`, `2w`, `90m` into a luxon Duration. */
 export function parseDuration(input: string, field = 'duration'): Duration {

@@ -267,8 +267,12 @@ describe('hospital_revenue_day', () => {
       ['B2', 1, '2026-10-31T23:30:00Z', 20_000, 'refund'],
     ]);
     const migrator = db.orm.getMigrator();
-    const reverted = await migrator.down();
-    expect(reverted.map((m) => m.name)).toEqual(['Migration20261125120000_revenue_rollup']);
+    // The migration after it stands on the rollup: both are reverted, then both re-applied.
+    const reverted = [...(await migrator.down()), ...(await migrator.down())];
+    expect(reverted.map((m) => m.name)).toEqual([
+      'Migration20261125130000_transaction_copy',
+      'Migration20261125120000_revenue_rollup',
+    ]);
     const [{ exists }] = await query<{ exists: boolean }>(
       db.em(),
       `select to_regclass('hospital_revenue_day') is not null as exists`,
@@ -279,8 +283,63 @@ describe('hospital_revenue_day', () => {
       ['B3', 1, '2026-10-31T23:45:00Z', 5_000, 'payment'],
       ['B4', 2, '2026-11-01T10:00:00Z', 7_000, 'payment'],
     ]);
-    expect((await migrator.up()).map((m) => m.name)).toEqual(['Migration20261125120000_revenue_rollup']);
+    expect((await migrator.up()).map((m) => m.name)).toEqual([
+      'Migration20261125120000_revenue_rollup',
+      'Migration20261125130000_transaction_copy',
+    ]);
     expect(await rollup()).toHaveLength(3);
     await expectRollupEqualsTransactions();
+  });
+});
+
+// Migration 20261125130000: the rollup's foreign key to hospital stands in for the per-row one of
+// hospital_transaction (dropped to make the import's COPY cheaper). The guarantees must hold.
+describe('hospital_transaction → hospital, guarded through the rollup', () => {
+  it('refuses a transaction of an unknown hospital, in any statement', async () => {
+    const error = await execute(
+      db.em(),
+      `insert into hospital_transaction (reference, hospital_id, occurred_at, amount_kobo, kind)
+       values ('X1', gen_random_uuid(), now(), 100, 'payment')`,
+    ).catch((e) => e);
+    expect(error.code).toBe('23503'); // foreign_key_violation
+    await insert([['X2', 0, '2026-10-01T10:00:00Z', 100, 'payment']]);
+    const moved = await execute(
+      db.em(),
+      `update hospital_transaction set hospital_id = gen_random_uuid() where reference = 'X2'`,
+    ).catch((e) => e);
+    expect(moved.code).toBe('23503');
+    expect(await query(db.em(), 'select reference from hospital_transaction')).toEqual([{ reference: 'X2' }]);
+    await expectRollupEqualsTransactions();
+  });
+
+  it('keeps a hospital with transactions from being deleted; without them it can go', async () => {
+    const added = await addHospital(
+      db.em(),
+      { code: 'RLP-009', name: 'x', state: 'Lagos', city: 'Lagos' },
+      ada,
+    );
+    const extra = added.id;
+    await execute(
+      db.em(),
+      `insert into hospital_transaction (reference, hospital_id, occurred_at, amount_kobo, kind)
+       values ('X3', $1, now(), 100, 'payment')`,
+      [extra],
+    );
+    const error = await execute(db.em(), 'delete from hospital where id = $1', [extra]).catch((e) => e);
+    expect(error.code).toBe('23503');
+    await execute(db.em(), `delete from hospital_transaction where reference = 'X3'`);
+    await execute(db.em(), 'delete from hospital where id = $1', [extra]);
+    await expectRollupEqualsTransactions();
+  });
+
+  // Last in the file: it empties the hospitals the other tests use.
+  it('TRUNCATE hospital … CASCADE takes the transactions along, as the foreign key cascade did', async () => {
+    await insert([
+      ['X4', 0, '2026-10-01T10:00:00Z', 100, 'payment'],
+      ['X5', 1, '2026-10-02T10:00:00Z', 200, 'refund'],
+    ]);
+    await execute(db.em(), 'truncate hospital cascade');
+    expect(await query(db.em(), 'select reference from hospital_transaction')).toEqual([]);
+    expect(await rollup()).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   activeDaysInPeriod,
@@ -349,5 +350,47 @@ describe('activeDaysInPeriod', () => {
       RangeError,
     );
     expect(() => activeDaysInPeriod('2026-10-10', null, oct.lastDay, oct.firstDay)).toThrow(RangeError);
+  });
+});
+
+describe('calendar-day arithmetic against luxon', () => {
+  // The calculator counts whole days as integers; luxon in Africa/Lagos is the reference.
+  const day = fc
+    .integer({ min: 0, max: 365 * 200 })
+    .map((n) => DateTime.fromISO('1950-01-01', { zone: 'Africa/Lagos' }).plus({ days: n }).toISODate()!);
+  it('active days and due dates agree with luxon for any dates', () => {
+    fc.assert(
+      fc.property(
+        day,
+        fc.option(day),
+        day,
+        day,
+        fc.integer({ min: 0, max: 400 }),
+        (start, end, a, b, terms) => {
+          const [first, last] = a <= b ? [a, b] : [b, a];
+          if (end !== null && end < start) return;
+          const lagos = (d: string) => DateTime.fromISO(d, { zone: 'Africa/Lagos' });
+          const from = DateTime.max(lagos(start), lagos(first));
+          const to = end === null ? lagos(last) : DateTime.min(lagos(end), lagos(last));
+          const expected = to < from ? 0 : Math.round(to.diff(from, 'days').days) + 1;
+          expect(activeDaysInPeriod(start, end, first, last)).toBe(expected);
+          const periodDays = Math.round(lagos(last).diff(lagos(first), 'days').days) + 1;
+          const result = calculatePayout({
+            grossRevenueKobo: 0n,
+            shareBasisPoints: 0,
+            guaranteeKobo: 0n,
+            activeDays: 0,
+            periodDays,
+            taxBasisPoints: 0,
+            paymentTermsDays: terms,
+            periodLastDay: last,
+          });
+          expect(result.dueDate).toBe(lagos(last).plus({ days: terms }).toISODate());
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(() => activeDaysInPeriod('2026-02-30', null, '2026-02-01', '2026-02-28')).toThrow(RangeError);
+    expect(activeDaysInPeriod('2024-02-29', null, '2024-02-01', '2024-02-29')).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +9,7 @@ import {
   parseDateTime,
   parseDuration,
   parsePeriod,
+  toIsoLagos,
 } from '../../src/core/time.js';
 
 describe('parseCalendarDate', () => {
@@ -90,5 +92,21 @@ describe('parseDuration', () => {
     expect(parseDuration('30d').as('days')).toBe(30);
     expect(parseDuration('2w').as('days')).toBe(14);
     expect(() => parseDuration('soon', 'due-within')).toThrow(/^due-within: /);
+  });
+});
+
+describe('toIsoLagos', () => {
+  it('formats any instant exactly as luxon does in Africa/Lagos (fixed UTC+1 since 1919)', () => {
+    const viaLuxon = (ms: number) =>
+      DateTime.fromMillis(ms).setZone(LAGOS).toISO({ suppressMilliseconds: true });
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1850, 0, 1), max: Date.UTC(2200, 0, 1) }), (ms) => {
+        expect(toIsoLagos(new Date(ms))).toBe(viaLuxon(ms));
+        expect(toIsoLagos(DateTime.fromMillis(ms))).toBe(viaLuxon(ms));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(toIsoLagos(new Date('2026-10-31T23:30:00Z'))).toBe('2026-11-01T00:30:00+01:00');
+    expect(toIsoLagos(new Date('2026-10-31T23:30:00.120Z'))).toBe('2026-11-01T00:30:00.120+01:00');
   });
 });

@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MikroORM, type Options } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
-import { type EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { MikroORM, Options } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrationsList } from '../../../migrations/index.js';
 import type { Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock.js';
 import { entities } from './entities.js';
+import { loadMikroMigrations, mikroCore, mikroPostgres } from './mikro-orm.js';
 
 export type DatabaseKind = 'postgresql' | 'embedded';
 
@@ -35,7 +35,7 @@ function baseOptions(): Options {
     entities,
     discovery: { disableDynamicFileAccess: true },
     metadataProvider: undefined,
-    extensions: [Migrator],
+    extensions: [loadMikroMigrations().Migrator],
     migrations: {
       migrationsList,
       tableName: 'mikro_orm_migrations',
@@ -66,9 +66,9 @@ async function openPostgres(config: Config): Promise<Database> {
   const url = config.databaseUrl!;
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init({
+    orm = await mikroCore.MikroORM.init({
       ...baseOptions(),
-      driver: PostgreSqlDriver,
+      driver: mikroPostgres.PostgreSqlDriver,
       clientUrl: url,
       pool: { min: 0, max: 4 },
     } as Options);
@@ -95,7 +95,7 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
     // PGlite and its driver are loaded only when the embedded database is used.
     const { openPGlite, createPGliteDriver } = await import('./embedded-driver.js');
     const pglite = await openPGlite(join(config.dataDir, 'pgdata'));
-    const orm = await MikroORM.init({
+    const orm = await mikroCore.MikroORM.init({
       ...baseOptions(),
       driver: createPGliteDriver(pglite),
       dbName: 'postgres',

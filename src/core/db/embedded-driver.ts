@@ -2,8 +2,10 @@ import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { Configuration } from '@mikro-orm/core';
-import { AbstractSqlDriver } from '@mikro-orm/knex';
-import { PostgreSqlConnection, PostgreSqlPlatform } from '@mikro-orm/postgresql';
+import { loadMikroKnex, mikroPostgres } from './mikro-orm.js';
+
+const { AbstractSqlDriver } = loadMikroKnex();
+const { PostgreSqlConnection, PostgreSqlPlatform } = mikroPostgres;
 
 /**
  * MikroORM's own PostgreSQL driver running on PGlite in this process, with no socket.

@@ -1,4 +1,7 @@
-import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import type { InferEntity } from '@mikro-orm/core';
+import { mikroCore } from '../db/mikro-orm.js';
+
+const { defineEntity } = mikroCore;
 
 export const Hospital = defineEntity({
   name: 'Hospital',

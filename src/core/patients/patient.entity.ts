@@ -1,4 +1,8 @@
-import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import type { InferEntity } from '@mikro-orm/core';
+import { mikroCore } from '../db/mikro-orm.js';
+
+const { defineEntity } = mikroCore;
+
 import { Hospital } from '../hospitals/hospital.entity.js';
 
 export const CHANNELS = ['sms', 'whatsapp', 'email'] as const;

@@ -2,9 +2,7 @@
  * The payout arithmetic of SPEC §1 "Payouts", as a pure function: no database, no clock. All
  * amounts are bigint kobo; every rounding is half-to-even to the kobo.
  */
-import { DateTime } from 'luxon';
 import { applyBasisPoints, type Kobo, mulDivHalfEven } from '../money.js';
-import { LAGOS } from '../time.js';
 
 /** Default withholding-tax rates in basis points per owner tax type (configurable elsewhere). */
 export const TAX_BASIS_POINTS = { company: 1000, individual: 500, exempt: 0 } as const;
@@ -49,13 +47,23 @@ export interface PayoutResult {
   dueDate: string;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
 
-function lagosDay(value: string, field: string): DateTime {
-  const dt = ISO_DATE.test(value) ? DateTime.fromISO(value, { zone: LAGOS }) : DateTime.invalid('format');
-  if (!dt.isValid) throw new RangeError(`${field} must be a date YYYY-MM-DD (got ${JSON.stringify(value)})`);
-  return dt.startOf('day');
+/**
+ * A Lagos calendar day as a whole day number (days since 1970-01-01): whole calendar days need no
+ * time zone, and integer arithmetic on them is exact and cheap (a run computes thousands).
+ */
+function dayNumber(value: string, field: string): number {
+  const m = ISO_DATE.exec(value);
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  // Date.UTC rolls 2026-02-30 over to March: only a date that reads back the same is real.
+  if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value)
+    throw new RangeError(`${field} must be a date YYYY-MM-DD (got ${JSON.stringify(value)})`);
+  return ms / DAY_MS;
 }
+
+const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 function requireInteger(value: number, field: string, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -85,7 +93,7 @@ export function calculatePayout(input: PayoutInput): PayoutResult {
   requireInteger(activeDays, 'activeDays', 0, periodDays);
   requireInteger(input.paymentTermsDays, 'paymentTermsDays', 0);
   if (guaranteeKobo < 0n) throw new RangeError(`guaranteeKobo must not be negative (got ${guaranteeKobo})`);
-  const lastDay = lagosDay(input.periodLastDay, 'periodLastDay');
+  const lastDay = dayNumber(input.periodLastDay, 'periodLastDay');
 
   const ownerShareKobo = grossRevenueKobo > 0n ? applyBasisPoints(grossRevenueKobo, shareBasisPoints) : 0n;
   const platformShareKobo = grossRevenueKobo - ownerShareKobo;
@@ -102,7 +110,7 @@ export function calculatePayout(input: PayoutInput): PayoutResult {
     payoutKobo,
     taxKobo,
     netKobo: payoutKobo - taxKobo,
-    dueDate: lastDay.plus({ days: input.paymentTermsDays }).toISODate()!,
+    dueDate: isoDay(lastDay + input.paymentTermsDays),
   };
 }
 
@@ -119,15 +127,14 @@ export function activeDaysInPeriod(
   periodFirstDay: string,
   periodLastDay: string,
 ): number {
-  const start = lagosDay(contractStart, 'contractStart');
-  const end = contractEnd === null ? null : lagosDay(contractEnd, 'contractEnd');
-  const first = lagosDay(periodFirstDay, 'periodFirstDay');
-  const last = lagosDay(periodLastDay, 'periodLastDay');
+  const start = dayNumber(contractStart, 'contractStart');
+  const end = contractEnd === null ? null : dayNumber(contractEnd, 'contractEnd');
+  const first = dayNumber(periodFirstDay, 'periodFirstDay');
+  const last = dayNumber(periodLastDay, 'periodLastDay');
   if (end !== null && end < start) throw new RangeError('contractEnd must not be before contractStart');
   if (last < first) throw new RangeError('periodLastDay must not be before periodFirstDay');
 
-  const from = DateTime.max(start, first);
-  const to = end === null ? last : DateTime.min(end, last);
-  if (to < from) return 0;
-  return Math.round(to.diff(from, 'days').days) + 1;
+  const from = Math.max(start, first);
+  const to = end === null ? last : Math.min(end, last);
+  return to < from ? 0 : to - from + 1;
 }
