@@ -10,7 +10,9 @@ describe.runIf(onPostgres)('transaction import killed with SIGKILL mid-way (Post
   let clean: TestDatabase;
   const file = tempPath('transactions.csv');
   const rows = 30_000;
-  const env = { CRM_IMPORT_BATCH_SIZE: '2000' };
+  // Batches of 200 rows: the direct COPY path commits chunks of 50 batches (10,000 rows), the
+  // batched path that the re-run falls back to commits every 200 rows.
+  const env = { CRM_IMPORT_BATCH_SIZE: '200' };
 
   beforeAll(async () => {
     const lines = ['hospital,reference,occurred_at,amount,kind'];

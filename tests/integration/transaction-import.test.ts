@@ -20,7 +20,7 @@ const ada = { operator: 'ada', command: 'crm test' };
  * batched path ends: same summary, same errors file, same rows. Each file is imported with the
  * direct path into one database and with the batched path (forced by a --max-errors nobody
  * reaches) into another; a third number tells which path did the work: the audit rows, one per
- * committed chunk (direct: 10 batches) or per batch (batched).
+ * committed chunk (direct: 30 rows) or per batch (batched).
  */
 describe.runIf(onPostgres)('transaction import: direct COPY path against the batched path', () => {
   let direct: { tdb: TestDatabase; db: Database };
@@ -68,6 +68,7 @@ describe.runIf(onPostgres)('transaction import: direct COPY path against the bat
         actor: ada,
         errorsFile,
         batchSize: 3,
+        directChunkRows: 30,
         ...extra,
         ...(forceBatched ? { maxErrors: 1_000_000 } : {}),
       });

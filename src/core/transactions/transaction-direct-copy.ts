@@ -115,7 +115,7 @@ export async function copyTransactionsDirect(
                   const row = outcome.row;
                   const hospitalId = input.hospitals.get(row.hospitalCode);
                   if (hospitalId)
-                    out += `${copyValue(row.reference)}\t${hospitalId}\t${row.occurredAt}\t${row.amountKobo}\t${row.kind}\t${input.now}\n`;
+                    out += `${copyValue(row.reference)}\t${hospitalId}\t${row.occurredAt}\t${row.amountKobo}\t${row.kind}\n`;
                   else
                     problems = [
                       { column: 'hospital', value: row.hospitalCode, reason: 'unknown hospital code' },
@@ -133,7 +133,8 @@ export async function copyTransactionsDirect(
           }
           const sink = client.query(
             copyFrom(
-              'copy hospital_transaction (reference, hospital_id, occurred_at, amount_kobo, kind, imported_at) from stdin',
+              // imported_at: the column's default, the time of this database transaction.
+              'copy hospital_transaction (reference, hospital_id, occurred_at, amount_kobo, kind) from stdin',
             ),
           ) as unknown as NodeJS.WritableStream & { rowCount: number };
           await pipeline(Readable.from(copyText()), sink);
