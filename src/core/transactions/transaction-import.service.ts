@@ -148,7 +148,6 @@ async function writeBatch(
   tem: EntityManager,
   rows: StagedRow[],
   useCopy: boolean,
-  now: string,
 ): Promise<BatchOutcome> {
   return withConnection(tem, async (client) => {
     await client.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCK_KEY]);
@@ -332,7 +331,7 @@ async function importBatched(
     inFlight = undefined;
     if (rows.length === 0) return;
     const work = async (tem: EntityManager) => {
-      const outcome = await writeBatch(tem, rows, useCopy, now);
+      const outcome = await writeBatch(tem, rows, useCopy);
       if (!dryRun)
         await recordAudit(
           tem,
