@@ -176,3 +176,76 @@ export class CsvLineReader {
 function stripCr(line: string): string {
   return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
 }
+
+export interface CsvBatchStream {
+  /** The first record (undefined for an empty file). */
+  header: string[] | undefined;
+  /** The data records in file order, in arrays of up to a few thousand. */
+  batches: AsyncIterable<string[][]>;
+  /** Bytes of the file read so far (for progress bars). */
+  bytesRead(): number;
+}
+
+/**
+ * Streams a CSV file as batches of records, reading the same records as `streamCsv` about ten
+ * times faster: while every line is a whole record (the usual export), lines are split by
+ * `splitCsvLine`; at the first line that is not (a quoted field with a line break, a lone CR),
+ * the rest of the file is read by the full parser, which skips the records already handed out.
+ */
+export async function streamCsvBatches(path: string): Promise<CsvBatchStream> {
+  const delimiter = await sniffDelimiter(path);
+  let bytes = 0;
+  let full: CsvRecordStream | undefined;
+
+  async function* fullParser(skip: number): AsyncGenerator<string[][]> {
+    full = await streamCsv(path);
+    let seen = 0;
+    let out: string[][] = [];
+    for await (const record of full.records) {
+      if (seen++ < skip) continue;
+      out.push(record);
+      if (out.length === 1000) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length > 0) yield out;
+  }
+
+  async function* lineSplitter(): AsyncGenerator<string[][]> {
+    const reader = new CsvLineReader(path);
+    let produced = 0;
+    try {
+      for (let lines = await reader.next(); lines; lines = await reader.next()) {
+        const out: string[][] = [];
+        for (const line of lines) {
+          if (line === '') continue; // as the full parser's skip_empty_lines
+          const record = line.includes('\r') ? undefined : splitCsvLine(line, delimiter);
+          if (!record) {
+            reader.close();
+            if (out.length > 0) yield out;
+            yield* fullParser(produced + out.length);
+            return;
+          }
+          out.push(record);
+        }
+        bytes = reader.bytesRead();
+        produced += out.length;
+        if (out.length > 0) yield out;
+      }
+    } finally {
+      reader.close();
+    }
+  }
+
+  const bytesRead = () => (full ? full.bytesRead() : bytes);
+  const all = lineSplitter();
+  const first = await all.next();
+  if (first.done) return { header: undefined, batches: all, bytesRead };
+  const [header, ...rest] = first.value;
+  async function* batches(): AsyncGenerator<string[][]> {
+    if (rest.length > 0) yield rest;
+    yield* all;
+  }
+  return { header, batches: batches(), bytesRead };
+}

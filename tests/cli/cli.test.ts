@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, startCli } from '../support/cli.js';
@@ -208,10 +209,15 @@ describe('hospitals and patients from the command line', () => {
 describe.runIf(!onPostgres)('embedded database', () => {
   it('a second process on the same data folder waits, then exits 7 naming the holder', async () => {
     const file = writeTempFile(
-      `first,last,phone\n${Array.from({ length: 30000 }, (_, i) => `A${i},B,0803${String(1000000 + i)}`).join('\n')}\n`,
+      `first,last,phone\n${Array.from({ length: 200_000 }, (_, i) => `A${i},B,0803${String(1000000 + i)}`).join('\n')}\n`,
     );
     const first = startCli(['patient', 'import', file], { ...tdb.env });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Wait until the import holds the database (its pid in the lock file), not a fixed time.
+    const lockFile = join(tdb.env.CRM_DATA_DIR, 'crm.lock');
+    for (let i = 0; i < 200; i++) {
+      if (existsSync(lockFile) && readFileSync(lockFile, 'utf8').includes(String(first.pid))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const second = await crm(['hospital', 'list'], { CRM_LOCK_WAIT_MS: '200' });
     first.kill('SIGKILL');
     expect(second.code).toBe(7);

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvLineReader, splitCsvLine } from '../../src/core/csv.js';
+import { CsvLineReader, splitCsvLine, streamCsv, streamCsvBatches } from '../../src/core/csv.js';
 import { writeTempFile } from '../support/files.js';
 
 /** The full parser, with the options the streaming import uses. */
@@ -58,5 +58,56 @@ describe('CsvLineReader', () => {
     for (let lines = await reader.next(); lines; lines = await reader.next()) seen.push(...lines);
     expect(seen).toEqual(body);
     expect(reader.bytesRead()).toBeGreaterThan(1 << 20);
+  });
+});
+
+describe('streamCsvBatches', () => {
+  const readAll = async (file: string) => {
+    const stream = await streamCsvBatches(file);
+    const records: string[][] = [];
+    for await (const batch of stream.batches) records.push(...batch);
+    return { header: stream.header, records };
+  };
+  const readFull = async (file: string) => {
+    const records: string[][] = [];
+    for await (const r of (await streamCsv(file)).records) records.push(r);
+    return { header: records[0], records: records.slice(1) };
+  };
+
+  it('reads exactly the records of the full parser, whatever the file holds', async () => {
+    const field = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', '7', ' ', '₦'), maxLength: 5 }),
+      fc.constantFrom('"quoted, with comma"', '"two\nlines"', '"say ""hi"""', '', 'x"y'),
+    );
+    const line = fc.array(field, { minLength: 1, maxLength: 4 }).map((f) => f.join(','));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.boolean(),
+        async (lines, eol, bom, blankLines) => {
+          const body = (blankLines ? lines.flatMap((l, i) => (i % 3 === 2 ? [l, ''] : [l])) : lines).join(
+            eol,
+          );
+          const file = writeTempFile(`${bom ? '\uFEFF' : ''}h1,h2${eol}${body}${eol}`);
+          expect(await readAll(file)).toEqual(await readFull(file));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hands a large simple file out in batches, with progress', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `${i},name ${i},"${i}, quoted"`);
+    const file = writeTempFile(`id,name,note\n${rows.join('\n')}\n`);
+    const stream = await streamCsvBatches(file);
+    expect(stream.header).toEqual(['id', 'name', 'note']);
+    let n = 0;
+    for await (const batch of stream.batches) {
+      for (const r of batch) expect(r).toEqual([String(n), `name ${n}`, `${n++}, quoted`]);
+    }
+    expect(n).toBe(30_000);
+    expect(stream.bytesRead()).toBeGreaterThan(500_000);
   });
 });

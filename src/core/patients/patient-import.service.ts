@@ -14,7 +14,7 @@ import { createReadStream, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
-import { streamCsv } from '../csv.js';
+import { streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { type PgClientLike, query, queryOne, withConnection } from '../db/sql.js';
 import { uuid7 } from '../db/uuid7.js';
@@ -397,12 +397,10 @@ export async function importPatients(
     if (!defaultHospitalId) throw new NotFoundError('hospital', input.hospitalCode);
   }
 
-  const csv = await streamCsv(input.file);
-  const iterator = csv.records[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done)
+  const csv = await streamCsvBatches(input.file);
+  if (!csv.header)
     throw new ValidationError('file', input.file, 'is empty (no header row)', 'import_empty_file');
-  const headers = first.value.map((h) => h.trim());
+  const headers = csv.header.map((h) => h.trim());
   const mapping: ColumnMapping = mapColumns(headers, input.maps);
   if (mapping.unknownColumns.length > 0) {
     input.onWarning?.(`ignoring unknown columns: ${mapping.unknownColumns.join(', ')}`);
@@ -512,35 +510,36 @@ export async function importPatients(
   });
 
   try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const record = next.value;
-      dataRows++;
-      const rowNumber = dataRows + 1; // the header is row 1, as in a spreadsheet
-      const outcome = validatePatientRecord(record, rowNumber, mapping, { today });
-      let problems: RowProblem[] | undefined = outcome.ok ? undefined : outcome.problems;
-      let hospitalId = defaultHospitalId;
-      if (outcome.ok && outcome.row.hospitalCode) {
-        hospitalId = hospitals.get(outcome.row.hospitalCode) ?? null;
-        if (!hospitalId) {
-          problems = [
-            { column: 'hospital', value: outcome.row.hospitalCode, reason: 'unknown hospital code' },
-          ];
+    for await (const records of csv.batches) {
+      for (const record of records) {
+        dataRows++;
+        const rowNumber = dataRows + 1; // the header is row 1, as in a spreadsheet
+        const outcome = validatePatientRecord(record, rowNumber, mapping, { today });
+        let problems: RowProblem[] | undefined = outcome.ok ? undefined : outcome.problems;
+        let hospitalId = defaultHospitalId;
+        if (outcome.ok && outcome.row.hospitalCode) {
+          hospitalId = hospitals.get(outcome.row.hospitalCode) ?? null;
+          if (!hospitalId) {
+            problems = [
+              { column: 'hospital', value: outcome.row.hospitalCode, reason: 'unknown hospital code' },
+            ];
+          }
         }
-      }
-      if (problems) {
-        rejected++;
-        await errors?.write(rowNumber, problems, record);
-        if (input.maxErrors !== undefined && rejected > input.maxErrors) {
-          if (inFlight) await inFlight;
-          inFlight = undefined;
-          throw new TooManyErrorsError(input.maxErrors, rowNumber, result());
+        if (problems) {
+          rejected++;
+          await errors?.write(rowNumber, problems, record);
+          if (input.maxErrors !== undefined && rejected > input.maxErrors) {
+            if (inFlight) await inFlight;
+            inFlight = undefined;
+            throw new TooManyErrorsError(input.maxErrors, rowNumber, result());
+          }
+        } else if (outcome.ok) {
+          batch.push({ row: outcome.row, hospitalId });
         }
-      } else if (outcome.ok) {
-        batch.push({ row: outcome.row, hospitalId });
-      }
-      if (dataRows - batchStart === batchSize) {
-        await flush(dataRows);
-        input.onProgress?.({ bytesRead: csv.bytesRead(), totalBytes, rows: dataRows });
+        if (dataRows - batchStart === batchSize) {
+          await flush(dataRows);
+          input.onProgress?.({ bytesRead: csv.bytesRead(), totalBytes, rows: dataRows });
+        }
       }
     }
     await flush(dataRows);

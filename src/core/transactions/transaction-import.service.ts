@@ -12,7 +12,7 @@
 import { rmSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
-import { streamCsv } from '../csv.js';
+import { streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { withConnection } from '../db/sql.js';
 import { ValidationError } from '../errors.js';
@@ -144,11 +144,7 @@ function conflictProblems(row: TransactionRow, known: KnownReference): RowProble
 }
 
 /** Writes one batch of distinct references; returns what was inserted, unchanged and in conflict. */
-async function writeBatch(
-  tem: EntityManager,
-  rows: StagedRow[],
-  useCopy: boolean,
-): Promise<BatchOutcome> {
+async function writeBatch(tem: EntityManager, rows: StagedRow[], useCopy: boolean): Promise<BatchOutcome> {
   return withConnection(tem, async (client) => {
     await client.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCK_KEY]);
     // Occurred-at values without an offset are Lagos time: PostgreSQL reads them so in this session.
@@ -278,12 +274,10 @@ async function importBatched(
   const totalBytes = importFileSize(input.file);
   const em = db.em();
   const hospitals = await loadHospitalIds(em);
-  const csv = await streamCsv(input.file);
-  const iterator = csv.records[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done)
+  const csv = await streamCsvBatches(input.file);
+  if (!csv.header)
     throw new ValidationError('file', input.file, 'is empty (no header row)', 'import_empty_file');
-  const headers = first.value.map((h) => h.trim());
+  const headers = csv.header.map((h) => h.trim());
   const { columns, unknown } = mapTransactionColumns(headers);
   if (unknown.length > 0) input.onWarning?.(`ignoring unknown columns: ${unknown.join(', ')}`);
 
@@ -362,48 +356,49 @@ async function importBatched(
   };
 
   try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const record = next.value;
-      dataRows++;
-      const rowNumber = dataRows + 1; // the header is row 1, as in a spreadsheet
-      const outcome = validateTransactionRecord(record, rowNumber, columns);
-      let problems: RowProblem[] | undefined = outcome.ok ? undefined : outcome.problems;
-      if (outcome.ok) {
-        const row = outcome.row;
-        const hospitalId = hospitals.get(row.hospitalCode);
-        const earlier = seen.get(row.reference);
-        if (!hospitalId)
-          problems = [{ column: 'hospital', value: row.hospitalCode, reason: 'unknown hospital code' }];
-        else if (earlier && sameRow(earlier, row)) totals.unchanged++;
-        else if (earlier)
-          problems = [
-            {
-              column: 'reference',
-              value: row.reference,
-              reason: `appears earlier in the file (row ${earlier.rowNumber}) with other values`,
-            },
-          ];
-        else {
-          seen.set(row.reference, row);
-          batch.push({ row, hospitalId });
-          batchRecords.set(rowNumber, record);
+    for await (const records of csv.batches) {
+      for (const record of records) {
+        dataRows++;
+        const rowNumber = dataRows + 1; // the header is row 1, as in a spreadsheet
+        const outcome = validateTransactionRecord(record, rowNumber, columns);
+        let problems: RowProblem[] | undefined = outcome.ok ? undefined : outcome.problems;
+        if (outcome.ok) {
+          const row = outcome.row;
+          const hospitalId = hospitals.get(row.hospitalCode);
+          const earlier = seen.get(row.reference);
+          if (!hospitalId)
+            problems = [{ column: 'hospital', value: row.hospitalCode, reason: 'unknown hospital code' }];
+          else if (earlier && sameRow(earlier, row)) totals.unchanged++;
+          else if (earlier)
+            problems = [
+              {
+                column: 'reference',
+                value: row.reference,
+                reason: `appears earlier in the file (row ${earlier.rowNumber}) with other values`,
+              },
+            ];
+          else {
+            seen.set(row.reference, row);
+            batch.push({ row, hospitalId });
+            batchRecords.set(rowNumber, record);
+          }
         }
-      }
-      if (problems) {
-        await reject(rowNumber, problems, record);
-        if (input.maxErrors !== undefined && rejected > input.maxErrors) {
-          if (inFlight) await inFlight;
-          inFlight = undefined;
-          throw new TooManyTransactionErrorsError(input.maxErrors, rowNumber, result());
+        if (problems) {
+          await reject(rowNumber, problems, record);
+          if (input.maxErrors !== undefined && rejected > input.maxErrors) {
+            if (inFlight) await inFlight;
+            inFlight = undefined;
+            throw new TooManyTransactionErrorsError(input.maxErrors, rowNumber, result());
+          }
         }
-      }
-      if (dataRows - batchStart === batchSize) {
-        await flush(dataRows);
-        input.onProgress?.({ bytesRead: csv.bytesRead(), totalBytes, rows: dataRows });
-        if (input.maxErrors !== undefined && rejected > input.maxErrors) {
-          if (inFlight) await inFlight;
-          inFlight = undefined;
-          throw new TooManyTransactionErrorsError(input.maxErrors, rowNumber, result());
+        if (dataRows - batchStart === batchSize) {
+          await flush(dataRows);
+          input.onProgress?.({ bytesRead: csv.bytesRead(), totalBytes, rows: dataRows });
+          if (input.maxErrors !== undefined && rejected > input.maxErrors) {
+            if (inFlight) await inFlight;
+            inFlight = undefined;
+            throw new TooManyTransactionErrorsError(input.maxErrors, rowNumber, result());
+          }
         }
       }
     }
