@@ -186,8 +186,9 @@ describe.skipIf(NO_PTY)(
       const session = onPty([...GIVEN, '--share', '70', '--guarantee', '500000']);
       await session.waitFor(START);
       session.type('\x03');
-      // Any failure code will do here (see the report: today it is 1, "unexpected error").
-      expect(await session.exited, session.text()).not.toBe(0);
+      // Giving up is the operator's choice, not a crash: the usage error "cancelled", exit 2.
+      expect(await session.exited, session.text()).toBe(2);
+      expect(session.text()).toMatch(/crm: error: cancelled/);
       expect(session.text()).not.toContain('created draft contract');
       expect(await contracts()).toHaveLength(1);
     }, 60_000);

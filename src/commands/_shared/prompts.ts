@@ -19,7 +19,20 @@ export async function valueOrPrompt(
   if (value !== undefined && value !== '') return value;
   if (!canPrompt(ctx)) throw new UsageError(`missing ${flag}`);
   const { input } = await import('@inquirer/prompts');
-  return input({ message, required: true });
+  return asked(() => input({ message, required: true }));
+}
+
+/**
+ * Runs a prompt; Ctrl-C (or a closed terminal) while it waits is the operator giving up — the
+ * same "cancelled" usage error (exit 2) as answering no to a confirmation, not a crash.
+ */
+async function asked<T>(prompt: () => Promise<T>): Promise<T> {
+  try {
+    return await prompt();
+  } catch (error) {
+    if ((error as Error).name === 'ExitPromptError') throw new UsageError('cancelled', 'cancelled');
+    throw error;
+  }
 }
 
 /** Asks before an action that moves money, messages people or destroys data; --yes skips it. */
@@ -35,5 +48,6 @@ export async function confirmOrRefuse(
       'confirmation_required',
     );
   const { confirm } = await import('@inquirer/prompts');
-  if (!(await confirm({ message, default: false }))) throw new UsageError('cancelled', 'cancelled');
+  if (!(await asked(() => confirm({ message, default: false }))))
+    throw new UsageError('cancelled', 'cancelled');
 }
