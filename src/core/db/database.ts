@@ -17,6 +17,11 @@ export interface Database {
   readonly orm: MikroORM;
   /** A fresh EntityManager for one unit of work. */
   em(): EntityManager;
+  /**
+   * The embedded database only: runs `COPY … FROM '/dev/blob'` with `text` (COPY text format) as
+   * the file. PGlite is one session, so this runs inside whatever transaction is open on it.
+   */
+  copyBlob?(copySql: string, text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -104,6 +109,9 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
       kind: 'embedded',
       orm,
       em: () => orm.em.fork() as EntityManager,
+      async copyBlob(copySql: string, text: string) {
+        await pglite.query(copySql, [], { blob: new Blob([text]) });
+      },
       close: async () => {
         try {
           await orm.close(true);

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'csv-stringify';
 import { protectCell } from '../csv.js';
+import type { Database } from '../db/database.js';
 import { type PgClientLike, query } from '../db/sql.js';
 import { NotFoundError } from '../errors.js';
 
@@ -41,22 +42,38 @@ export function copyText(rows: StageValue[][]): string {
 }
 
 /**
- * Loads rows into `table` (columns given as [name, SQL type]): COPY FROM STDIN through
- * pg-copy-streams when `useCopy`, else one `INSERT … SELECT unnest($1::type[], …)`.
+ * How a database takes a batch of staged rows: COPY FROM STDIN (PostgreSQL), PGlite's own
+ * `COPY … FROM '/dev/blob'` (the embedded database: about twice as fast as `unnest` there), or
+ * one `INSERT … SELECT unnest(…)` (any other client).
  */
+export type StageLoad =
+  | { kind: 'copy' }
+  | { kind: 'blob'; copyBlob: (copySql: string, text: string) => Promise<void> }
+  | { kind: 'unnest' };
+
+export function stageLoadFor(db: Database): StageLoad {
+  if (db.kind === 'postgresql') return { kind: 'copy' };
+  return db.copyBlob ? { kind: 'blob', copyBlob: db.copyBlob } : { kind: 'unnest' };
+}
+
+/** Loads rows into `table` (columns given as [name, SQL type]) the way `load` says. */
 export async function loadStageRows(
   client: PgClientLike,
   table: string,
   columns: readonly (readonly [name: string, type: string])[],
   rows: StageValue[][],
-  useCopy: boolean,
+  load: StageLoad,
 ): Promise<void> {
   if (rows.length === 0) return;
   const names = columns.map(([n]) => n).join(', ');
-  if (useCopy) {
+  if (load.kind === 'copy') {
     const { from: copyFrom } = await import('pg-copy-streams');
     const sink = client.query(copyFrom(`copy ${table} (${names}) from stdin`));
     await pipeline(Readable.from([copyText(rows)]), sink as unknown as NodeJS.WritableStream);
+    return;
+  }
+  if (load.kind === 'blob') {
+    await load.copyBlob(`copy ${table} (${names}) from '/dev/blob'`, copyText(rows));
     return;
   }
   const params = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');

@@ -24,7 +24,9 @@ import {
   importFileSize,
   loadHospitalIds,
   loadStageRows,
+  type StageLoad,
   type StageValue,
+  stageLoadFor,
 } from '../imports/bulk-load.js';
 import { type Clock, lagosDate } from '../time.js';
 import {
@@ -245,9 +247,9 @@ function stageValues(s: StagedRow): StageValue[] {
   ];
 }
 
-async function loadStage(client: PgClientLike, rows: StageValue[][], useCopy: boolean): Promise<void> {
+async function loadStage(client: PgClientLike, rows: StageValue[][], load: StageLoad): Promise<void> {
   // COPY FROM STDIN is the fastest path into PostgreSQL; PGlite cannot do it through `pg`.
-  await loadStageRows(client, 'patient_stage', STAGE_COLUMNS, rows, useCopy);
+  await loadStageRows(client, 'patient_stage', STAGE_COLUMNS, rows, load);
 }
 
 /** Whether the file brings a new non-empty value for at least one column. */
@@ -420,7 +422,7 @@ export async function importPatients(
   let rejected = 0;
   const today = lagosDate(clock.now());
   const now = clock.now().toISO()!;
-  const useCopy = db.kind === 'postgresql';
+  const stageLoad = stageLoadFor(db);
 
   // A dry run works in one transaction that is rolled back at the end, so later batches see
   // earlier ones and the counts are exactly those of a real run.
@@ -441,7 +443,7 @@ export async function importPatients(
           if (done.rows_committed >= end) return undefined; // another runner wrote this range
         }
         await createStage(client);
-        if (merged.length > 0) await loadStage(client, merged.map(stageValues), useCopy);
+        if (merged.length > 0) await loadStage(client, merged.map(stageValues), stageLoad);
         const counts = await upsertStagedBatch(client, now);
         counts.updated += dupUpdated;
         counts.unchanged += dupUnchanged;

@@ -22,6 +22,8 @@ import {
   loadHospitalIds,
   loadStageRows,
   type RowProblem,
+  type StageLoad,
+  stageLoadFor,
 } from '../imports/bulk-load.js';
 import { formatNaira } from '../money.js';
 import { type Clock, toIsoLagos } from '../time.js';
@@ -144,7 +146,7 @@ function conflictProblems(row: TransactionRow, known: KnownReference): RowProble
 }
 
 /** Writes one batch of distinct references; returns what was inserted, unchanged and in conflict. */
-async function writeBatch(tem: EntityManager, rows: StagedRow[], useCopy: boolean): Promise<BatchOutcome> {
+async function writeBatch(tem: EntityManager, rows: StagedRow[], load: StageLoad): Promise<BatchOutcome> {
   return withConnection(tem, async (client) => {
     await client.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCK_KEY]);
     // Occurred-at values without an offset are Lagos time: PostgreSQL reads them so in this session.
@@ -169,7 +171,7 @@ async function writeBatch(tem: EntityManager, rows: StagedRow[], useCopy: boolea
         s.row.amountKobo,
         s.row.kind,
       ]),
-      useCopy,
+      load,
     );
     const known = (
       await client.query(
@@ -286,7 +288,7 @@ async function importBatched(
   let rejected = 0;
   let dataRows = 0;
   const now = clock.now().toISO()!;
-  const useCopy = db.kind === 'postgresql';
+  const stageLoad = stageLoadFor(db);
   // A dry run works in one transaction that is rolled back, so later batches see earlier ones.
   const dryEm = dryRun ? db.em() : undefined;
   if (dryEm) await dryEm.begin();
@@ -325,7 +327,7 @@ async function importBatched(
     inFlight = undefined;
     if (rows.length === 0) return;
     const work = async (tem: EntityManager) => {
-      const outcome = await writeBatch(tem, rows, useCopy);
+      const outcome = await writeBatch(tem, rows, stageLoad);
       if (!dryRun)
         await recordAudit(
           tem,
