@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli } from '../support/cli.js';
+import { jsonOf, runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type PtySession, PYTHON, startCliOnPty } from '../support/pty.js';
 
@@ -13,10 +13,7 @@ let tdb: TestDatabase;
 const NOW = '2026-11-03T09:00:00+01:00';
 const env = () => ({ ...tdb.env, CRM_NOW: NOW });
 const crm = (args: string[], options: { input?: string } = {}) => runCli(args, env(), options);
-const json = (r: CliResult) => {
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-};
+const json = jsonOf;
 const contracts = async () => json(await crm(['contract', 'list', '--json']));
 const sessions: PtySession[] = [];
 const onPty = (args: string[]): PtySession => {

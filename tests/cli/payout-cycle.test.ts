@@ -5,7 +5,7 @@ import { query } from '../../src/core/db/sql.js';
 import { addHospital } from '../../src/core/hospitals/hospital.service.js';
 import { addOwner } from '../../src/core/owners/owner.service.js';
 import { systemClock } from '../../src/core/time.js';
-import { type CliResult, runCli, startCli } from '../support/cli.js';
+import { type CliResult, jsonOf, runCli, startCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
 
@@ -13,10 +13,7 @@ let tdb: TestDatabase;
 const NOW = '2026-11-03T09:00:00+01:00';
 const crm = (args: string[], env: Record<string, string> = {}) =>
   runCli(args, { ...tdb.env, CRM_NOW: NOW, ...env });
-const json = (r: CliResult) => {
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-};
+const json = jsonOf;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli } from '../support/cli.js';
+import { jsonOf, runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
 
@@ -17,10 +17,7 @@ let tdb: TestDatabase;
 const NOW = '2026-10-05T09:00:00+01:00';
 const crm = (args: string[], env: Record<string, string> = {}) =>
   runCli(args, { ...tdb.env, CRM_NOW: NOW, ...env });
-const json = (r: CliResult) => {
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-};
+const json = jsonOf;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();

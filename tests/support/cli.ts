@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CRM_BIN = join(ROOT, 'bin', 'crm.js');
@@ -51,4 +52,10 @@ export function startCli(
     cwd: options.cwd ?? ROOT,
     stdio: 'pipe',
   });
+}
+
+/** The `--json` document of a run that must have succeeded; a failure shows its stderr. */
+export function jsonOf(r: CliResult) {
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
 }
