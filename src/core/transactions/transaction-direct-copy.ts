@@ -96,7 +96,9 @@ export async function copyTransactionsDirect(
           // Occurred-at values without an offset are Lagos time: PostgreSQL reads them so here.
           await client.query("set local timezone = 'Africa/Lagos'");
           let rowsInChunk = 0;
-          const rejects: { rowNumber: number; problems: RowProblem[]; record: string[] }[] = [];
+          // Rejected rows go to the errors file as they are met (memory stays flat on a bad
+          // file). Should this chunk roll back, the batched path rewrites the whole file anyway.
+          let rejects: { rowNumber: number; problems: RowProblem[]; record: string[] }[] = [];
           async function* copyText(): AsyncGenerator<string> {
             while (rowsInChunk < input.chunkRows && (await fill())) {
               let out = '';
@@ -123,6 +125,9 @@ export async function copyTransactionsDirect(
                 } else problems = outcome.problems;
                 if (problems) rejects.push({ rowNumber, problems, record });
               }
+              for (const r of rejects) await errors?.write(r.rowNumber, r.problems, r.record);
+              rejected += rejects.length;
+              rejects = [];
               yield out;
               input.onProgress?.({
                 bytesRead: reader.bytesRead(),
@@ -153,12 +158,9 @@ export async function copyTransactionsDirect(
             },
             input.now,
           );
-          return { inserted, rejects };
+          return inserted;
         });
-      const { inserted, rejects } = await db.em().transactional(chunk);
-      committedInserted += inserted;
-      rejected += rejects.length;
-      for (const r of rejects) await errors?.write(r.rowNumber, r.problems, r.record);
+      committedInserted += await db.em().transactional(chunk);
     }
     input.onProgress?.({ bytesRead: input.totalBytes, totalBytes: input.totalBytes, rows: dataRows });
     await errors?.close();
