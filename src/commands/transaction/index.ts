@@ -25,6 +25,7 @@ export function registerTransactionCommands(program: Command, action: ActionFact
 Columns: hospital (code), reference (unique), occurred_at (Lagos time unless it has an offset),
 amount (naira, e.g. 125000.50), kind (payment or refund; refunds reduce revenue).
 A known reference with the same values is unchanged; with other values it is a rejected row.
+Killed at any point (even kill -9), the same command run again ends where one clean run would.
 Exit codes: 0 all rows imported or unchanged; 6 some rows rejected; 3 --max-errors exceeded or a column missing.`,
     )
     .action(action(() => import('./import.js')));
