@@ -260,7 +260,11 @@ const BRINGS_CHANGE = UPSERT_COLUMNS.map(
 const SET_NEW_VALUES = UPSERT_COLUMNS.map((c) => `${c} = coalesce(s.${c}, p.${c})`).join(', ');
 
 /** The set-based upsert of one staged batch; returns its counts. */
-async function upsertStagedBatch(client: PgClientLike, now: string): Promise<BatchCounts> {
+async function upsertStagedBatch(
+  client: PgClientLike,
+  now: string,
+  hasReferrers: boolean,
+): Promise<BatchCounts> {
   // A batch is small next to the patient table: index lookups per staged row beat hashing the
   // whole table, but the planner's estimates for fresh temp tables often say otherwise.
   await client.query('set local enable_hashjoin = off');
@@ -275,8 +279,14 @@ async function upsertStagedBatch(client: PgClientLike, now: string): Promise<Bat
   // can only be a patient recorded without an MRN: those probes use the small partial indexes
   // (patient_*_without_mrn). Joins, not correlated subqueries: only unmatched rows are probed,
   // and only matched rows are rewritten. The oldest patient wins when several match.
+  // When no patient at all is recorded without an MRN, a row with an MRN has nothing to probe for
+  // (one lookup in a partial index instead of a probe per row; the common case of MRN-keyed files).
+  const { e: mrnLessExist } = (
+    await client.query('select exists (select 1 from patient where external_id is null) as e')
+  ).rows[0] as { e: boolean };
   for (const contact of ['phone', 'email']) {
     for (const rowHasMrn of [true, false]) {
+      if (rowHasMrn && !mrnLessExist) continue;
       await client.query(`
         update patient_stage s set patient_id = m.id from (
           select distinct on (u.row_no) u.row_no, p.id
@@ -314,22 +324,24 @@ async function upsertStagedBatch(client: PgClientLike, now: string): Promise<Bat
   );
   // 5. Referrers: patients known by now, this batch's included (by phone, or by MRN at the same
   // hospital). A referrer that only appears further down the file is reported as unknown.
-  await client.query(`
-    update patient_stage s set referrer_id = coalesce(
-      (select r.id from patient r where r.phone = s.referrer_phone order by r.created_at, r.id limit 1),
-      (select r.id from patient r where r.external_id = s.referrer_external_id
-         and coalesce(r.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID}) limit 1))
-    where s.referrer_phone is not null or s.referrer_external_id is not null`);
-  await client.query(
-    `with referred as (
-       update patient p set referred_by = s.referrer_id, updated_at = $1::timestamptz
-       from patient_stage s
-       where p.id = coalesce(s.patient_id, s.new_id) and s.referrer_id is not null and s.referrer_id <> p.id
-         and p.referred_by is distinct from s.referrer_id
-       returning p.id)
-     update patient_stage s set changed = true from referred r where s.patient_id = r.id`,
-    [now],
-  );
+  if (hasReferrers) {
+    await client.query(`
+      update patient_stage s set referrer_id = coalesce(
+        (select r.id from patient r where r.phone = s.referrer_phone order by r.created_at, r.id limit 1),
+        (select r.id from patient r where r.external_id = s.referrer_external_id
+           and coalesce(r.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID}) limit 1))
+      where s.referrer_phone is not null or s.referrer_external_id is not null`);
+    await client.query(
+      `with referred as (
+         update patient p set referred_by = s.referrer_id, updated_at = $1::timestamptz
+         from patient_stage s
+         where p.id = coalesce(s.patient_id, s.new_id) and s.referrer_id is not null and s.referrer_id <> p.id
+           and p.referred_by is distinct from s.referrer_id
+         returning p.id)
+       update patient_stage s set changed = true from referred r where s.patient_id = r.id`,
+      [now],
+    );
+  }
   const counts = (
     await client.query(`
       select count(*) filter (where patient_id is null)::int as inserted,
@@ -337,20 +349,21 @@ async function upsertStagedBatch(client: PgClientLike, now: string): Promise<Bat
              count(*) filter (where patient_id is not null and not changed)::int as unchanged
       from patient_stage`)
   ).rows[0] as { inserted: number; updated: number; unchanged: number };
-  const unknown = (
-    await client.query(`
+  const unknown = !hasReferrers
+    ? []
+    : ((
+        await client.query(`
       select row_no, coalesce(referrer_phone, referrer_external_id) as value from patient_stage
       where (referrer_id is null or referrer_id = coalesce(patient_id, new_id)) and (referrer_phone is not null or referrer_external_id is not null)
       order by row_no`)
-  ).rows as { row_no: number; value: string }[];
+      ).rows as { row_no: number; value: string }[]);
   return { ...counts, unknownReferrers: unknown.map((u) => ({ rowNumber: u.row_no, value: u.value })) };
 }
 
 async function createStage(client: PgClientLike): Promise<void> {
-  await client.query('drop table if exists pg_temp.patient_stage');
   await client.query(
     `create temp table patient_stage (${STAGE_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')},
-       patient_id uuid, referrer_id uuid, changed boolean not null default false)`,
+       patient_id uuid, referrer_id uuid, changed boolean not null default false) on commit drop`,
   );
 }
 
@@ -444,7 +457,8 @@ export async function importPatients(
         }
         await createStage(client);
         if (merged.length > 0) await loadStage(client, merged.map(stageValues), stageLoad);
-        const counts = await upsertStagedBatch(client, now);
+        const hasReferrers = merged.some((m) => m.row.referrerPhone || m.row.referrerExternalId);
+        const counts = await upsertStagedBatch(client, now, hasReferrers);
         counts.updated += dupUpdated;
         counts.unchanged += dupUnchanged;
         if (checkpoint) {
@@ -467,7 +481,8 @@ export async function importPatients(
             now,
           );
         }
-        await client.query('drop table patient_stage');
+        // The stage goes with the commit; a dry run's batches share one transaction.
+        if (dryRun) await client.query('drop table patient_stage');
         return counts;
       });
     const counts = dryEm ? await work(dryEm) : await db.em().transactional(work);
