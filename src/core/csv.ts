@@ -187,6 +187,8 @@ export interface CsvBatchStream {
   batches: AsyncIterable<string[][]>;
   /** Bytes of the file read so far (for progress bars). */
   bytesRead(): number;
+  /** Stops reading (e.g. after the header) and releases the file. */
+  close(): Promise<void>;
 }
 
 /**
@@ -243,12 +245,15 @@ export async function streamCsvBatches(path: string): Promise<CsvBatchStream> {
 
   const bytesRead = () => (full ? full.bytesRead() : bytes);
   const all = lineSplitter();
+  const close = async () => {
+    await all.return(undefined);
+  };
   const first = await all.next();
-  if (first.done) return { header: undefined, batches: all, bytesRead };
+  if (first.done) return { header: undefined, batches: all, bytesRead, close };
   const [header, ...rest] = first.value;
   async function* batches(): AsyncGenerator<string[][]> {
     if (rest.length > 0) yield rest;
     yield* all;
   }
-  return { header, batches: batches(), bytesRead };
+  return { header, batches: batches(), bytesRead, close };
 }

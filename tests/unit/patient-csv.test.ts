@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapColumns, validatePatientRecord } from '../../src/core/patients/patient-csv.parser.js';
-import { mergeDuplicates } from '../../src/core/patients/patient-import.service.js';
+import { mergeDuplicates } from '../../src/core/patients/patient-import.producer.js';
 
 const today = { today: '2026-11-25' };
 

@@ -56,26 +56,32 @@ export function stageLoadFor(db: Database): StageLoad {
   return db.copyBlob ? { kind: 'blob', copyBlob: db.copyBlob } : { kind: 'unnest' };
 }
 
+/** Rows to stage, or their COPY text built ahead of time (e.g. on a worker thread). */
+export type StageBatch = StageValue[][] | { text: string };
+
 /** Loads rows into `table` (columns given as [name, SQL type]) the way `load` says. */
 export async function loadStageRows(
   client: PgClientLike,
   table: string,
   columns: readonly (readonly [name: string, type: string])[],
-  rows: StageValue[][],
+  batch: StageBatch,
   load: StageLoad,
 ): Promise<void> {
-  if (rows.length === 0) return;
+  const text = Array.isArray(batch) ? undefined : batch.text;
+  const rows = Array.isArray(batch) ? batch : [];
+  if (text === undefined && rows.length === 0) return;
   const names = columns.map(([n]) => n).join(', ');
   if (load.kind === 'copy') {
     const { from: copyFrom } = await import('pg-copy-streams');
     const sink = client.query(copyFrom(`copy ${table} (${names}) from stdin`));
-    await pipeline(Readable.from([copyText(rows)]), sink as unknown as NodeJS.WritableStream);
+    await pipeline(Readable.from([text ?? copyText(rows)]), sink as unknown as NodeJS.WritableStream);
     return;
   }
   if (load.kind === 'blob') {
-    await load.copyBlob(`copy ${table} (${names}) from '/dev/blob'`, copyText(rows));
+    await load.copyBlob(`copy ${table} (${names}) from '/dev/blob'`, text ?? copyText(rows));
     return;
   }
+  if (text !== undefined) throw new Error('COPY text cannot be loaded with unnest');
   const params = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
   const arrays = columns.map((_, i) =>
     rows.map((r) => (typeof r[i] === 'bigint' ? (r[i] as bigint).toString() : r[i])),

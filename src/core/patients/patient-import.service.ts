@@ -10,32 +10,26 @@
  * the checkpoint, so two runners of the same file never write a range twice.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, rmSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import { streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { type PgClientLike, query, queryOne, withConnection } from '../db/sql.js';
-import { uuid7 } from '../db/uuid7.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import {
-  ErrorsFileWriter,
-  importFileSize,
-  loadHospitalIds,
-  loadStageRows,
-  type StageLoad,
-  type StageValue,
-  stageLoadFor,
-} from '../imports/bulk-load.js';
+import { importFileSize, loadHospitalIds, loadStageRows, stageLoadFor } from '../imports/bulk-load.js';
 import { type Clock, lagosDate } from '../time.js';
+import { type ColumnMapping, mapColumns } from './patient-csv.parser.js';
 import {
-  type ColumnMapping,
-  mapColumns,
-  type PatientRow,
-  type RowProblem,
-  validatePatientRecord,
-} from './patient-csv.parser.js';
+  type ProducedBatch,
+  type ProducerEvent,
+  type ProducerInput,
+  produceBatches,
+  STAGE_COLUMNS,
+} from './patient-import.producer.js';
 
 export interface PatientImportInput {
   file: string;
@@ -113,33 +107,6 @@ const UPSERT_COLUMNS = [
   'consent_email',
 ] as const;
 
-/** Staging columns in the order they are loaded. */
-const STAGE_COLUMNS: [name: string, type: string][] = [
-  ['row_no', 'int'],
-  ['hospital_id', 'uuid'],
-  ['external_id', 'text'],
-  ['first_name', 'text'],
-  ['last_name', 'text'],
-  ['phone', 'text'],
-  ['email', 'text'],
-  ['date_of_birth', 'date'],
-  ['gender', 'text'],
-  ['address', 'text'],
-  ['preferred_channel', 'text'],
-  ['preferred_language', 'text'],
-  ['consent_sms', 'boolean'],
-  ['consent_whatsapp', 'boolean'],
-  ['consent_email', 'boolean'],
-  ['referrer_phone', 'text'],
-  ['referrer_external_id', 'text'],
-  ['new_id', 'uuid'],
-];
-
-interface StagedRow {
-  row: PatientRow;
-  hospitalId: string | null;
-}
-
 interface BatchCounts {
   inserted: number;
   updated: number;
@@ -155,101 +122,6 @@ async function sha256File(path: string): Promise<string> {
 
 function optionsKey(input: PatientImportInput): string {
   return JSON.stringify({ hospital: input.hospitalCode ?? null, map: [...(input.maps ?? [])].sort() });
-}
-
-/** Keys under which two rows are the same patient (SPEC §2): hospital + MRN, else phone/e-mail + name. */
-function identityKeys(s: StagedRow): { mrn?: string; contact: string[] } {
-  const h = s.hospitalId ?? '-';
-  const name = `${s.row.firstName.toLowerCase()}|${s.row.lastName.toLowerCase()}`;
-  const contact: string[] = [];
-  if (s.row.phone) contact.push(`p|${h}|${s.row.phone}|${name}`);
-  if (s.row.email) contact.push(`e|${h}|${s.row.email}|${name}`);
-  return { mrn: s.row.externalId ? `${h}|${s.row.externalId}` : undefined, contact };
-}
-
-/**
- * Merges rows of one batch that are the same patient, in file order: a later row's non-empty
- * values win, as they would if the rows were applied one after another. Returns the merged rows
- * and how many duplicate rows changed (updated) or repeated (unchanged) what came before.
- */
-export function mergeDuplicates(rows: StagedRow[]): {
-  merged: StagedRow[];
-  updated: number;
-  unchanged: number;
-} {
-  const byKey = new Map<string, StagedRow>();
-  const merged: StagedRow[] = [];
-  let updated = 0;
-  let unchanged = 0;
-  for (const current of rows) {
-    const keys = identityKeys(current);
-    let target: StagedRow | undefined = keys.mrn ? byKey.get(keys.mrn) : undefined;
-    if (!target) {
-      for (const key of keys.contact) {
-        const candidate = byKey.get(key);
-        // Two different MRNs are two patients even when phone and name agree.
-        if (
-          candidate &&
-          (!candidate.row.externalId ||
-            !current.row.externalId ||
-            candidate.row.externalId === current.row.externalId)
-        ) {
-          target = candidate;
-          break;
-        }
-      }
-    }
-    if (!target) {
-      // The batch's rows are not used after merging, so the first occurrence is merged into in place.
-      merged.push(current);
-      if (keys.mrn) byKey.set(keys.mrn, current);
-      for (const key of keys.contact) byKey.set(key, current);
-      continue;
-    }
-    let changed = false;
-    for (const [field, value] of Object.entries(current.row) as [keyof PatientRow, unknown][]) {
-      if (field === 'rowNumber' || value === undefined) continue;
-      if ((target.row as unknown as Record<string, unknown>)[field] !== value) {
-        (target.row as unknown as Record<string, unknown>)[field] = value;
-        changed = true;
-      }
-    }
-    if (changed) updated++;
-    else unchanged++;
-    const targetKeys = identityKeys(target);
-    for (const key of [targetKeys.mrn, ...targetKeys.contact])
-      if (key && !byKey.has(key)) byKey.set(key, target);
-  }
-  return { merged, updated, unchanged };
-}
-
-function stageValues(s: StagedRow): StageValue[] {
-  const r = s.row;
-  return [
-    r.rowNumber,
-    s.hospitalId,
-    r.externalId ?? null,
-    r.firstName,
-    r.lastName,
-    r.phone ?? null,
-    r.email ?? null,
-    r.dateOfBirth ?? null,
-    r.gender ?? null,
-    r.address ?? null,
-    r.preferredChannel ?? null,
-    r.preferredLanguage ?? null,
-    r.smsConsent ?? null,
-    r.whatsappConsent ?? null,
-    r.emailConsent ?? null,
-    r.referrerPhone ?? null,
-    r.referrerExternalId ?? null,
-    uuid7(),
-  ];
-}
-
-async function loadStage(client: PgClientLike, rows: StageValue[][], load: StageLoad): Promise<void> {
-  // COPY FROM STDIN is the fastest path into PostgreSQL; PGlite cannot do it through `pg`.
-  await loadStageRows(client, 'patient_stage', STAGE_COLUMNS, rows, load);
 }
 
 /** Whether the file brings a new non-empty value for at least one column. */
@@ -413,6 +285,7 @@ export async function importPatients(
   }
 
   const csv = await streamCsvBatches(input.file);
+  await csv.close(); // only the header here: the rows are read by produceBatches
   if (!csv.header)
     throw new ValidationError('file', input.file, 'is empty (no header row)', 'import_empty_file');
   const headers = csv.header.map((h) => h.trim());
@@ -431,9 +304,6 @@ export async function importPatients(
     unchanged: checkpoint?.unchanged ?? 0,
   };
   let unknownReferrers = 0;
-  const errors = input.errorsFile ? new ErrorsFileWriter(input.errorsFile, headers) : undefined;
-  let rejected = 0;
-  const today = lagosDate(clock.now());
   const now = clock.now().toISO()!;
   const stageLoad = stageLoadFor(db);
 
@@ -442,8 +312,8 @@ export async function importPatients(
   const dryEm = dryRun ? db.em() : undefined;
   if (dryEm) await dryEm.begin();
 
-  const writeBatch = async (rows: StagedRow[], start: number, end: number): Promise<void> => {
-    const { merged, updated: dupUpdated, unchanged: dupUnchanged } = mergeDuplicates(rows);
+  const writeBatch = async (batch: ProducedBatch): Promise<void> => {
+    const { start, end } = batch;
     const work = async (tem: EntityManager): Promise<BatchCounts | undefined> =>
       withConnection(tem, async (client) => {
         await client.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCK_KEY]);
@@ -456,11 +326,17 @@ export async function importPatients(
           if (done.rows_committed >= end) return undefined; // another runner wrote this range
         }
         await createStage(client);
-        if (merged.length > 0) await loadStage(client, merged.map(stageValues), stageLoad);
-        const hasReferrers = merged.some((m) => m.row.referrerPhone || m.row.referrerExternalId);
-        const counts = await upsertStagedBatch(client, now, hasReferrers);
-        counts.updated += dupUpdated;
-        counts.unchanged += dupUnchanged;
+        if (batch.count > 0)
+          await loadStageRows(
+            client,
+            'patient_stage',
+            STAGE_COLUMNS,
+            batch.text !== undefined ? { text: batch.text } : (batch.rows ?? []),
+            stageLoad,
+          );
+        const counts = await upsertStagedBatch(client, now, batch.hasReferrers);
+        counts.updated += batch.dupUpdated;
+        counts.unchanged += batch.dupUnchanged;
         if (checkpoint) {
           await client.query(
             `update patient_import set rows_committed = $2, inserted = inserted + $3, updated = updated + $4,
@@ -498,68 +374,57 @@ export async function importPatients(
     }
   };
 
-  let dataRows = 0;
-  let batch: StagedRow[] = [];
-  let batchStart = 0;
-  let inFlight: Promise<void> | undefined;
-  const flush = async (end: number) => {
-    const rows = batch;
-    const start = batchStart;
-    batch = [];
-    batchStart = end;
-    if (inFlight) await inFlight;
-    inFlight = undefined;
-    if (end <= resumeFrom) return; // committed by an earlier run
-    // Parsing of the next batch overlaps with the database's work on this one.
-    inFlight = writeBatch(rows, start, end);
-    inFlight.catch(() => undefined);
-  };
-
+  let rowsRead = 0;
+  let rejected = 0;
+  let errorsFile: string | null = null;
   const result = (): PatientImportResult => ({
     ...totals,
     rejected,
-    errorsFile: errors && rejected > 0 ? errors.path : null,
-    rows: dataRows,
+    errorsFile,
+    rows: rowsRead,
     dryRun,
     resumedRows: resumeFrom,
     unknownColumns: mapping.unknownColumns,
     unknownReferrers,
   });
 
+  const producerInput: ProducerInput = {
+    file: input.file,
+    mapping,
+    hospitals: [...hospitals],
+    defaultHospitalId,
+    today: lagosDate(clock.now()),
+    batchSize,
+    resumeFrom,
+    maxErrors: input.maxErrors,
+    errorsFile: input.errorsFile,
+    copyText: stageLoad.kind !== 'unnest',
+  };
+  // Rows are read and validated on a worker thread, so that the main thread only drives the
+  // database: the embedded one (PGlite) runs on this thread, and on PostgreSQL the protocol work
+  // and the parsing no longer take turns (1M rows: 15.6 s → 14.1 s).
+  const events = producedOnWorker(producerInput, db.kind === 'postgresql');
+  let inFlight: Promise<void> | undefined;
   try {
-    for await (const records of csv.batches) {
-      for (const record of records) {
-        dataRows++;
-        const rowNumber = dataRows + 1; // the header is row 1, as in a spreadsheet
-        const outcome = validatePatientRecord(record, rowNumber, mapping, { today });
-        let problems: RowProblem[] | undefined = outcome.ok ? undefined : outcome.problems;
-        let hospitalId = defaultHospitalId;
-        if (outcome.ok && outcome.row.hospitalCode) {
-          hospitalId = hospitals.get(outcome.row.hospitalCode) ?? null;
-          if (!hospitalId) {
-            problems = [
-              { column: 'hospital', value: outcome.row.hospitalCode, reason: 'unknown hospital code' },
-            ];
-          }
-        }
-        if (problems) {
-          rejected++;
-          await errors?.write(rowNumber, problems, record);
-          if (input.maxErrors !== undefined && rejected > input.maxErrors) {
-            if (inFlight) await inFlight;
-            inFlight = undefined;
-            throw new TooManyErrorsError(input.maxErrors, rowNumber, result());
-          }
-        } else if (outcome.ok) {
-          batch.push({ row: outcome.row, hospitalId });
-        }
-        if (dataRows - batchStart === batchSize) {
-          await flush(dataRows);
-          input.onProgress?.({ bytesRead: csv.bytesRead(), totalBytes, rows: dataRows });
-        }
+    for await (const event of events) {
+      rowsRead = event.rowsRead;
+      rejected = event.rejected;
+      if (event.type === 'tooManyErrors') {
+        if (inFlight) await inFlight;
+        inFlight = undefined;
+        if (input.errorsFile) errorsFile = input.errorsFile;
+        throw new TooManyErrorsError(input.maxErrors!, event.atRow, result());
       }
+      if (event.type === 'done') {
+        errorsFile = event.errorsFile;
+        break;
+      }
+      if (inFlight) await inFlight;
+      // Reading of the next batch overlaps with the database's work on this one.
+      inFlight = writeBatch(event);
+      inFlight.catch(() => undefined);
+      input.onProgress?.({ bytesRead: event.bytesRead, totalBytes, rows: event.rowsRead });
     }
-    await flush(dataRows);
     if (inFlight) await inFlight;
     inFlight = undefined;
     if (checkpoint) {
@@ -568,17 +433,80 @@ export async function importPatients(
         now,
       ]);
     }
-    input.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: dataRows });
+    input.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: rowsRead });
   } catch (error) {
     if (inFlight) await inFlight.catch(() => undefined);
     throw error;
   } finally {
     if (dryEm) await dryEm.rollback();
-    if (errors) {
-      await errors.close();
-      if (errors.count === 0) rmSync(errors.path, { force: true });
-    }
   }
   if (unknownReferrers > 5) input.onWarning?.(`${unknownReferrers} rows in all named an unknown referrer`);
   return result();
+}
+
+/**
+ * `produceBatches` on a worker thread (patient-import.worker.ts). Running from the TypeScript
+ * sources (tests), the compiled worker in dist/ is used; without a build, the rows are read
+ * in-line instead.
+ */
+async function* producedOnWorker(input: ProducerInput, boundHeap: boolean): AsyncGenerator<ProducerEvent> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const script = new URL(
+    fromSource ? '../../../dist/src/core/patients/patient-import.worker.js' : './patient-import.worker.js',
+    import.meta.url,
+  );
+  if (!existsSync(fileURLToPath(script))) {
+    yield* produceBatches(input);
+    return;
+  }
+  // The worker holds at most three batches at a time. On PostgreSQL a bounded heap makes V8
+  // collect its garbage early instead of letting it pile up (1M rows: peak RSS 349 → 264 MB, for
+  // ~10% of speed); on the embedded database PGlite's own ~500 MB dwarf it, and speed counts.
+  const worker = new Worker(script, {
+    workerData: input,
+    resourceLimits: boundHeap
+      ? { maxOldGenerationSizeMb: 64 + Math.ceil((input.batchSize * 3) / 256) }
+      : undefined,
+  });
+  const queue: ProducerEvent[] = [];
+  let failure: Error | undefined;
+  let exited = false;
+  let wake: (() => void) | undefined;
+  const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.on('message', (event: ProducerEvent) => {
+    queue.push(event);
+    wake?.();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    wake?.();
+  });
+  void exit.then(() => {
+    exited = true;
+    wake?.();
+  });
+  let finished = false;
+  try {
+    for (;;) {
+      const event = queue.shift();
+      if (event) {
+        if (event.type === 'batch') worker.postMessage('credit');
+        else finished = true;
+        yield event;
+        if (finished) return;
+        continue;
+      }
+      if (failure) throw failure;
+      if (exited) throw new Error('the patient import worker stopped before the end of the file');
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+  } finally {
+    // After its last event the worker closes the errors file and ends by itself; stopped early
+    // (an error in the database half), it is stopped.
+    if (finished) await exit;
+    else await worker.terminate();
+  }
 }

@@ -1,0 +1,25 @@
+/**
+ * Runs `produceBatches` on a worker thread for `crm patient import` on the embedded database,
+ * where PGlite's PostgreSQL runs on the main thread: parsing and validating the next batches then
+ * uses the second core instead of taking turns with the database. It stays at most two batches
+ * ahead of the database (a credit per batch the main thread takes), so memory stays flat.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { type ProducerInput, produceBatches } from './patient-import.producer.js';
+
+const AHEAD = 2;
+let credits = AHEAD;
+let wake: (() => void) | undefined;
+parentPort!.on('message', (message) => {
+  if (message === 'credit') {
+    credits++;
+    wake?.();
+  }
+});
+
+for await (const event of produceBatches(workerData as ProducerInput)) {
+  while (event.type === 'batch' && credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+  if (event.type === 'batch') credits--;
+  parentPort!.postMessage(event);
+}
+parentPort!.close();
