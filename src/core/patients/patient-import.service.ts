@@ -460,12 +460,13 @@ async function* producedOnWorker(input: ProducerInput, boundHeap: boolean): Asyn
     return;
   }
   // The worker holds at most three batches at a time. On PostgreSQL a bounded heap makes V8
-  // collect its garbage early instead of letting it pile up (1M rows: peak RSS 349 → 264 MB, for
-  // ~10% of speed); on the embedded database PGlite's own ~500 MB dwarf it, and speed counts.
+  // collect its garbage early instead of letting it pile up (1M rows: peak RSS 349 → 231–250 MB,
+  // for ~10% of speed); the bound leaves room for records of tens of megabytes (a 30 MB quoted
+  // field imports). On the embedded database PGlite's own ~500 MB dwarf it, and speed counts.
   const worker = new Worker(script, {
     workerData: input,
     resourceLimits: boundHeap
-      ? { maxOldGenerationSizeMb: 64 + Math.ceil((input.batchSize * 3) / 256) }
+      ? { maxOldGenerationSizeMb: 128 + Math.ceil((input.batchSize * 3) / 256) }
       : undefined,
   });
   const queue: ProducerEvent[] = [];
