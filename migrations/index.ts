@@ -3,6 +3,7 @@ import { Migration20261125100000_owner_crm } from './Migration20261125100000_own
 import { Migration20261125110000_messaging_appointments } from './Migration20261125110000_messaging_appointments.js';
 import { Migration20261125120000_revenue_rollup } from './Migration20261125120000_revenue_rollup.js';
 import { Migration20261125130000_transaction_copy } from './Migration20261125130000_transaction_copy.js';
+import { Migration20261125140000_patient_keys_bytewise } from './Migration20261125140000_patient_keys_bytewise.js';
 
 /**
  * Every migration, in order. Listed explicitly (MikroORM's `migrationsList`) so that the same
@@ -17,4 +18,8 @@ export const migrationsList = [
   },
   { name: 'Migration20261125120000_revenue_rollup', class: Migration20261125120000_revenue_rollup },
   { name: 'Migration20261125130000_transaction_copy', class: Migration20261125130000_transaction_copy },
+  {
+    name: 'Migration20261125140000_patient_keys_bytewise',
+    class: Migration20261125140000_patient_keys_bytewise,
+  },
 ];

@@ -82,7 +82,10 @@ export async function loadStageRows(
     return;
   }
   if (text !== undefined) throw new Error('COPY text cannot be loaded with unnest');
-  const params = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  // An array parameter takes the bare type ("text", not `text collate "C"`): the column has it.
+  const params = columns
+    .map(([, type], i) => `$${i + 1}::${type.replace(/\s+collate\s+.*$/i, '')}[]`)
+    .join(', ');
   const arrays = columns.map((_, i) =>
     rows.map((r) => (typeof r[i] === 'bigint' ? (r[i] as bigint).toString() : r[i])),
   );

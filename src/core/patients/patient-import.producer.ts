@@ -15,11 +15,11 @@ import { type ColumnMapping, type PatientRow, validatePatientRecord } from './pa
 export const STAGE_COLUMNS: [name: string, type: string][] = [
   ['row_no', 'int'],
   ['hospital_id', 'uuid'],
-  ['external_id', 'text'],
+  ['external_id', 'text collate "C"'],
   ['first_name', 'text'],
   ['last_name', 'text'],
-  ['phone', 'text'],
-  ['email', 'text'],
+  ['phone', 'text collate "C"'],
+  ['email', 'text collate "C"'],
   ['date_of_birth', 'date'],
   ['gender', 'text'],
   ['address', 'text'],
@@ -28,8 +28,8 @@ export const STAGE_COLUMNS: [name: string, type: string][] = [
   ['consent_sms', 'boolean'],
   ['consent_whatsapp', 'boolean'],
   ['consent_email', 'boolean'],
-  ['referrer_phone', 'text'],
-  ['referrer_external_id', 'text'],
+  ['referrer_phone', 'text collate "C"'],
+  ['referrer_external_id', 'text collate "C"'],
   ['new_id', 'uuid'],
 ];
 
