@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, runCli, startCli } from '../support/cli.js';
+import { jsonOf, runCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, sqlOnce, type TestDatabase } from '../support/db.js';
 import { tempPath } from '../support/files.js';
 
@@ -51,20 +51,8 @@ describe.runIf(onPostgres)('two transaction imports at once (PostgreSQL)', () =>
     await tdb?.drop();
   });
 
-  const run = (file: string) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = startCli(['transaction', 'import', file, '--json'], { ...tdb.env, ...env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (d) => {
-        stdout += d;
-      });
-      child.stderr!.on('data', (d) => {
-        stderr += d;
-      });
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin!.end();
-    });
+  // runCli starts the process at once: both imports run at the same time.
+  const run = (file: string) => runCli(['transaction', 'import', file, '--json'], { ...tdb.env, ...env });
 
   it('loads every reference once and the two summaries add up to the file', {
     timeout: 180_000,
