@@ -191,13 +191,24 @@ export interface CsvBatchStream {
   close(): Promise<void>;
 }
 
+/** Thrown by `streamCsvBatches(path, { lineRecordsOnly: true })` at a record spanning lines. */
+export class NotOneRecordPerLineError extends Error {
+  constructor() {
+    super('a record of the file spans lines (or a line holds a lone CR)');
+  }
+}
+
 /**
  * Streams a CSV file as batches of records, reading the same records as `streamCsv` about ten
  * times faster: while every line is a whole record (the usual export), lines are split by
  * `splitCsvLine`; at the first line that is not (a quoted field with a line break, a lone CR),
- * the rest of the file is read by the full parser, which skips the records already handed out.
+ * the rest of the file is read by the full parser, which skips the records already handed out —
+ * or, with `lineRecordsOnly`, reading stops with `NotOneRecordPerLineError`.
  */
-export async function streamCsvBatches(path: string): Promise<CsvBatchStream> {
+export async function streamCsvBatches(
+  path: string,
+  options: { lineRecordsOnly?: boolean } = {},
+): Promise<CsvBatchStream> {
   const delimiter = await sniffDelimiter(path);
   let bytes = 0;
   let full: CsvRecordStream | undefined;
@@ -229,6 +240,7 @@ export async function streamCsvBatches(path: string): Promise<CsvBatchStream> {
           if (!record) {
             reader.close();
             if (out.length > 0) yield out;
+            if (options.lineRecordsOnly) throw new NotOneRecordPerLineError();
             yield* fullParser(produced + out.length);
             return;
           }

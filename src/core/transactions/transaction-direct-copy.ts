@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
-import { CsvLineReader, sniffDelimiter, splitCsvLine } from '../csv.js';
+import { type CsvBatchStream, NotOneRecordPerLineError, streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { withConnection } from '../db/sql.js';
 import { ErrorsFileWriter, type RowProblem } from '../imports/bulk-load.js';
@@ -41,9 +41,6 @@ export type DirectCopyOutcome =
   | { done: true; inserted: number; rejected: number; rows: number; errorsFile: string | null }
   | { done: false; committedInserted: number; reason: string };
 
-/** Why the fast path stepped aside; never reaches the operator. */
-class LeaveToBatchedPath extends Error {}
-
 const UNIQUE_VIOLATION = '23505';
 
 /** COPY text format: only backslash and tab can occur in a value taken from one line. */
@@ -57,30 +54,27 @@ export async function copyTransactionsDirect(
   db: Database,
   input: DirectCopyInput,
 ): Promise<DirectCopyOutcome> {
-  const delimiter = await sniffDelimiter(input.file);
-  const reader = new CsvLineReader(input.file);
-  let lines: string[] = [];
-  let at = 0;
-  /** True while there is a line to read at `lines[at]`. */
-  const fill = async (): Promise<boolean> => {
-    while (at >= lines.length) {
-      const next = await reader.next();
-      if (!next) return false;
-      lines = next;
-      at = 0;
-    }
-    return true;
-  };
-
   let committedInserted = 0;
   let errors: ErrorsFileWriter | undefined;
+  let opened: CsvBatchStream | undefined;
   try {
-    let headerLine = '';
-    while (headerLine === '' && (await fill())) headerLine = lines[at++];
-    const headerRecord = headerLine === '' ? undefined : splitCsvLine(headerLine, delimiter);
-    if (!headerRecord || headerLine.includes('\r'))
-      return { done: false, committedInserted, reason: 'header needs the full parser' };
-    const headers = headerRecord.map((h) => h.trim());
+    const csv = await streamCsvBatches(input.file, { lineRecordsOnly: true });
+    opened = csv;
+    if (!csv.header) return { done: false, committedInserted, reason: 'empty file' };
+    const batches = csv.batches[Symbol.asyncIterator]();
+    let records: string[][] = [];
+    let at = 0;
+    /** True while there is a record to read at `records[at]`. */
+    const fill = async (): Promise<boolean> => {
+      while (at >= records.length) {
+        const next = await batches.next();
+        if (next.done) return false;
+        records = next.value;
+        at = 0;
+      }
+      return true;
+    };
+    const headers = csv.header.map((h) => h.trim());
     const { columns, unknown } = mapTransactionColumns(headers);
     if (unknown.length > 0) input.onWarning?.(`ignoring unknown columns: ${unknown.join(', ')}`);
     errors = input.errorsFile ? new ErrorsFileWriter(input.errorsFile, headers) : undefined;
@@ -102,12 +96,8 @@ export async function copyTransactionsDirect(
           async function* copyText(): AsyncGenerator<string> {
             while (rowsInChunk < input.chunkRows && (await fill())) {
               let out = '';
-              for (; at < lines.length && rowsInChunk < input.chunkRows; at++) {
-                const line = lines[at];
-                if (line === '') continue;
-                if (line.includes('\r')) throw new LeaveToBatchedPath('carriage return inside a line');
-                const record = splitCsvLine(line, delimiter);
-                if (!record) throw new LeaveToBatchedPath('quoted field with a line break');
+              for (; at < records.length && rowsInChunk < input.chunkRows; at++) {
+                const record = records[at];
                 dataRows++;
                 rowsInChunk++;
                 const rowNumber = dataRows + 1; // the header is row 1, as in a spreadsheet
@@ -130,7 +120,7 @@ export async function copyTransactionsDirect(
               rejects = [];
               yield out;
               input.onProgress?.({
-                bytesRead: reader.bytesRead(),
+                bytesRead: csv.bytesRead(),
                 totalBytes: input.totalBytes,
                 rows: dataRows,
               });
@@ -168,12 +158,13 @@ export async function copyTransactionsDirect(
     errors = undefined;
     return { done: true, inserted: committedInserted, rejected, rows: dataRows, errorsFile };
   } catch (error) {
-    if (error instanceof LeaveToBatchedPath) return { done: false, committedInserted, reason: error.message };
+    if (error instanceof NotOneRecordPerLineError)
+      return { done: false, committedInserted, reason: 'a record spans lines' };
     if ((error as { code?: string }).code === UNIQUE_VIOLATION)
       return { done: false, committedInserted, reason: 'a reference is already known' };
     throw error;
   } finally {
-    reader.close();
+    await opened?.close();
     await errors?.close();
   }
 }
