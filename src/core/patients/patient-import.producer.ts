@@ -8,7 +8,13 @@
 import { rmSync } from 'node:fs';
 import { streamCsvBatches } from '../csv.js';
 import { uuid7 } from '../db/uuid7.js';
-import { copyText, ErrorsFileWriter, type RowProblem, type StageValue } from '../imports/bulk-load.js';
+import {
+  copyText,
+  ErrorsFileWriter,
+  type RowProblem,
+  type StageBatch,
+  type StageValue,
+} from '../imports/bulk-load.js';
 import { type ColumnMapping, type PatientRow, validatePatientRecord } from './patient-csv.parser.js';
 
 /** Staging columns in the order they are loaded. */
@@ -141,19 +147,15 @@ export interface ProducerInput {
   resumeFrom: number;
   maxErrors?: number;
   errorsFile?: string;
-  /** Whether batches carry COPY text (COPY and PGlite's blob COPY) or rows (`unnest`). */
-  copyText: boolean;
 }
 
-/** One batch for the database: data rows (start, end], its staging rows or their COPY text. */
+/** One batch for the database: data rows (start, end] and what goes into the staging table. */
 export interface ProducedBatch {
   type: 'batch';
   start: number;
   end: number;
-  /** Merged rows in the batch (0: nothing to stage). */
-  count: number;
-  text?: string;
-  rows?: StageValue[][];
+  /** The merged rows' COPY text (no rows: an empty batch). */
+  stage: StageBatch;
   /** Duplicate rows within the batch that changed, or repeated, what came before them. */
   dupUpdated: number;
   dupUnchanged: number;
@@ -190,8 +192,7 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
       type: 'batch',
       start,
       end,
-      count: merged.length,
-      ...(input.copyText ? { text: values.length > 0 ? copyText(values) : '' } : { rows: values }),
+      stage: values.length > 0 ? { text: copyText(values) } : [],
       dupUpdated: updated,
       dupUnchanged: unchanged,
       hasReferrers: merged.some((m) => m.row.referrerPhone || m.row.referrerExternalId),

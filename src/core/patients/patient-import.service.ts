@@ -1,6 +1,6 @@
 /**
  * `crm patient import`: streams a CSV of any size, validates every row, and upserts the good ones
- * in batches with set-based SQL (COPY or unnest into a staging table, then UPDATE … FROM and
+ * in batches with set-based SQL (COPY into a staging table, then UPDATE … FROM and
  * INSERT … SELECT), never per-row ORM writes.
  *
  * Resumable: each batch covers a fixed range of data rows and commits together with a checkpoint
@@ -326,14 +326,7 @@ export async function importPatients(
           if (done.rows_committed >= end) return undefined; // another runner wrote this range
         }
         await createStage(client);
-        if (batch.count > 0)
-          await loadStageRows(
-            client,
-            'patient_stage',
-            STAGE_COLUMNS,
-            batch.text !== undefined ? { text: batch.text } : (batch.rows ?? []),
-            stageLoad,
-          );
+        await loadStageRows(client, 'patient_stage', STAGE_COLUMNS, batch.stage, stageLoad);
         const counts = await upsertStagedBatch(client, now, batch.hasReferrers);
         counts.updated += batch.dupUpdated;
         counts.unchanged += batch.dupUnchanged;
@@ -398,7 +391,6 @@ export async function importPatients(
     resumeFrom,
     maxErrors: input.maxErrors,
     errorsFile: input.errorsFile,
-    copyText: stageLoad.kind !== 'unnest',
   };
   // Rows are read and validated on a worker thread, so that the main thread only drives the
   // database: the embedded one (PGlite) runs on this thread, and on PostgreSQL the protocol work

@@ -1,6 +1,6 @@
 /**
  * `crm transaction import`: streams a transactions CSV of any size, validates every row and loads
- * the good ones in batches with set-based SQL (COPY or unnest into a staging table, one lookup of
+ * the good ones in batches with set-based SQL (COPY into a staging table, one lookup of
  * known references, one INSERT … SELECT … ON CONFLICT DO NOTHING), never per-row writes.
  *
  * Idempotent on reference: a row whose reference is known with the same hospital, time, amount
