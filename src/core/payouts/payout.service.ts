@@ -22,15 +22,8 @@ import { activeDaysInPeriod, calculatePayout, type PayoutResult, type TaxType } 
 export const PAYOUT_STATUSES = ['calculated', 'approved', 'exported', 'paid', 'rejected'] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
-/** A payout as `payout run|list --json` prints it (SPEC appendix), plus the calculation's inputs. */
-export interface PayoutView {
-  id: string | null;
-  reference: string;
-  period: string;
-  contract: string;
-  hospital: string;
-  owner: string;
-  ownerName: string;
+/** The money of one payout, or of several summed, in kobo (JSON numbers). */
+export interface PayoutAmounts {
   grossRevenueKobo: number;
   ownerShareKobo: number;
   platformShareKobo: number;
@@ -39,6 +32,29 @@ export interface PayoutView {
   payoutKobo: number;
   taxKobo: number;
   netKobo: number;
+}
+
+/** PayoutAmounts' fields, in the order the JSON documents print them. */
+const AMOUNT_FIELDS = [
+  'grossRevenueKobo',
+  'ownerShareKobo',
+  'platformShareKobo',
+  'guaranteeKobo',
+  'topUpKobo',
+  'payoutKobo',
+  'taxKobo',
+  'netKobo',
+] as const satisfies readonly (keyof PayoutAmounts)[];
+
+/** A payout as `payout run|list --json` prints it (SPEC appendix), plus the calculation's inputs. */
+export interface PayoutView extends PayoutAmounts {
+  id: string | null;
+  reference: string;
+  period: string;
+  contract: string;
+  hospital: string;
+  owner: string;
+  ownerName: string;
   dueDate: string;
   status: PayoutStatus;
   shareBasisPoints: number;
@@ -49,16 +65,8 @@ export interface PayoutView {
   taxBasisPoints: number;
 }
 
-export interface PayoutTotals {
+export interface PayoutTotals extends PayoutAmounts {
   count: number;
-  grossRevenueKobo: number;
-  ownerShareKobo: number;
-  platformShareKobo: number;
-  guaranteeKobo: number;
-  topUpKobo: number;
-  payoutKobo: number;
-  taxKobo: number;
-  netKobo: number;
 }
 
 /** What a run does to one contract's payout. */
@@ -172,19 +180,10 @@ export function toPayoutView(r: PayoutRecord): PayoutView {
 }
 
 export function totalsOf(payouts: PayoutView[]): PayoutTotals {
-  const sum = (f: keyof PayoutTotals) =>
-    koboToJson(payouts.reduce((s, p) => s + BigInt(p[f as keyof PayoutView] as number), 0n));
-  return {
-    count: payouts.length,
-    grossRevenueKobo: sum('grossRevenueKobo'),
-    ownerShareKobo: sum('ownerShareKobo'),
-    platformShareKobo: sum('platformShareKobo'),
-    guaranteeKobo: sum('guaranteeKobo'),
-    topUpKobo: sum('topUpKobo'),
-    payoutKobo: sum('payoutKobo'),
-    taxKobo: sum('taxKobo'),
-    netKobo: sum('netKobo'),
-  };
+  const totals = { count: payouts.length } as PayoutTotals;
+  for (const field of AMOUNT_FIELDS)
+    totals[field] = koboToJson(payouts.reduce((sum, p) => sum + BigInt(p[field]), 0n));
+  return totals;
 }
 
 /**
