@@ -4,6 +4,7 @@ import { Migration20261125110000_messaging_appointments } from './Migration20261
 import { Migration20261125120000_revenue_rollup } from './Migration20261125120000_revenue_rollup.js';
 import { Migration20261125130000_transaction_copy } from './Migration20261125130000_transaction_copy.js';
 import { Migration20261125140000_patient_keys_bytewise } from './Migration20261125140000_patient_keys_bytewise.js';
+import { Migration20261126000000_patient_checks_per_statement } from './Migration20261126000000_patient_checks_per_statement.js';
 
 /**
  * Every migration, in order. Listed explicitly (MikroORM's `migrationsList`) so that the same
@@ -21,5 +22,9 @@ export const migrationsList = [
   {
     name: 'Migration20261125140000_patient_keys_bytewise',
     class: Migration20261125140000_patient_keys_bytewise,
+  },
+  {
+    name: 'Migration20261126000000_patient_checks_per_statement',
+    class: Migration20261126000000_patient_checks_per_statement,
   },
 ];

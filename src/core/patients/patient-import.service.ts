@@ -316,6 +316,10 @@ export async function importPatients(
     const { start, end } = batch;
     const work = async (tem: EntityManager): Promise<BatchCounts | undefined> =>
       withConnection(tem, async (client) => {
+        // A batch's commit need not wait for its WAL to reach the disk: a crash can only lose
+        // whole batches, each with its checkpoint, which a re-run writes again. The import's last
+        // commit (finished_at) waits as usual, and with it everything before it.
+        await client.query('set local synchronous_commit = off');
         await client.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCK_KEY]);
         if (checkpoint) {
           const done = (

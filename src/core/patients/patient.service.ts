@@ -137,7 +137,8 @@ export async function listPatients(
   if (input.hospital) {
     const hospital = await findHospital(em, input.hospital);
     params.push(hospital.id);
-    where.push(`p.hospital_id = $${params.length}`);
+    // Written as the key of patient_hospital_external_id, the index that serves it.
+    where.push(`coalesce(p.hospital_id, '00000000-0000-0000-0000-000000000000'::uuid) = $${params.length}`);
   }
   if (input.inactiveDays !== undefined) {
     params.push(clock.now().minus({ days: input.inactiveDays }).toISO());

@@ -1,0 +1,266 @@
+import fc from 'fast-check';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/core/db/database.js';
+import { execute, query, queryOne } from '../../src/core/db/sql.js';
+import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+
+/**
+ * Migration 20261126000000 checks patient's references once per statement (constraint triggers
+ * with transition tables) instead of with per-row foreign keys, and the E.164 phone check
+ * without a regular expression. The guarantees of the foreign keys and of the old check must
+ * hold, whatever SQL writes the rows.
+ */
+
+const ada = { operator: 'ada', command: 'crm test' };
+let tdb: TestDatabase;
+let db: Database;
+let lagos: string;
+
+async function insertPatient(fields: { hospital?: string | null; referredBy?: string; phone?: string }) {
+  const row = await queryOne<{ id: string }>(
+    db.em(),
+    `insert into patient (hospital_id, first_name, last_name, phone, referred_by)
+     values ($1, 'Ada', 'Obi', $2, $3) returning id`,
+    [fields.hospital ?? null, fields.phone ?? '+2348031234567', fields.referredBy ?? null],
+  );
+  return row!.id;
+}
+
+const codeOf = (error: unknown) => (error as { code?: string }).code;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  db = await tdb.open();
+  lagos = (await addHospital(db.em(), { code: 'LAG-001', name: 'Lagos', state: 'Lagos', city: 'Ikeja' }, ada))
+    .id;
+});
+
+afterAll(async () => {
+  await db?.close();
+  await tdb?.drop();
+});
+
+describe('patient → hospital', () => {
+  it('refuses an unknown hospital on insert and on update, whichever row of the statement has it', async () => {
+    const insert = await execute(
+      db.em(),
+      `insert into patient (hospital_id, first_name, last_name, phone)
+       values ($1, 'A', 'B', '+2348031234567'), (gen_random_uuid(), 'C', 'D', '+2348031234568')`,
+      [lagos],
+    ).catch((e) => e);
+    expect(codeOf(insert)).toBe('23503');
+    expect(insert.message).toContain('patient_hospital_id_fkey');
+    const id = await insertPatient({ hospital: lagos });
+    const update = await execute(
+      db.em(),
+      'update patient set hospital_id = gen_random_uuid() where id = $1',
+      [id],
+    ).catch((e) => e);
+    expect(codeOf(update)).toBe('23503');
+    expect(await queryOne(db.em(), 'select hospital_id from patient where id = $1', [id])).toEqual({
+      hospital_id: lagos,
+    });
+    // Updates that leave the references alone are not checked (and pass).
+    await execute(db.em(), `update patient set first_name = 'Adaeze' where id = $1`, [id]);
+    await execute(db.em(), 'delete from patient');
+  });
+
+  it('keeps a hospital with patients from being deleted, renumbered or truncated; without them it can go', async () => {
+    const other = (
+      await addHospital(db.em(), { code: 'ABJ-001', name: 'Abuja', state: 'FCT', city: 'Abuja' }, ada)
+    ).id;
+    await insertPatient({ hospital: other });
+    for (const statement of [
+      'delete from hospital where id = $1',
+      'update hospital set id = gen_random_uuid() where id = $1',
+    ]) {
+      const error = await execute(db.em(), statement, [other]).catch((e) => e);
+      expect(codeOf(error)).toBe('23503');
+      expect(error.message).toContain('patient_hospital_id_fkey');
+    }
+    const truncate = await execute(db.em(), 'truncate hospital cascade').catch((e) => e);
+    expect(codeOf(truncate)).toBe('23503');
+    expect(await query(db.em(), 'select code from hospital order by code')).toEqual([
+      { code: 'ABJ-001' },
+      { code: 'LAG-001' },
+    ]);
+    await execute(db.em(), 'delete from patient');
+    await execute(db.em(), 'delete from hospital where id = $1', [other]);
+    expect(await query(db.em(), 'select code from hospital')).toEqual([{ code: 'LAG-001' }]);
+  });
+
+  it('serves "the patients of a hospital" from the MRN key, and the key stays unique per hospital', async () => {
+    await execute(
+      db.em(),
+      `insert into patient (hospital_id, external_id, first_name, last_name, phone)
+       values ($1, 'M-1', 'A', 'B', '+2348031234567'), ($1, null, 'C', 'D', '+2348031234568'),
+              ($1, null, 'E', 'F', '+2348031234569'), (null, 'M-1', 'G', 'H', '+2348031234570')`,
+      [lagos],
+    );
+    const again = await execute(
+      db.em(),
+      `insert into patient (hospital_id, external_id, first_name, last_name, phone) values ($1, 'M-1', 'I', 'J', '+2348031234571')`,
+      [lagos],
+    ).catch((e) => e);
+    expect(codeOf(again)).toBe('23505');
+    const plan = (
+      await query<{ 'QUERY PLAN': string }>(
+        db.em(),
+        `explain select id from patient
+         where coalesce(hospital_id, '00000000-0000-0000-0000-000000000000'::uuid) = $1::uuid`,
+        [lagos],
+      )
+    )
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(plan).toContain('patient_hospital_external_id');
+    await execute(db.em(), 'delete from patient');
+  });
+});
+
+// Two sessions at once (real PostgreSQL only: the embedded database has one connection).
+describe.runIf(onPostgres)('patient → hospital, concurrently', () => {
+  it('a hospital deleted while a patient pointing at it is being inserted: the delete waits, then fails', async () => {
+    const hospital = (
+      await addHospital(db.em(), { code: 'KAN-001', name: 'Kano', state: 'Kano', city: 'Kano' }, ada)
+    ).id;
+    const inserter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+    const deleter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+    await inserter.connect();
+    await deleter.connect();
+    try {
+      await inserter.query('begin');
+      await inserter.query(
+        `insert into patient (hospital_id, first_name, last_name, phone) values ($1, 'A', 'B', '+2348031234567')`,
+        [hospital],
+      );
+      let settled = false;
+      const deletion = deleter.query('delete from hospital where id = $1', [hospital]).then(
+        () => 'deleted',
+        (e) => codeOf(e),
+      );
+      void deletion.finally(() => {
+        settled = true;
+      });
+      // The delete waits for the inserting transaction (its lock on the hospital row).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await inserter.query('commit');
+      expect(await deletion).toBe('23503');
+    } finally {
+      await inserter.end();
+      await deleter.end();
+    }
+    expect(await query(db.em(), 'select code from hospital where id = $1', [hospital])).toEqual([
+      { code: 'KAN-001' },
+    ]);
+    await execute(db.em(), 'delete from patient');
+    await execute(db.em(), 'delete from hospital where id = $1', [hospital]);
+  });
+
+  it('a patient inserted for a hospital being deleted: the insert waits, then fails', async () => {
+    const hospital = (
+      await addHospital(db.em(), { code: 'KAN-002', name: 'Kano 2', state: 'Kano', city: 'Kano' }, ada)
+    ).id;
+    const deleter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+    const inserter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+    await deleter.connect();
+    await inserter.connect();
+    try {
+      await deleter.query('begin');
+      await deleter.query('delete from hospital where id = $1', [hospital]);
+      const insertion = inserter
+        .query(
+          `insert into patient (hospital_id, first_name, last_name, phone) values ($1, 'A', 'B', '+2348031234567')`,
+          [hospital],
+        )
+        .then(
+          () => 'inserted',
+          (e) => codeOf(e),
+        );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await deleter.query('commit');
+      expect(await insertion).toBe('23503');
+    } finally {
+      await deleter.end();
+      await inserter.end();
+    }
+    expect(await query(db.em(), 'select id from patient')).toEqual([]);
+  });
+});
+
+describe('patient → referrer', () => {
+  it('refuses an unknown referrer; a referrer inserted by the same statement is known', async () => {
+    const unknown = await execute(
+      db.em(),
+      `insert into patient (first_name, last_name, phone, referred_by) values ('A', 'B', '+2348031234567', gen_random_uuid())`,
+    ).catch((e) => e);
+    expect(codeOf(unknown)).toBe('23503');
+    expect(unknown.message).toContain('patient_referred_by_fkey');
+    const referrer = '01900000-0000-7000-8000-000000000001';
+    await execute(
+      db.em(),
+      `insert into patient (id, first_name, last_name, phone, referred_by)
+       values ($1, 'R', 'S', '+2348031234567', null), (gen_random_uuid(), 'T', 'U', '+2348031234568', $1)`,
+      [referrer],
+    );
+    const referred = await insertPatient({ referredBy: referrer });
+    const moved = await execute(db.em(), 'update patient set referred_by = gen_random_uuid() where id = $1', [
+      referred,
+    ]).catch((e) => e);
+    expect(codeOf(moved)).toBe('23503');
+  });
+
+  it('keeps a referrer from being deleted while patients name them, and ids from changing', async () => {
+    const referrer = (await queryOne<{ id: string }>(
+      db.em(),
+      `select id from patient where first_name = 'R'`,
+    ))!.id;
+    const error = await execute(db.em(), 'delete from patient where id = $1', [referrer]).catch((e) => e);
+    expect(codeOf(error)).toBe('23503');
+    const renumber = await execute(db.em(), 'update patient set id = gen_random_uuid() where id = $1', [
+      referrer,
+    ]).catch((e) => e);
+    expect(codeOf(renumber)).toBe('23503');
+    // Everyone at once: nobody is left pointing at a deleted patient.
+    await execute(db.em(), 'delete from patient');
+    expect(await query(db.em(), 'select id from patient')).toEqual([]);
+  });
+});
+
+describe('the E.164 phone check', () => {
+  // The check is written without a regular expression; it must accept exactly what
+  // ^\+[1-9][0-9]{6,14}$ accepts.
+  const E164 = /^\+[1-9][0-9]{6,14}$/;
+  const phoneish = fc.oneof(
+    fc.stringMatching(/^\+[1-9][0-9]{6,14}$/),
+    fc
+      .array(fc.constantFrom('+', '0', '1', '5', '9', 'a', ' ', '\n', '١', '-', '/', ':'), {
+        minLength: 0,
+        maxLength: 18,
+      })
+      .map((chars) => chars.join('')),
+    fc.string({ maxLength: 18 }).map((s) => `+${s}`),
+  );
+
+  it('accepts exactly what the E.164 pattern accepts', async () => {
+    const samples = fc
+      .sample(phoneish, { numRuns: 300, seed: 20261126 })
+      .filter((phone) => !phone.includes('\u0000'));
+    samples.push('+1234567', '+123456', '+123456789012345', '+1234567890123456', '+0234567', '+12345678\n');
+    for (const phone of samples) {
+      const outcome = await execute(
+        db.em(),
+        `insert into patient (first_name, last_name, phone) values ('A', 'B', $1)`,
+        [phone],
+      ).then(
+        () => 'accepted',
+        (e) => codeOf(e),
+      );
+      expect({ phone, outcome }).toEqual({ phone, outcome: E164.test(phone) ? 'accepted' : '23514' });
+    }
+    await execute(db.em(), 'delete from patient');
+  });
+});
