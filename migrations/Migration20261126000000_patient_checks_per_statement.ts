@@ -10,6 +10,8 @@ const { Migration } = loadMikroMigrations();
  *   `left`/`substr`/`ltrim` instead of a regular expression. Same rows pass; the regular
  *   expression was the dearest part of inserting a patient (a `perf` profile of the import's
  *   INSERT: 10% of it in `pg_regexec`).
+ * - Names and MRNs must not be blank: decided by their first byte unless it is a space or a
+ *   control character (only then trimmed), instead of trimming every value.
  * - One index instead of two for the hospital: the unique MRN key (hospital, MRN) drops its
  *   partial condition — patients without an MRN are distinct NULLs in it, so uniqueness is
  *   unchanged — and its hospital prefix serves "the patients of a hospital", for which a second
@@ -32,6 +34,12 @@ export class Migration20261126000000_patient_checks_per_statement extends Migrat
     this.addSql(`alter table patient drop constraint patient_phone_check,
   add constraint patient_phone_check check (octet_length(phone) between 8 and 16
     and phone >= '+1' and phone < '+:' and rtrim(phone, '0123456789') = '+');`);
+    // "Not blank" decided by the first byte in the common case: a value starting with a byte
+    // above the space is not blank, and only the others are trimmed (btrim allocates a copy).
+    for (const column of ['external_id', 'first_name', 'last_name']) {
+      this.addSql(`alter table patient drop constraint patient_${column}_check,
+  add constraint patient_${column}_check check (${column} collate "C" >= '!' or btrim(${column}) <> '');`);
+    }
     // One index for "the patients of a hospital" and "the patient with this MRN there": the MRN
     // key loses its partial condition (patients without an MRN are distinct NULLs in it, so
     // uniqueness is unchanged) and its hospital prefix replaces the index on hospital_id.
@@ -165,5 +173,9 @@ end $$;`);
     this.addSql('create index patient_hospital on patient (hospital_id);');
     this.addSql(`alter table patient drop constraint patient_phone_check,
   add constraint patient_phone_check check (phone ~ '^\\+[1-9][0-9]{6,14}$');`);
+    for (const column of ['external_id', 'first_name', 'last_name']) {
+      this.addSql(`alter table patient drop constraint patient_${column}_check,
+  add constraint patient_${column}_check check (btrim(${column}) <> '');`);
+    }
   }
 }

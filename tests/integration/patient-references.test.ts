@@ -230,6 +230,35 @@ describe('patient → referrer', () => {
   });
 });
 
+describe('names and MRNs are not blank', () => {
+  it('refuses blank values, whatever their first character; accepts any other', async () => {
+    const cases: [string, string][] = [
+      ['   ', '23514'],
+      ['', '23514'],
+      [' A', 'accepted'],
+      ['\tA', 'accepted'],
+      ['\t', 'accepted'], // only spaces count as blank, as btrim() sees it
+      ['Ìyábọ̀', 'accepted'],
+      ['A', 'accepted'],
+    ];
+    for (const [value, expected] of cases) {
+      for (const column of ['external_id', 'first_name', 'last_name']) {
+        const values = { external_id: 'M-9', first_name: 'A', last_name: 'B', [column]: value };
+        const outcome = await execute(
+          db.em(),
+          `insert into patient (external_id, first_name, last_name, phone) values ($1, $2, $3, '+2348031234567')`,
+          [values.external_id, values.first_name, values.last_name],
+        ).then(
+          () => 'accepted',
+          (e) => codeOf(e),
+        );
+        expect({ column, value, outcome }).toEqual({ column, value, outcome: expected });
+        await execute(db.em(), 'delete from patient');
+      }
+    }
+  });
+});
+
 describe('the E.164 phone check', () => {
   // The check is written without a regular expression; it must accept exactly what
   // ^\+[1-9][0-9]{6,14}$ accepts.
