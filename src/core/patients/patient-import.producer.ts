@@ -7,14 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import { streamCsvBatches } from '../csv.js';
-import { uuid7 } from '../db/uuid7.js';
-import {
-  copyText,
-  ErrorsFileWriter,
-  type RowProblem,
-  type StageBatch,
-  type StageValue,
-} from '../imports/bulk-load.js';
+import { CopyTextBuilder, ErrorsFileWriter, type RowProblem, type StageBatch } from '../imports/bulk-load.js';
 import { type ColumnMapping, type PatientRow, validatePatientRecord } from './patient-csv.parser.js';
 
 /** Staging columns in the order they are loaded. */
@@ -44,14 +37,158 @@ export interface StagedRow {
   hospitalId: string | null;
 }
 
-/** Keys under which two rows are the same patient (SPEC §2): hospital + MRN, else phone/e-mail + name. */
-function identityKeys(s: StagedRow): { mrn?: string; contact: string[] } {
-  const h = s.hospitalId ?? '-';
-  const name = `${s.row.firstName.toLowerCase()}|${s.row.lastName.toLowerCase()}`;
-  const contact: string[] = [];
-  if (s.row.phone) contact.push(`p|${h}|${s.row.phone}|${name}`);
-  if (s.row.email) contact.push(`e|${h}|${s.row.email}|${name}`);
-  return { mrn: s.row.externalId ? `${h}|${s.row.externalId}` : undefined, contact };
+/*
+ * Duplicate detection (SPEC §2). Two rows are the same patient when, within one hospital, their
+ * MRNs are equal, or else their phone — or e-mail — and their names (ignoring case) are. This
+ * used to be one Map keyed by strings such as `p|<hospital>|<phone>|<first>|<last>` (lower-cased
+ * names); building and hashing three such strings per row was a hot spot of big imports. The
+ * indexes below key by the values the rows already hold and lower-case names only when a phone or
+ * e-mail is found again, yet they match exactly the keys the strings matched — including, for
+ * odd values holding `|`, ones where the `|` made different parts spell the same key (see
+ * ContactIndex). Hospital ids are UUIDs (or null, written `-` as before), so they never hold `|`.
+ */
+
+/** The hospital part of the identity keys. */
+const hospitalKey = (s: StagedRow): string => s.hospitalId ?? '-';
+
+/** hospital → MRN → the row the MRN names. */
+class MrnIndex {
+  private readonly byHospital = new Map<string, Map<string, StagedRow>>();
+
+  get(hospital: string, mrn: string): StagedRow | undefined {
+    return this.byHospital.get(hospital)?.get(mrn);
+  }
+
+  /** Points the MRN at `row`; when `onlyIfAbsent`, only if it names no row yet. */
+  set(hospital: string, mrn: string, row: StagedRow, onlyIfAbsent: boolean): void {
+    let rows = this.byHospital.get(hospital);
+    if (!rows) {
+      rows = new Map();
+      this.byHospital.set(hospital, rows);
+    }
+    if (!onlyIfAbsent || !rows.has(mrn)) rows.set(mrn, row);
+  }
+}
+
+/** A contact key's names as they were when the key was made (a merge may change the row's). */
+interface ContactEntry {
+  /** The contact value after its first `|` (usually there is none: undefined). */
+  tail: string | undefined;
+  first: string;
+  last: string;
+  row: StagedRow;
+  /** Another key with the same hospital and contact value up to its first `|`. */
+  next: ContactEntry | undefined;
+}
+
+/**
+ * hospital → phone (or e-mail) → names → row. Equal to a Map keyed by the string
+ * `<contact>|<first lower-cased>|<last lower-cased>` per hospital: that string is split at its
+ * first `|` (the contact value when it has none, as phones and nearly all e-mail addresses),
+ * the first part keys a Map, and the rest is compared on a hit (sameRest) against a short chain
+ * of entries sharing the first part — one entry nearly always.
+ */
+class ContactIndex {
+  private readonly byHospital = new Map<string, Map<string, ContactEntry>>();
+
+  find(hospital: string, contact: string, first: string, last: string): ContactEntry | undefined {
+    const bar = contact.indexOf('|');
+    const head = bar < 0 ? contact : contact.slice(0, bar);
+    const tail = bar < 0 ? undefined : contact.slice(bar + 1);
+    for (let e = this.byHospital.get(hospital)?.get(head); e; e = e.next)
+      if (sameRest(e, tail, first, last)) return e;
+    return undefined;
+  }
+
+  /** Points the key at `row`; when `onlyIfAbsent`, only if it names no row yet. */
+  set(
+    hospital: string,
+    contact: string,
+    first: string,
+    last: string,
+    row: StagedRow,
+    onlyIfAbsent: boolean,
+  ): void {
+    const found = this.find(hospital, contact, first, last);
+    if (found) {
+      if (!onlyIfAbsent) found.row = row;
+      return;
+    }
+    let heads = this.byHospital.get(hospital);
+    if (!heads) {
+      heads = new Map();
+      this.byHospital.set(hospital, heads);
+    }
+    const bar = contact.indexOf('|');
+    const head = bar < 0 ? contact : contact.slice(0, bar);
+    const tail = bar < 0 ? undefined : contact.slice(bar + 1);
+    heads.set(head, { tail, first, last, row, next: heads.get(head) });
+  }
+}
+
+/** Whether an entry's key, after the contact value's first `|`, equals that of (tail, first, last). */
+function sameRest(e: ContactEntry, tail: string | undefined, first: string, last: string): boolean {
+  if (e.tail === tail) {
+    if (e.first === first && e.last === last) return true;
+    // The usual case: the rest is `<first>|<last>`, and without `|` in a first name it splits
+    // back into the two names.
+    if (tail === undefined && !first.includes('|') && !e.first.includes('|'))
+      return e.first.toLowerCase() === first.toLowerCase() && e.last.toLowerCase() === last.toLowerCase();
+  }
+  return restOfKey(e.tail, e.first, e.last) === restOfKey(tail, first, last);
+}
+
+function restOfKey(tail: string | undefined, first: string, last: string): string {
+  return `${tail === undefined ? '' : `${tail}|`}${first.toLowerCase()}|${last.toLowerCase()}`;
+}
+
+/** The identity indexes of one batch. */
+class Identities {
+  private readonly mrns = new MrnIndex();
+  private readonly phones = new ContactIndex();
+  private readonly emails = new ContactIndex();
+
+  /**
+   * The earlier row `current` is the same patient as: by MRN, else by phone and name, else by
+   * e-mail and name — but two different MRNs are two patients even when phone and name agree.
+   */
+  match(current: StagedRow): StagedRow | undefined {
+    const h = hospitalKey(current);
+    const r = current.row;
+    if (r.externalId) {
+      const byMrn = this.mrns.get(h, r.externalId);
+      if (byMrn) return byMrn;
+    }
+    if (r.phone) {
+      const candidate = this.phones.find(h, r.phone, r.firstName, r.lastName)?.row;
+      if (candidate && compatibleMrns(candidate, current)) return candidate;
+    }
+    if (r.email) {
+      const candidate = this.emails.find(h, r.email, r.firstName, r.lastName)?.row;
+      if (candidate && compatibleMrns(candidate, current)) return candidate;
+    }
+    return undefined;
+  }
+
+  /**
+   * Points the row's keys (as its values are now) at it: all of them for a new patient, only
+   * the keys no row has yet for one merged into.
+   */
+  add(s: StagedRow, onlyIfAbsent: boolean): void {
+    const h = hospitalKey(s);
+    const r = s.row;
+    if (r.externalId) this.mrns.set(h, r.externalId, s, onlyIfAbsent);
+    if (r.phone) this.phones.set(h, r.phone, r.firstName, r.lastName, s, onlyIfAbsent);
+    if (r.email) this.emails.set(h, r.email, r.firstName, r.lastName, s, onlyIfAbsent);
+  }
+}
+
+function compatibleMrns(candidate: StagedRow, current: StagedRow): boolean {
+  return (
+    !candidate.row.externalId ||
+    !current.row.externalId ||
+    candidate.row.externalId === current.row.externalId
+  );
 }
 
 /**
@@ -64,33 +201,16 @@ export function mergeDuplicates(rows: StagedRow[]): {
   updated: number;
   unchanged: number;
 } {
-  const byKey = new Map<string, StagedRow>();
+  const identities = new Identities();
   const merged: StagedRow[] = [];
   let updated = 0;
   let unchanged = 0;
   for (const current of rows) {
-    const keys = identityKeys(current);
-    let target: StagedRow | undefined = keys.mrn ? byKey.get(keys.mrn) : undefined;
-    if (!target) {
-      for (const key of keys.contact) {
-        const candidate = byKey.get(key);
-        // Two different MRNs are two patients even when phone and name agree.
-        if (
-          candidate &&
-          (!candidate.row.externalId ||
-            !current.row.externalId ||
-            candidate.row.externalId === current.row.externalId)
-        ) {
-          target = candidate;
-          break;
-        }
-      }
-    }
+    const target = identities.match(current);
     if (!target) {
       // The batch's rows are not used after merging, so the first occurrence is merged into in place.
       merged.push(current);
-      if (keys.mrn) byKey.set(keys.mrn, current);
-      for (const key of keys.contact) byKey.set(key, current);
+      identities.add(current, false);
       continue;
     }
     let changed = false;
@@ -103,35 +223,56 @@ export function mergeDuplicates(rows: StagedRow[]): {
     }
     if (changed) updated++;
     else unchanged++;
-    const targetKeys = identityKeys(target);
-    for (const key of [targetKeys.mrn, ...targetKeys.contact])
-      if (key && !byKey.has(key)) byKey.set(key, target);
+    identities.add(target, true);
   }
   return { merged, updated, unchanged };
 }
 
-function stageValues(s: StagedRow): StageValue[] {
-  const r = s.row;
-  return [
-    r.rowNumber,
-    s.hospitalId,
-    r.externalId ?? null,
-    r.firstName,
-    r.lastName,
-    r.phone ?? null,
-    r.email ?? null,
-    r.dateOfBirth ?? null,
-    r.gender ?? null,
-    r.address ?? null,
-    r.preferredChannel ?? null,
-    r.preferredLanguage ?? null,
-    r.smsConsent ?? null,
-    r.whatsappConsent ?? null,
-    r.emailConsent ?? null,
-    r.referrerPhone ?? null,
-    r.referrerExternalId ?? null,
-    uuid7(),
-  ];
+/**
+ * The merged rows' staging COPY text, columns in STAGE_COLUMNS order, each with a new id: values
+ * go straight into the text (no value array per row). `out` is reused from batch to batch.
+ */
+export function stageCopyText(rows: StagedRow[], out = new CopyTextBuilder()): string {
+  for (const s of rows) {
+    const r = s.row;
+    out.number(r.rowNumber);
+    out.tab();
+    out.optionalText(s.hospitalId);
+    out.tab();
+    out.optionalText(r.externalId);
+    out.tab();
+    out.text(r.firstName);
+    out.tab();
+    out.text(r.lastName);
+    out.tab();
+    out.optionalText(r.phone);
+    out.tab();
+    out.optionalText(r.email);
+    out.tab();
+    out.optionalText(r.dateOfBirth);
+    out.tab();
+    out.optionalText(r.gender);
+    out.tab();
+    out.optionalText(r.address);
+    out.tab();
+    out.optionalText(r.preferredChannel);
+    out.tab();
+    out.optionalText(r.preferredLanguage);
+    out.tab();
+    out.optionalBoolean(r.smsConsent);
+    out.tab();
+    out.optionalBoolean(r.whatsappConsent);
+    out.tab();
+    out.optionalBoolean(r.emailConsent);
+    out.tab();
+    out.optionalText(r.referrerPhone);
+    out.tab();
+    out.optionalText(r.referrerExternalId);
+    out.tab();
+    out.uuid7();
+    out.endRow();
+  }
+  return out.finish();
 }
 
 export interface ProducerInput {
@@ -180,6 +321,7 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
   let dataRows = 0;
   let batch: StagedRow[] = [];
   let batchStart = 0;
+  const copyBuilder = new CopyTextBuilder();
   const handOut = (end: number): ProducedBatch | undefined => {
     const rows = batch;
     const start = batchStart;
@@ -187,12 +329,11 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
     batchStart = end;
     if (end <= input.resumeFrom) return undefined; // committed by an earlier run
     const { merged, updated, unchanged } = mergeDuplicates(rows);
-    const values = merged.map(stageValues);
     return {
       type: 'batch',
       start,
       end,
-      stage: values.length > 0 ? { text: copyText(values) } : [],
+      stage: merged.length > 0 ? { text: stageCopyText(merged, copyBuilder) } : [],
       dupUpdated: updated,
       dupUnchanged: unchanged,
       hasReferrers: merged.some((m) => m.row.referrerPhone || m.row.referrerExternalId),

@@ -1,0 +1,275 @@
+/**
+ * The patient-import producer's hot paths (COPY text, ids, duplicate merging) were rewritten for
+ * speed; these properties hold each one to the simpler implementation it replaced, kept here as
+ * the oracle.
+ */
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { uuid7, writeUuid7 } from '../../src/core/db/uuid7.js';
+import { CopyTextBuilder, copyText, type StageValue } from '../../src/core/imports/bulk-load.js';
+import type { PatientRow } from '../../src/core/patients/patient-csv.parser.js';
+import {
+  mergeDuplicates,
+  STAGE_COLUMNS,
+  type StagedRow,
+  stageCopyText,
+} from '../../src/core/patients/patient-import.producer.js';
+
+// ---- The implementations before the rewrite (oracles) ----
+
+function oldCopyText(rows: StageValue[][]): string {
+  const lines: string[] = [];
+  for (const values of rows) {
+    lines.push(
+      values
+        .map((v) => {
+          if (v === null) return '\\N';
+          if (typeof v !== 'string') return String(v);
+          return /[\\\t\n\r]/.test(v)
+            ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+            : v;
+        })
+        .join('\t'),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function oldUuid7(now = Date.now()): string {
+  const ts = now.toString(16).padStart(12, '0');
+  return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${randomUUID().slice(15)}`;
+}
+
+function oldIdentityKeys(s: StagedRow): { mrn?: string; contact: string[] } {
+  const h = s.hospitalId ?? '-';
+  const name = `${s.row.firstName.toLowerCase()}|${s.row.lastName.toLowerCase()}`;
+  const contact: string[] = [];
+  if (s.row.phone) contact.push(`p|${h}|${s.row.phone}|${name}`);
+  if (s.row.email) contact.push(`e|${h}|${s.row.email}|${name}`);
+  return { mrn: s.row.externalId ? `${h}|${s.row.externalId}` : undefined, contact };
+}
+
+function oldMergeDuplicates(rows: StagedRow[]): { merged: StagedRow[]; updated: number; unchanged: number } {
+  const byKey = new Map<string, StagedRow>();
+  const merged: StagedRow[] = [];
+  let updated = 0;
+  let unchanged = 0;
+  for (const current of rows) {
+    const keys = oldIdentityKeys(current);
+    let target: StagedRow | undefined = keys.mrn ? byKey.get(keys.mrn) : undefined;
+    if (!target) {
+      for (const key of keys.contact) {
+        const candidate = byKey.get(key);
+        if (
+          candidate &&
+          (!candidate.row.externalId ||
+            !current.row.externalId ||
+            candidate.row.externalId === current.row.externalId)
+        ) {
+          target = candidate;
+          break;
+        }
+      }
+    }
+    if (!target) {
+      merged.push(current);
+      if (keys.mrn) byKey.set(keys.mrn, current);
+      for (const key of keys.contact) byKey.set(key, current);
+      continue;
+    }
+    let changed = false;
+    for (const [field, value] of Object.entries(current.row) as [keyof PatientRow, unknown][]) {
+      if (field === 'rowNumber' || value === undefined) continue;
+      if ((target.row as unknown as Record<string, unknown>)[field] !== value) {
+        (target.row as unknown as Record<string, unknown>)[field] = value;
+        changed = true;
+      }
+    }
+    if (changed) updated++;
+    else unchanged++;
+    const targetKeys = oldIdentityKeys(target);
+    for (const key of [targetKeys.mrn, ...targetKeys.contact])
+      if (key && !byKey.has(key)) byKey.set(key, target);
+  }
+  return { merged, updated, unchanged };
+}
+
+function oldStageValues(s: StagedRow): StageValue[] {
+  const r = s.row;
+  return [
+    r.rowNumber,
+    s.hospitalId,
+    r.externalId ?? null,
+    r.firstName,
+    r.lastName,
+    r.phone ?? null,
+    r.email ?? null,
+    r.dateOfBirth ?? null,
+    r.gender ?? null,
+    r.address ?? null,
+    r.preferredChannel ?? null,
+    r.preferredLanguage ?? null,
+    r.smsConsent ?? null,
+    r.whatsappConsent ?? null,
+    r.emailConsent ?? null,
+    r.referrerPhone ?? null,
+    r.referrerExternalId ?? null,
+    oldUuid7(),
+  ];
+}
+
+// ---- Generators ----
+
+/** Any UTF-16 code unit, lone surrogates included, weighted towards what COPY escapes. */
+const codeUnit = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('\\', '\t', '\n', '\r', 'a', 'Z', '|', ' ', 'N') },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) },
+);
+const anyText = fc.string({ unit: codeUnit, maxLength: 12 });
+
+const stageValue: fc.Arbitrary<StageValue> = fc.oneof(
+  anyText,
+  fc.constant(null),
+  fc.boolean(),
+  fc.maxSafeNat(),
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(0, -0, 1e21, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY),
+  fc.bigInt(),
+);
+
+/** Few distinct values, so that batches are full of duplicates, odd ones (`|`, case) included. */
+const pick = <T>(...values: T[]) => fc.constantFrom(...values);
+const patientRow: fc.Arbitrary<Omit<PatientRow, 'rowNumber'>> = fc.record(
+  {
+    externalId: pick('M1', 'M2', 'm1', 'M|1', 'M'),
+    firstName: pick('Ada', 'ada', 'ADA', 'Bola', 'x|y', 'x', 'İ', 'i̇'),
+    lastName: pick('Obi', 'obi', 'Eze', 'y|z', 'z', 'y'),
+    phone: pick('+2348031234567', '+2348031234568', 'p|x', 'p', ''),
+    email: pick('a@x.ng', 'A@x.ng', 'b@x.ng', 'a@x.ng|x', 'a@x.ng|x|y', 'a@x.ng|', ''),
+    dateOfBirth: pick('1990-01-01', '1991-02-02'),
+    gender: pick('female' as const, 'male' as const),
+    address: pick('1 Marina', '2 Broad St\tLagos'),
+    preferredChannel: pick('sms' as const, 'email' as const),
+    preferredLanguage: pick('en' as const, 'yo' as const),
+    referrerPhone: pick('+2348030000000'),
+    referrerExternalId: pick('R1', 'R2'),
+    smsConsent: fc.boolean(),
+    whatsappConsent: fc.boolean(),
+    emailConsent: fc.boolean(),
+  },
+  { requiredKeys: ['firstName', 'lastName'] },
+);
+const batch: fc.Arbitrary<StagedRow[]> = fc
+  .array(fc.tuple(patientRow, pick<string | null>(null, 'h1', 'h2')), { maxLength: 40 })
+  .map((rows) => rows.map(([row, hospitalId], i) => ({ hospitalId, row: { rowNumber: i + 2, ...row } })));
+
+const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+// ---- Properties ----
+
+describe('copyText', () => {
+  it('writes what the join-and-replace implementation wrote', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(stageValue, { maxLength: 20 }), { maxLength: 20 }), (rows) => {
+        expect(copyText(rows)).toBe(oldCopyText(rows));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('builds one text after another with the same builder', () => {
+    const out = new CopyTextBuilder();
+    fc.assert(
+      fc.property(fc.array(fc.array(stageValue, { maxLength: 20 }), { maxLength: 20 }), (rows) => {
+        for (const values of rows) {
+          values.forEach((v, i) => {
+            if (i > 0) out.tab();
+            out.value(v);
+          });
+          out.endRow();
+        }
+        expect(out.finish()).toBe(rows.length === 0 ? '' : oldCopyText(rows));
+      }),
+    );
+  });
+
+  it('grows past its first buffer', () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => [i, `name\t${i}\\`, null, 'ọmọ\n', true]);
+    expect(copyText(rows)).toBe(oldCopyText(rows));
+  });
+});
+
+describe('uuid7', () => {
+  it('is a version-7, variant-10 UUID whose first 48 bits are the millisecond', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), (now) => {
+        const id = uuid7(now);
+        expect(id).toMatch(UUID7);
+        expect(id.slice(0, 13)).toBe(oldUuid7(now).slice(0, 13));
+      }),
+    );
+  });
+
+  it('orders by millisecond and does not repeat (across refills of its random pool)', () => {
+    const start = Date.now();
+    const ids: string[] = [];
+    for (let i = 0; i < 20_000; i++) ids.push(uuid7(start + Math.floor(i / 7)));
+    expect(ids.every((id) => UUID7.test(id))).toBe(true);
+    for (let i = 1; i < ids.length; i++) expect(ids[i].slice(0, 13) >= ids[i - 1].slice(0, 13)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    // The random bits look random: every hex digit turns up in each random position.
+    for (const position of [15, 20, 35]) expect(new Set(ids.map((id) => id[position])).size).toBe(16);
+    expect(new Set(ids.map((id) => id[19]))).toEqual(new Set(['8', '9', 'a', 'b']));
+  });
+
+  it('writes the same form in place', () => {
+    const bytes = new Uint8Array(40);
+    expect(writeUuid7(bytes, 2, 0x0123456789ab)).toBe(38);
+    const id = Buffer.from(bytes.subarray(2, 38)).toString('latin1');
+    expect(id).toMatch(UUID7);
+    expect(id.slice(0, 15)).toBe('01234567-89ab-7');
+  });
+});
+
+describe('mergeDuplicates', () => {
+  it('merges exactly as the string-keyed implementation did', () => {
+    fc.assert(
+      fc.property(batch, (rows) => {
+        const expected = oldMergeDuplicates(structuredClone(rows));
+        const actual = mergeDuplicates(structuredClone(rows));
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('stageCopyText', () => {
+  it('writes the staging columns as copyText wrote the value arrays, with a new id per row', () => {
+    const dropId = (text: string) =>
+      text
+        .split('\n')
+        .map((line) => line.slice(0, line.lastIndexOf('\t')))
+        .join('\n');
+    const builder = new CopyTextBuilder();
+    fc.assert(
+      fc.property(batch, fc.boolean(), (rows, reuse) => {
+        const text = reuse ? stageCopyText(rows, builder) : stageCopyText(rows);
+        if (rows.length === 0) {
+          expect(text).toBe('');
+          return;
+        }
+        expect(dropId(text)).toBe(dropId(oldCopyText(rows.map(oldStageValues))));
+        const lines = text.slice(0, -1).split('\n');
+        for (const line of lines) {
+          const values = line.split('\t');
+          expect(values).toHaveLength(STAGE_COLUMNS.length);
+          expect(values.at(-1)).toMatch(UUID7);
+        }
+      }),
+    );
+  });
+});
