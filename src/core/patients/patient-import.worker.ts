@@ -1,13 +1,15 @@
 /**
  * Runs `produceBatches` on a worker thread for `crm patient import` on the embedded database,
  * where PGlite's PostgreSQL runs on the main thread: parsing and validating the next batches then
- * uses the second core instead of taking turns with the database. It stays at most two batches
- * ahead of the database (a credit per batch the main thread takes), so memory stays flat.
+ * uses the second core instead of taking turns with the database. It stays at most four batches
+ * ahead of the database (a credit per batch the main thread takes), so memory stays flat: a
+ * waiting batch is its COPY text, ~1.5 MB per 10,000 rows. Four rather than two absorb the
+ * worker's garbage-collection pauses, during which the database would otherwise wait.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type ProducerInput, produceBatches } from './patient-import.producer.js';
 
-const AHEAD = 2;
+const AHEAD = 4;
 let credits = AHEAD;
 let wake: (() => void) | undefined;
 parentPort!.on('message', (message) => {
