@@ -137,11 +137,6 @@ async function upsertStagedBatch(
   now: string,
   hasReferrers: boolean,
 ): Promise<BatchCounts> {
-  // A batch is small next to the patient table: index lookups per staged row beat hashing the
-  // whole table, but the planner's estimates for fresh temp tables often say otherwise.
-  await client.query('set local enable_hashjoin = off');
-  await client.query('set local enable_mergejoin = off');
-  await client.query('set local jit = off');
   // 1. Same hospital + MRN.
   await client.query(`
     update patient_stage s set patient_id = p.id from patient p
@@ -232,11 +227,40 @@ async function upsertStagedBatch(
   return { ...counts, unknownReferrers: unknown.map((u) => ({ rowNumber: u.row_no, value: u.value })) };
 }
 
-async function createStage(client: PgClientLike): Promise<void> {
-  await client.query(
-    `create temp table patient_stage (${STAGE_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')},
-       patient_id uuid, referrer_id uuid, changed boolean not null default false) on commit drop`,
-  );
+/**
+ * Settings and lock of a batch's transaction, sent in one round trip.
+ * - A batch's commit need not wait for its WAL to reach the disk: a crash can only lose whole
+ *   batches, each with its checkpoint, which a re-run writes again. The import's last commit
+ *   (finished_at) waits as usual, and with it everything before it.
+ * - A batch is small next to the patient table: index lookups per staged row beat hashing the
+ *   whole table, but the planner's estimates for temp tables often say otherwise.
+ * - The advisory lock serialises the batch writes of concurrent imports (see the module comment).
+ */
+const BATCH_PREAMBLE = [
+  'set local synchronous_commit = off',
+  'set local enable_hashjoin = off',
+  'set local enable_mergejoin = off',
+  'set local jit = off',
+  'set local client_min_messages = warning',
+  `select pg_advisory_xact_lock(${ADVISORY_LOCK_KEY})`,
+];
+
+const STAGE_DEFINITION = `patient_stage (${STAGE_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')},
+  patient_id uuid, referrer_id uuid, changed boolean not null default false)`;
+
+/**
+ * The staging table of a batch, empty. On PostgreSQL one temp table per connection serves every
+ * batch (emptied by each commit; no catalog churn per batch); PGlite, where emptying it at commit
+ * cost more than creating it, gets a fresh one that goes with the commit.
+ */
+async function prepareStage(client: PgClientLike, kind: Database['kind'], dryRun: boolean): Promise<void> {
+  if (kind !== 'postgresql') {
+    await client.query(`create temp table ${STAGE_DEFINITION} on commit drop`);
+    return;
+  }
+  await client.query(`create temp table if not exists ${STAGE_DEFINITION} on commit delete rows`);
+  // A dry run's batches share one transaction: no commit empties the stage between them.
+  if (dryRun) await client.query('delete from patient_stage');
 }
 
 interface ImportCheckpoint {
@@ -341,11 +365,8 @@ export async function importPatients(
     const { start, end } = batch;
     const work = async (tem: EntityManager): Promise<BatchCounts | undefined> =>
       withConnection(tem, async (client) => {
-        // A batch's commit need not wait for its WAL to reach the disk: a crash can only lose
-        // whole batches, each with its checkpoint, which a re-run writes again. The import's last
-        // commit (finished_at) waits as usual, and with it everything before it.
-        await client.query('set local synchronous_commit = off');
-        await client.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCK_KEY]);
+        if (db.kind === 'postgresql') await client.query(BATCH_PREAMBLE.join('; '));
+        else for (const statement of BATCH_PREAMBLE) await client.query(statement);
         if (checkpoint) {
           const done = (
             await client.query('select rows_committed from patient_import where id = $1 for update', [
@@ -354,7 +375,7 @@ export async function importPatients(
           ).rows[0] as { rows_committed: number };
           if (done.rows_committed >= end) return undefined; // another runner wrote this range
         }
-        await createStage(client);
+        await prepareStage(client, db.kind, dryRun);
         await loadStageRows(client, 'patient_stage', STAGE_COLUMNS, batch.stage, stageLoad);
         const counts = await upsertStagedBatch(client, now, batch.hasReferrers);
         counts.updated += batch.dupUpdated;
@@ -379,8 +400,8 @@ export async function importPatients(
             now,
           );
         }
-        // The stage goes with the commit; a dry run's batches share one transaction.
-        if (dryRun) await client.query('drop table patient_stage');
+        // PGlite's stage goes with the commit; a dry run's batches share one transaction.
+        if (dryRun && db.kind !== 'postgresql') await client.query('drop table patient_stage');
         return counts;
       });
     const counts = dryEm ? await work(dryEm) : await db.em().transactional(work);
