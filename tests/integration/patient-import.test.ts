@@ -175,6 +175,34 @@ describe('patient import', () => {
     expect(real).toMatchObject({ inserted: 2, updated: 0, unchanged: 1, rejected: 1 });
   });
 
+  it('finds a patient written by the batch just before, one row per batch (batches overlap on PostgreSQL)', async () => {
+    const lines = ['mrn,first,last,phone,email'];
+    for (let i = 0; i < 12; i++) {
+      // Each patient twice in a row (MRN, then phone + name without MRN, then e-mail + name):
+      // with one row per batch the repeat is always in the next batch.
+      lines.push(`M${i},P${i},X,080312345${String(i).padStart(2, '0')},`);
+      if (i % 3 === 0) lines.push(`M${i},P${i},X,,p${i}@example.ng`);
+      else if (i % 3 === 1) lines.push(`,p${i},x,080312345${String(i).padStart(2, '0')},p${i}@example.ng`);
+      else lines.push(`M${i},P${i},X,080312345${String(i).padStart(2, '0')},`);
+    }
+    const file = writeTempFile(`${lines.join('\n')}\n`);
+    const dry = await run(file, { dryRun: true, batchSize: 1 });
+    const real = await run(file, { batchSize: 1 });
+    expect(real).toMatchObject({ inserted: 12, updated: 8, unchanged: 4, rejected: 0 });
+    expect(dry).toMatchObject({ inserted: 12, updated: 8, unchanged: 4, rejected: 0 });
+    const rows = await query<{ external_id: string; email: string | null; first_name: string }>(
+      db.em(),
+      'select external_id, email, first_name from patient order by external_id',
+    );
+    expect(rows).toHaveLength(12);
+    expect(rows.find((r) => r.external_id === 'M0')).toMatchObject({ email: 'p0@example.ng' });
+    // A later row's non-empty values win, the name's spelling included.
+    expect(rows.find((r) => r.external_id === 'M1')).toMatchObject({
+      email: 'p1@example.ng',
+      first_name: 'p1',
+    });
+  });
+
   it('--max-errors stops before writing the batch in which it is exceeded', async () => {
     const lines = ['first,last,phone'];
     for (let i = 0; i < 10; i++) lines.push(`P${i},X,080312345${String(i).padStart(2, '0')}`);
