@@ -3,6 +3,23 @@ import { loadMikroMigrations } from '../src/core/db/mikro-orm.js';
 const { Migration } = loadMikroMigrations();
 
 /**
+ * PL/pgSQL checking that the `column` values of the statement's new rows exist as ids of `table`,
+ * and locking those rows `for key share` as a foreign key does. The distinct ids are gathered
+ * first (an array, not a join: a locking join would copy every new row).
+ */
+const REFERENCE_CHECK = (column: string, table: string) => `
+  ids := array(select distinct n.${column} from new_rows n where n.${column} is not null);
+  if cardinality(ids) > 0 then
+    perform 1 from ${table} t where t.id = any (ids) for key share;
+    select x into missing from unnest(ids) x where not exists (select 1 from ${table} t where t.id = x) limit 1;
+    if found then
+      raise foreign_key_violation using
+        message = 'insert or update on table "patient" violates foreign key constraint "patient_${column}_fkey"',
+        detail = format('Key (${column})=(%s) is not present in table "${table}".', missing);
+    end if;
+  end if;`;
+
+/**
  * Keeps every guarantee on `patient` but checks it once per statement instead of once per row,
  * because a bulk import writes patients ten thousand at a time (BENCHMARKS.md has the numbers):
  *
@@ -65,27 +82,8 @@ begin
       return null;
     end if;
   end if;
-  -- The distinct ids first (an array, not a join: a locking join would copy every new row).
-  ids := array(select distinct n.hospital_id from new_rows n where n.hospital_id is not null);
-  if cardinality(ids) > 0 then
-    perform 1 from hospital h where h.id = any (ids) for key share;
-    select x into missing from unnest(ids) x where not exists (select 1 from hospital h where h.id = x) limit 1;
-    if found then
-      raise foreign_key_violation using
-        message = 'insert or update on table "patient" violates foreign key constraint "patient_hospital_id_fkey"',
-        detail = format('Key (hospital_id)=(%s) is not present in table "hospital".', missing);
-    end if;
-  end if;
-  ids := array(select distinct n.referred_by from new_rows n where n.referred_by is not null);
-  if cardinality(ids) > 0 then
-    perform 1 from patient r where r.id = any (ids) for key share;
-    select x into missing from unnest(ids) x where not exists (select 1 from patient r where r.id = x) limit 1;
-    if found then
-      raise foreign_key_violation using
-        message = 'insert or update on table "patient" violates foreign key constraint "patient_referred_by_fkey"',
-        detail = format('Key (referred_by)=(%s) is not present in table "patient".', missing);
-    end if;
-  end if;
+${REFERENCE_CHECK('hospital_id', 'hospital')}
+${REFERENCE_CHECK('referred_by', 'patient')}
   return null;
 end $$;`);
     this.addSql(`create trigger patient_check_references_insert after insert on patient
