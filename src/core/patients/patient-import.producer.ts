@@ -284,8 +284,6 @@ export interface ProducerInput {
   /** Lagos date of the run, `YYYY-MM-DD` (dates of birth after it are rejected). */
   today: string;
   batchSize: number;
-  /** Data rows an interrupted run committed: validated (for the errors file), not handed out. */
-  resumeFrom: number;
   maxErrors?: number;
   errorsFile?: string;
 }
@@ -322,12 +320,11 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
   let batch: StagedRow[] = [];
   let batchStart = 0;
   const copyBuilder = new CopyTextBuilder();
-  const handOut = (end: number): ProducedBatch | undefined => {
+  const handOut = (end: number): ProducedBatch => {
     const rows = batch;
     const start = batchStart;
     batch = [];
     batchStart = end;
-    if (end <= input.resumeFrom) return undefined; // committed by an earlier run
     const { merged, updated, unchanged } = mergeDuplicates(rows);
     return {
       type: 'batch',
@@ -368,13 +365,11 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
           batch.push({ row: outcome.row, hospitalId });
         }
         if (dataRows - batchStart === input.batchSize) {
-          const out = handOut(dataRows);
-          if (out) yield out;
+          yield handOut(dataRows);
         }
       }
     }
-    const last = handOut(dataRows);
-    if (last) yield last;
+    yield handOut(dataRows);
     const written = errors;
     errors = undefined;
     await written?.close();

@@ -22,6 +22,7 @@ import { type PgClientLike, query, queryOne, withConnection } from '../db/sql.js
 import { NotFoundError, ValidationError } from '../errors.js';
 import { importFileSize, loadHospitalIds, loadStageRows, stageLoadFor } from '../imports/bulk-load.js';
 import { type Clock, lagosDate } from '../time.js';
+import { NO_HOSPITAL } from './patient.entity.js';
 import { type ColumnMapping, mapColumns } from './patient-csv.parser.js';
 import {
   type ProducedBatch,
@@ -86,7 +87,6 @@ export class TooManyErrorsError extends ValidationError {
   }
 }
 
-const NIL_UUID = "'00000000-0000-0000-0000-000000000000'::uuid";
 const ADVISORY_LOCK_KEY = 73_010_001;
 const DEFAULT_BATCH_SIZE = 10_000;
 
@@ -141,7 +141,7 @@ async function upsertStagedBatch(
   await client.query(`
     update patient_stage s set patient_id = p.id from patient p
     where s.external_id is not null and p.external_id = s.external_id
-      and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID})`);
+      and coalesce(p.hospital_id, ${NO_HOSPITAL}) = coalesce(s.hospital_id, ${NO_HOSPITAL})`);
   // 2. Else same phone (then same e-mail) + same name. A row whose MRN the database does not know
   // can only be a patient recorded without an MRN: those probes use the small partial indexes
   // (patient_*_without_mrn). Joins, not correlated subqueries: only unmatched rows are probed,
@@ -161,7 +161,7 @@ async function upsertStagedBatch(
           where u.patient_id is null and u.${contact} is not null
             and ${rowHasMrn ? 'u.external_id is not null and p.external_id is null' : 'u.external_id is null'}
             and lower(p.first_name) = lower(u.first_name) and lower(p.last_name) = lower(u.last_name)
-            and coalesce(p.hospital_id, ${NIL_UUID}) = coalesce(u.hospital_id, ${NIL_UUID})
+            and coalesce(p.hospital_id, ${NO_HOSPITAL}) = coalesce(u.hospital_id, ${NO_HOSPITAL})
           order by u.row_no, p.created_at, p.id) m
         where s.row_no = m.row_no`);
     }
@@ -196,7 +196,7 @@ async function upsertStagedBatch(
       update patient_stage s set referrer_id = coalesce(
         (select r.id from patient r where r.phone = s.referrer_phone order by r.created_at, r.id limit 1),
         (select r.id from patient r where r.external_id = s.referrer_external_id
-           and coalesce(r.hospital_id, ${NIL_UUID}) = coalesce(s.hospital_id, ${NIL_UUID}) limit 1))
+           and coalesce(r.hospital_id, ${NO_HOSPITAL}) = coalesce(s.hospital_id, ${NO_HOSPITAL}) limit 1))
       where s.referrer_phone is not null or s.referrer_external_id is not null`);
     await client.query(
       `with referred as (
@@ -228,7 +228,8 @@ async function upsertStagedBatch(
 }
 
 /**
- * Settings and lock of a batch's transaction, sent in one round trip.
+ * Settings and lock of a batch's transaction: one round trip on PostgreSQL; PGlite's `pg` shim
+ * takes one statement per query.
  * - A batch's commit need not wait for its WAL to reach the disk: a crash can only lose whole
  *   batches, each with its checkpoint, which a re-run writes again. The import's last commit
  *   (finished_at) waits as usual, and with it everything before it.
@@ -254,12 +255,13 @@ const STAGE_DEFINITION = `patient_stage (${STAGE_COLUMNS.map(([n, t]) => `${n} $
  * cost more than creating it, gets a fresh one that goes with the commit.
  */
 async function prepareStage(client: PgClientLike, kind: Database['kind'], dryRun: boolean): Promise<void> {
+  // A dry run's batches share one transaction: no commit empties or drops the stage between them.
   if (kind !== 'postgresql') {
+    if (dryRun) await client.query('drop table if exists patient_stage');
     await client.query(`create temp table ${STAGE_DEFINITION} on commit drop`);
     return;
   }
   await client.query(`create temp table if not exists ${STAGE_DEFINITION} on commit delete rows`);
-  // A dry run's batches share one transaction: no commit empties the stage between them.
   if (dryRun) await client.query('delete from patient_stage');
 }
 
@@ -333,7 +335,6 @@ export async function importPatients(
       defaultHospitalId,
       today: lagosDate(clock.now()),
       batchSize,
-      resumeFrom: 0,
       maxErrors: input.maxErrors,
       errorsFile: input.errorsFile,
     },
@@ -400,8 +401,6 @@ export async function importPatients(
             now,
           );
         }
-        // PGlite's stage goes with the commit; a dry run's batches share one transaction.
-        if (dryRun && db.kind !== 'postgresql') await client.query('drop table patient_stage');
         return counts;
       });
     const counts = dryEm ? await work(dryEm) : await db.em().transactional(work);
@@ -498,10 +497,11 @@ function startProducer(input: ProducerInput, boundHeap: boolean): RunningProduce
       },
     };
   }
-  // The worker builds one batch at a time; up to four more wait as COPY text. On PostgreSQL a bounded heap makes V8
-  // collect its garbage early instead of letting it pile up (1M rows: peak RSS 349 → 231–250 MB,
-  // for ~10% of speed); the bound leaves room for records of tens of megabytes (a 30 MB quoted
-  // field imports). On the embedded database PGlite's own ~500 MB dwarf it, and speed counts.
+  // The worker builds one batch at a time; up to four more wait as COPY text. On PostgreSQL a
+  // bounded heap makes V8 collect its garbage early instead of letting it pile up (1M rows: peak
+  // RSS 349 → 231–250 MB, for ~10% of speed); the bound leaves room for records of tens of
+  // megabytes (a 30 MB quoted field imports). On the embedded database PGlite's own ~500 MB dwarf
+  // it, and speed counts.
   const worker = new Worker(script, {
     workerData: input,
     resourceLimits: boundHeap

@@ -1,7 +1,7 @@
 /**
- * Runs `produceBatches` on a worker thread for `crm patient import` on the embedded database,
- * where PGlite's PostgreSQL runs on the main thread: parsing and validating the next batches then
- * uses the second core instead of taking turns with the database. It stays at most four batches
+ * Runs `produceBatches` on a worker thread for `crm patient import`: parsing and validating the
+ * next batches use the second core instead of taking turns with the database (which, embedded,
+ * is PGlite on the main thread). It stays at most four batches
  * ahead of the database (a credit per batch the main thread takes), so memory stays flat: a
  * waiting batch is its COPY text, ~1.5 MB per 10,000 rows. Four rather than two absorb the
  * worker's garbage-collection pauses, during which the database would otherwise wait.

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { findHospital } from '../hospitals/hospital.service.js';
 import { normalizePhone } from '../phone.js';
 import { type Clock, lagosDate, toIsoLagos } from '../time.js';
-import { CHANNELS, type Channel } from './patient.entity.js';
+import { CHANNELS, type Channel, NO_HOSPITAL } from './patient.entity.js';
 import { mapColumns, validatePatientRecord } from './patient-csv.parser.js';
 
 /** A patient as commands print it (`crm patient show --json`, SPEC appendix). */
@@ -138,7 +138,7 @@ export async function listPatients(
     const hospital = await findHospital(em, input.hospital);
     params.push(hospital.id);
     // Written as the key of patient_hospital_external_id, the index that serves it.
-    where.push(`coalesce(p.hospital_id, '00000000-0000-0000-0000-000000000000'::uuid) = $${params.length}`);
+    where.push(`coalesce(p.hospital_id, ${NO_HOSPITAL}) = $${params.length}`);
   }
   if (input.inactiveDays !== undefined) {
     params.push(clock.now().minus({ days: input.inactiveDays }).toISO());
@@ -210,8 +210,7 @@ export async function addPatient(
     if (input.referredBy) referrer = (await findPatient(tem as EntityManager, input.referredBy)).id;
     const duplicate = await queryOne<{ id: string }>(
       tem as EntityManager,
-      `select id from patient where coalesce(hospital_id, '00000000-0000-0000-0000-000000000000'::uuid)
-         = coalesce($1::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
+      `select id from patient where coalesce(hospital_id, ${NO_HOSPITAL}) = coalesce($1::uuid, ${NO_HOSPITAL})
        and ((external_id = $2) or (phone = $3 and lower(first_name) = lower($4) and lower(last_name) = lower($5)))
        limit 1`,
       [hospitalId, row.externalId ?? null, row.phone ?? null, row.firstName, row.lastName],
