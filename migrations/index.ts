@@ -5,6 +5,7 @@ import { Migration20261125120000_revenue_rollup } from './Migration2026112512000
 import { Migration20261125130000_transaction_copy } from './Migration20261125130000_transaction_copy.js';
 import { Migration20261125140000_patient_keys_bytewise } from './Migration20261125140000_patient_keys_bytewise.js';
 import { Migration20261126000000_patient_checks_per_statement } from './Migration20261126000000_patient_checks_per_statement.js';
+import { Migration20261126100000_patient_contact_hash_indexes } from './Migration20261126100000_patient_contact_hash_indexes.js';
 
 /**
  * Every migration, in order. Listed explicitly (MikroORM's `migrationsList`) so that the same
@@ -26,5 +27,9 @@ export const migrationsList = [
   {
     name: 'Migration20261126000000_patient_checks_per_statement',
     class: Migration20261126000000_patient_checks_per_statement,
+  },
+  {
+    name: 'Migration20261126100000_patient_contact_hash_indexes',
+    class: Migration20261126100000_patient_contact_hash_indexes,
   },
 ];

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute } from '../db/sql.js';
+import { execute, sqlLiteral } from '../db/sql.js';
 
 /** Who did something, and through which command: carried by every mutating service call. */
 export interface Actor {
@@ -20,12 +20,38 @@ export async function recordAudit(
   summary: Record<string, unknown>,
   at?: string,
 ): Promise<void> {
-  await execute(
-    em,
-    `insert into audit_log (at, operator, command, entity, entity_id, summary)
-     values (coalesce($1::timestamptz, now()), $2, $3, $4, $5, $6::jsonb)`,
-    [at ?? null, actor.operator, actor.command, entity, entityId, JSON.stringify(summary, bigintReplacer)],
-  );
+  await execute(em, `${AUDIT_INSERT} values (coalesce($1::timestamptz, now()), $2, $3, $4, $5, $6::jsonb)`, [
+    at ?? null,
+    actor.operator,
+    actor.command,
+    entity,
+    entityId,
+    JSON.stringify(summary, bigintReplacer),
+  ]);
+}
+
+const AUDIT_INSERT = 'insert into audit_log (at, operator, command, entity, entity_id, summary)';
+
+/**
+ * The statement recordAudit runs, with its values written in (sqlLiteral): for a batch that sends
+ * its last statements and its commit in one round trip.
+ */
+export function auditStatement(
+  actor: Actor,
+  entity: string,
+  entityId: string | null,
+  summary: Record<string, unknown>,
+  at?: string,
+): string {
+  const values = [
+    `coalesce(${sqlLiteral(at ?? null)}::timestamptz, now())`,
+    sqlLiteral(actor.operator),
+    sqlLiteral(actor.command),
+    sqlLiteral(entity),
+    sqlLiteral(entityId),
+    `${sqlLiteral(JSON.stringify(summary, bigintReplacer))}::jsonb`,
+  ];
+  return `${AUDIT_INSERT} values (${values.join(', ')})`;
 }
 
 function bigintReplacer(_key: string, value: unknown): unknown {

@@ -51,3 +51,18 @@ export async function queryOne<T = Record<string, unknown>>(
 ): Promise<T | undefined> {
   return (await query<T>(em, text, params))[0];
 }
+
+/**
+ * A value written into SQL text, for scripts of several statements sent in one round trip (the
+ * simple-query protocol takes no parameters). Strings are escape-string literals (`E'…'` with
+ * backslashes and quotes doubled), correct whatever `standard_conforming_strings` says.
+ */
+export function sqlLiteral(value: string | number | null): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (value.includes('\0')) throw new RangeError('a NUL character cannot be stored in PostgreSQL text');
+  return `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
