@@ -77,6 +77,73 @@ describe('patient import', () => {
     ]);
   });
 
+  it('stores every value as written: names in any script, dates around 2000-01-01, hospitals, consents', async () => {
+    const file = writeTempFile(
+      'mrn,hospital,first name,last name,phone,email,dob,address,sms consent,whatsapp consent\n' +
+        'Ọ-1,LAG-001,Ọláyínká,Àdèbáyọ̀,0803 123 4567,,1999-12-31,"Ẹ̀kọ́ Hotel, V/I \\ 🏥",yes,\n' +
+        'Ɗ-2,ABJ-001,Ɗanjuma,Ƙwairanga,,dan@example.ng,01/01/2000,"Wuse II\tAbuja",no,yes\n' +
+        'N-3,,Ngozi,Nwankwọ,0805 987 6543,,1900-01-01,,,\n' +
+        'N-4,ABJ-001,Chiọma,Eze,0807 000 0000,,29/02/2024,,,\n',
+    );
+    expect(await run(file)).toMatchObject({ inserted: 4, rejected: 0 });
+    const rows = await query<Record<string, unknown>>(
+      db.em(),
+      `select p.external_id, h.code as hospital, p.first_name, p.last_name, p.phone, p.email,
+         to_char(p.date_of_birth, 'YYYY-MM-DD') as dob, p.address, p.consent_sms, p.consent_whatsapp
+       from patient p left join hospital h on h.id = p.hospital_id order by p.external_id collate "C"`,
+    );
+    expect(rows).toEqual([
+      {
+        external_id: 'N-3',
+        hospital: null,
+        first_name: 'Ngozi',
+        last_name: 'Nwankwọ',
+        phone: '+2348059876543',
+        email: null,
+        dob: '1900-01-01',
+        address: null,
+        consent_sms: false,
+        consent_whatsapp: false,
+      },
+      {
+        external_id: 'N-4',
+        hospital: 'ABJ-001',
+        first_name: 'Chiọma',
+        last_name: 'Eze',
+        phone: '+2348070000000',
+        email: null,
+        dob: '2024-02-29',
+        address: null,
+        consent_sms: false,
+        consent_whatsapp: false,
+      },
+      {
+        external_id: 'Ɗ-2',
+        hospital: 'ABJ-001',
+        first_name: 'Ɗanjuma',
+        last_name: 'Ƙwairanga',
+        phone: null,
+        email: 'dan@example.ng',
+        dob: '2000-01-01',
+        address: 'Wuse II Abuja',
+        consent_sms: false,
+        consent_whatsapp: true,
+      },
+      {
+        external_id: 'Ọ-1',
+        hospital: 'LAG-001',
+        first_name: 'Ọláyínká',
+        last_name: 'Àdèbáyọ̀',
+        phone: '+2348031234567',
+        email: null,
+        dob: '1999-12-31',
+        address: 'Ẹ̀kọ́ Hotel, V/I \\ 🏥',
+        consent_sms: true,
+        consent_whatsapp: false,
+      },
+    ]);
+  });
+
   it('normalises every phone form to E.164 and rejects bad rows into the errors file', async () => {
     const errorsFile = tempPath('rejected.csv');
     const file = writeTempFile(

@@ -7,13 +7,18 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { uuid7, writeUuid7 } from '../../src/core/db/uuid7.js';
-import { CopyTextBuilder, copyText, type StageValue } from '../../src/core/imports/bulk-load.js';
+import {
+  CopyBinaryBuilder,
+  CopyTextBuilder,
+  copyText,
+  type StageValue,
+} from '../../src/core/imports/bulk-load.js';
 import type { PatientRow } from '../../src/core/patients/patient-csv.parser.js';
 import {
   mergeDuplicates,
   STAGE_COLUMNS,
   type StagedRow,
-  stageCopyText,
+  stageCopyBinary,
 } from '../../src/core/patients/patient-import.producer.js';
 
 // ---- The implementations before the rewrite (oracles) ----
@@ -247,29 +252,111 @@ describe('mergeDuplicates', () => {
   });
 });
 
-describe('stageCopyText', () => {
-  it('writes the staging columns as copyText wrote the value arrays, with a new id per row', () => {
-    const dropId = (text: string) =>
-      text
-        .split('\n')
-        .map((line) => line.slice(0, line.lastIndexOf('\t')))
-        .join('\n');
-    const builder = new CopyTextBuilder();
+/** Reads binary COPY data back into rows of raw fields (null for SQL null). */
+function decodeCopyBinary(data: Uint8Array): (Buffer | null)[][] {
+  const b = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  expect(b.subarray(0, 11).toString('latin1')).toBe('PGCOPY\n\xff\r\n\0');
+  expect(b.readInt32BE(11)).toBe(0);
+  expect(b.readInt32BE(15)).toBe(0);
+  let at = 19;
+  const rows: (Buffer | null)[][] = [];
+  for (;;) {
+    const fields = b.readInt16BE(at);
+    at += 2;
+    if (fields === -1) break;
+    const row: (Buffer | null)[] = [];
+    for (let i = 0; i < fields; i++) {
+      const length = b.readInt32BE(at);
+      at += 4;
+      row.push(length === -1 ? null : b.subarray(at, at + length));
+      if (length > 0) at += length;
+    }
+    rows.push(row);
+  }
+  expect(at).toBe(b.length);
+  return rows;
+}
+
+/** A staging value as PostgreSQL would read it from its binary field, in the oracle's terms. */
+function readField(field: Buffer | null, type: string): StageValue {
+  if (field === null) return null;
+  if (type === 'int') return field.readInt32BE(0);
+  if (type === 'boolean') return field[0] === 1;
+  if (type === 'date') {
+    return new Date((field.readInt32BE(0) + 10_957) * 86_400_000).toISOString().slice(0, 10);
+  }
+  if (type === 'uuid') {
+    const hex = field.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+  return field.toString('utf8');
+}
+
+describe('stageCopyBinary', () => {
+  const hospitals = [randomUUID(), randomUUID()];
+  const anyRows: fc.Arbitrary<StagedRow[]> = fc
+    .array(
+      fc.tuple(
+        fc.record(
+          {
+            externalId: anyText,
+            firstName: anyText,
+            lastName: anyText,
+            phone: anyText,
+            address: fc.string({ maxLength: 30 }),
+            dateOfBirth: fc
+              .date({ min: new Date('1900-01-01'), max: new Date('2099-12-31'), noInvalidDate: true })
+              .map((d) => d.toISOString().slice(0, 10)),
+            smsConsent: fc.boolean(),
+            referrerExternalId: fc.string({ unit: 'binary', maxLength: 8 }),
+          },
+          { requiredKeys: ['firstName', 'lastName'] },
+        ),
+        pick<string | null>(null, ...hospitals),
+        fc.integer({ min: 2, max: 2 ** 31 - 1 }),
+      ),
+      { maxLength: 40 },
+    )
+    .map((rows) => rows.map(([row, hospitalId, rowNumber]) => ({ hospitalId, row: { rowNumber, ...row } })));
+
+  it('writes each staging column as its binary field, with a new version-7 id per row', () => {
+    const builder = new CopyBinaryBuilder();
     fc.assert(
-      fc.property(batch, fc.boolean(), (rows, reuse) => {
-        const text = reuse ? stageCopyText(rows, builder) : stageCopyText(rows);
-        if (rows.length === 0) {
-          expect(text).toBe('');
-          return;
-        }
-        expect(dropId(text)).toBe(dropId(oldCopyText(rows.map(oldStageValues))));
-        const lines = text.slice(0, -1).split('\n');
-        for (const line of lines) {
-          const values = line.split('\t');
-          expect(values).toHaveLength(STAGE_COLUMNS.length);
-          expect(values.at(-1)).toMatch(UUID7);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          batch.map((rows) =>
+            rows.map((r) => ({ ...r, hospitalId: r.hospitalId && hospitals[r.hospitalId === 'h1' ? 0 : 1] })),
+          ),
+          anyRows,
+        ),
+        fc.boolean(),
+        (rows, reuse) => {
+          const before = Date.now();
+          const decoded = decodeCopyBinary(reuse ? stageCopyBinary(rows, builder) : stageCopyBinary(rows));
+          expect(decoded).toHaveLength(rows.length);
+          decoded.forEach((fields, i) => {
+            expect(fields).toHaveLength(STAGE_COLUMNS.length);
+            const expected = oldStageValues(rows[i])
+              .slice(0, -1)
+              .map((v) =>
+                // What PostgreSQL stores of a JavaScript string: its UTF-8 (lone surrogates as U+FFFD).
+                typeof v === 'string' ? Buffer.from(v, 'utf8').toString('utf8') : v,
+              );
+            const values = fields.slice(0, -1).map((f, c) => readField(f, STAGE_COLUMNS[c][1].split(' ')[0]));
+            expect(values).toEqual(expected);
+            const id = readField(fields.at(-1)!, 'uuid') as string;
+            expect(id).toMatch(UUID7);
+            const ms = Number.parseInt(id.replace('-', '').slice(0, 12), 16);
+            expect(ms).toBeGreaterThanOrEqual(before);
+            expect(ms).toBeLessThanOrEqual(Date.now());
+          });
+        },
+      ),
+      { numRuns: 500 },
     );
+  });
+
+  it('writes an empty batch as a header and a trailer', () => {
+    expect(decodeCopyBinary(stageCopyBinary([]))).toEqual([]);
   });
 });

@@ -18,10 +18,11 @@ export interface Database {
   /** A fresh EntityManager for one unit of work. */
   em(): EntityManager;
   /**
-   * The embedded database only: runs `COPY … FROM '/dev/blob'` with `text` (COPY text format) as
-   * the file. PGlite is one session, so this runs inside whatever transaction is open on it.
+   * The embedded database only: runs `COPY … FROM '/dev/blob'` with `data` (COPY text, or binary
+   * COPY data) as the file. PGlite is one session, so this runs inside whatever transaction is
+   * open on it.
    */
-  copyBlob?(copySql: string, text: string): Promise<void>;
+  copyBlob?(copySql: string, data: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,8 +110,8 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
       kind: 'embedded',
       orm,
       em: () => orm.em.fork() as EntityManager,
-      async copyBlob(copySql: string, text: string) {
-        await pglite.query(copySql, [], { blob: new Blob([text]) });
+      async copyBlob(copySql: string, data: string | Uint8Array) {
+        await pglite.query(copySql, [], { blob: new Blob([data]) });
       },
       close: async () => {
         try {

@@ -62,6 +62,24 @@ export function writeUuid7(out: Uint8Array, at: number, now = Date.now()): numbe
   return o;
 }
 
+/**
+ * Writes a version-7 UUID as its 16 bytes (the layout above) into `out` at `at`: for binary COPY.
+ * Uses the same random pool as writeUuid7.
+ */
+export function writeUuid7Bytes(out: Buffer, at: number, now = Date.now()): void {
+  if (poolAt + RANDOM_BYTES > POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  const r = poolAt;
+  poolAt += RANDOM_BYTES;
+  out.writeUIntBE(now, at, 6);
+  out[at + 6] = 0x70 | (POOL[r] & 0x0f); // version 7
+  out[at + 7] = POOL[r + 1];
+  out[at + 8] = 0x80 | (POOL[r + 2] & 0x3f); // variant 10xx
+  out.set(POOL.subarray(r + 3, r + RANDOM_BYTES), at + 9);
+}
+
 function hexByte(out: Uint8Array, at: number, byte: number): number {
   out[at] = HEX_CODES[2 * byte];
   out[at + 1] = HEX_CODES[2 * byte + 1];

@@ -7,7 +7,12 @@
  */
 import { rmSync } from 'node:fs';
 import { streamCsvBatches } from '../csv.js';
-import { CopyTextBuilder, ErrorsFileWriter, type RowProblem, type StageBatch } from '../imports/bulk-load.js';
+import {
+  CopyBinaryBuilder,
+  ErrorsFileWriter,
+  type RowProblem,
+  type StageBatch,
+} from '../imports/bulk-load.js';
 import { type ColumnMapping, type PatientRow, validatePatientRecord } from './patient-csv.parser.js';
 
 /** Staging columns in the order they are loaded. */
@@ -229,48 +234,31 @@ export function mergeDuplicates(rows: StagedRow[]): {
 }
 
 /**
- * The merged rows' staging COPY text, columns in STAGE_COLUMNS order, each with a new id: values
- * go straight into the text (no value array per row). `out` is reused from batch to batch.
+ * The merged rows for the staging table, in binary COPY format, columns in STAGE_COLUMNS order,
+ * each with a new id. `out` is reused from batch to batch.
  */
-export function stageCopyText(rows: StagedRow[], out = new CopyTextBuilder()): string {
+export function stageCopyBinary(rows: StagedRow[], out = new CopyBinaryBuilder()): Uint8Array {
   for (const s of rows) {
     const r = s.row;
-    out.number(r.rowNumber);
-    out.tab();
-    out.optionalText(s.hospitalId);
-    out.tab();
-    out.optionalText(r.externalId);
-    out.tab();
+    out.row(STAGE_COLUMNS.length);
+    out.int4(r.rowNumber);
+    out.uuid(s.hospitalId);
+    out.text(r.externalId);
     out.text(r.firstName);
-    out.tab();
     out.text(r.lastName);
-    out.tab();
-    out.optionalText(r.phone);
-    out.tab();
-    out.optionalText(r.email);
-    out.tab();
-    out.optionalText(r.dateOfBirth);
-    out.tab();
-    out.optionalText(r.gender);
-    out.tab();
-    out.optionalText(r.address);
-    out.tab();
-    out.optionalText(r.preferredChannel);
-    out.tab();
-    out.optionalText(r.preferredLanguage);
-    out.tab();
-    out.optionalBoolean(r.smsConsent);
-    out.tab();
-    out.optionalBoolean(r.whatsappConsent);
-    out.tab();
-    out.optionalBoolean(r.emailConsent);
-    out.tab();
-    out.optionalText(r.referrerPhone);
-    out.tab();
-    out.optionalText(r.referrerExternalId);
-    out.tab();
+    out.text(r.phone);
+    out.text(r.email);
+    out.date(r.dateOfBirth);
+    out.text(r.gender);
+    out.text(r.address);
+    out.text(r.preferredChannel);
+    out.text(r.preferredLanguage);
+    out.boolean(r.smsConsent);
+    out.boolean(r.whatsappConsent);
+    out.boolean(r.emailConsent);
+    out.text(r.referrerPhone);
+    out.text(r.referrerExternalId);
     out.uuid7();
-    out.endRow();
   }
   return out.finish();
 }
@@ -293,7 +281,7 @@ export interface ProducedBatch {
   type: 'batch';
   start: number;
   end: number;
-  /** The merged rows' COPY text (no rows: an empty batch). */
+  /** The merged rows' binary COPY data (no rows: an empty batch). */
   stage: StageBatch;
   /** Duplicate rows within the batch that changed, or repeated, what came before them. */
   dupUpdated: number;
@@ -319,7 +307,7 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
   let dataRows = 0;
   let batch: StagedRow[] = [];
   let batchStart = 0;
-  const copyBuilder = new CopyTextBuilder();
+  const copyBuilder = new CopyBinaryBuilder();
   const handOut = (end: number): ProducedBatch => {
     const rows = batch;
     const start = batchStart;
@@ -330,7 +318,7 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
       type: 'batch',
       start,
       end,
-      stage: merged.length > 0 ? { text: stageCopyText(merged, copyBuilder) } : [],
+      stage: merged.length > 0 ? { binary: stageCopyBinary(merged, copyBuilder) } : [],
       dupUpdated: updated,
       dupUnchanged: unchanged,
       hasReferrers: merged.some((m) => m.row.referrerPhone || m.row.referrerExternalId),
