@@ -7,7 +7,7 @@ const { Migration } = loadMikroMigrations();
  * and locking those rows `for key share` as a foreign key does. The distinct ids are gathered
  * first (an array, not a join: a locking join would copy every new row).
  */
-const REFERENCE_CHECK = (column: string, table: string) => `
+export const REFERENCE_CHECK = (column: string, table: string) => `
   ids := array(select distinct n.${column} from new_rows n where n.${column} is not null);
   if cardinality(ids) > 0 then
     perform 1 from ${table} t where t.id = any (ids) for key share;

@@ -210,8 +210,12 @@ export async function addPatient(
     if (input.referredBy) referrer = (await findPatient(tem as EntityManager, input.referredBy)).id;
     const duplicate = await queryOne<{ id: string }>(
       tem as EntityManager,
-      `select id from patient where coalesce(hospital_id, ${NO_HOSPITAL}) = coalesce($1::uuid, ${NO_HOSPITAL})
-       and ((external_id = $2) or (phone = $3 and lower(first_name) = lower($4) and lower(last_name) = lower($5)))
+      // Each branch keyed so that one index serves it: (hospital, MRN) the unique key, the phone
+      // its own index (the hospital as a filter there, not as a scan of all its patients).
+      `select id from patient
+       where (coalesce(hospital_id, ${NO_HOSPITAL}) = coalesce($1::uuid, ${NO_HOSPITAL}) and external_id = $2)
+          or (phone = $3 and hospital_id is not distinct from $1::uuid
+              and lower(first_name) = lower($4) and lower(last_name) = lower($5))
        limit 1`,
       [hospitalId, row.externalId ?? null, row.phone ?? null, row.firstName, row.lastName],
     );
