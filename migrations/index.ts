@@ -6,30 +6,28 @@ import { Migration20261125130000_transaction_copy } from './Migration20261125130
 import { Migration20261125140000_patient_keys_bytewise } from './Migration20261125140000_patient_keys_bytewise.js';
 import { Migration20261126000000_patient_checks_per_statement } from './Migration20261126000000_patient_checks_per_statement.js';
 import { Migration20261126100000_patient_contact_hash_indexes } from './Migration20261126100000_patient_contact_hash_indexes.js';
+import { Migration20261126110000_patient_update_check_linear } from './Migration20261126110000_patient_update_check_linear.js';
+import { type MigrationName, migrationNames } from './names.js';
 
 /**
- * Every migration, in order. Listed explicitly (MikroORM's `migrationsList`) so that the same
- * list works from TypeScript under vitest and from the compiled dist/ without folder discovery.
+ * Each migration's class under its name. `satisfies` makes the compiler refuse a name of
+ * names.ts without a class here, or a class whose name is not there.
  */
-export const migrationsList = [
-  { name: 'Migration20261125000000_foundation', class: Migration20261125000000_foundation },
-  { name: 'Migration20261125100000_owner_crm', class: Migration20261125100000_owner_crm },
-  {
-    name: 'Migration20261125110000_messaging_appointments',
-    class: Migration20261125110000_messaging_appointments,
-  },
-  { name: 'Migration20261125120000_revenue_rollup', class: Migration20261125120000_revenue_rollup },
-  { name: 'Migration20261125130000_transaction_copy', class: Migration20261125130000_transaction_copy },
-  {
-    name: 'Migration20261125140000_patient_keys_bytewise',
-    class: Migration20261125140000_patient_keys_bytewise,
-  },
-  {
-    name: 'Migration20261126000000_patient_checks_per_statement',
-    class: Migration20261126000000_patient_checks_per_statement,
-  },
-  {
-    name: 'Migration20261126100000_patient_contact_hash_indexes',
-    class: Migration20261126100000_patient_contact_hash_indexes,
-  },
-];
+const classes = {
+  Migration20261125000000_foundation,
+  Migration20261125100000_owner_crm,
+  Migration20261125110000_messaging_appointments,
+  Migration20261125120000_revenue_rollup,
+  Migration20261125130000_transaction_copy,
+  Migration20261125140000_patient_keys_bytewise,
+  Migration20261126000000_patient_checks_per_statement,
+  Migration20261126100000_patient_contact_hash_indexes,
+  Migration20261126110000_patient_update_check_linear,
+} satisfies Record<MigrationName, unknown>;
+
+/**
+ * Every migration, in the order of names.ts. Listed explicitly (MikroORM's `migrationsList`) so
+ * that the same list works from TypeScript under vitest and from the compiled dist/ without
+ * folder discovery.
+ */
+export const migrationsList = migrationNames.map((name) => ({ name, class: classes[name] }));

@@ -1,8 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MikroORM, Options } from '@mikro-orm/core';
+import type {
+  IMigrator,
+  MigrateOptions,
+  MigrationResult,
+  MigrationRow,
+  MigratorEvent,
+  MikroORM,
+  Options,
+  UmzugMigration,
+} from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { migrationsList } from '../../../migrations/index.js';
+import { migrationNames } from '../../../migrations/names.js';
 import type { Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock.js';
@@ -36,15 +45,96 @@ export interface OpenOptions {
   migrate?: 'auto' | 'never' | 'check';
 }
 
+const MIGRATIONS_TABLE = 'mikro_orm_migrations';
+
+/**
+ * What `orm.getMigrator()` returns: MikroORM's Migrator, loaded on first use. Loading it loads
+ * @mikro-orm/migrations (umzug and friends) and every migration class, which opening an
+ * up-to-date database does not need. A stand-in rather than `Migrator.register` on demand:
+ * `getMigrator()` is synchronous and called directly (`crm db status`, tests), while the
+ * migration classes can only be imported asynchronously.
+ */
+export class LazyMigrator implements IMigrator {
+  #loading?: Promise<IMigrator>;
+  #migrator?: IMigrator;
+
+  constructor(private readonly orm: MikroORM) {}
+
+  /** True once the real Migrator has been loaded. */
+  get loaded(): boolean {
+    return this.#migrator !== undefined;
+  }
+
+  load(): Promise<IMigrator> {
+    this.#loading ??= import('../../../migrations/index.js').then(({ migrationsList }) => {
+      const { config } = this.orm;
+      config.set('migrations', { ...config.get('migrations'), migrationsList });
+      const { Migrator } = loadMikroMigrations();
+      this.#migrator = new Migrator(this.orm.em as EntityManager);
+      return this.#migrator;
+    });
+    return this.#loading;
+  }
+
+  async createMigration(
+    path?: string,
+    blank?: boolean,
+    initial?: boolean,
+    name?: string,
+  ): Promise<MigrationResult> {
+    return (await this.load()).createMigration(path, blank, initial, name);
+  }
+  async checkMigrationNeeded(): Promise<boolean> {
+    return (await this.load()).checkMigrationNeeded();
+  }
+  async createInitialMigration(path?: string): Promise<MigrationResult> {
+    return (await this.load()).createInitialMigration(path);
+  }
+  async getExecutedMigrations(): Promise<MigrationRow[]> {
+    return (await this.load()).getExecutedMigrations();
+  }
+  async getPendingMigrations(): Promise<UmzugMigration[]> {
+    return (await this.load()).getPendingMigrations();
+  }
+  async up(options?: string | string[] | MigrateOptions): Promise<UmzugMigration[]> {
+    return (await this.load()).up(options);
+  }
+  async down(options?: string | string[] | MigrateOptions): Promise<UmzugMigration[]> {
+    return (await this.load()).down(options);
+  }
+  // The synchronous methods cannot load it: nothing here needs them before a first async call.
+  on(event: MigratorEvent, listener: (event: UmzugMigration) => void | Promise<void>): this {
+    this.#loadedMigrator().on(event, listener);
+    return this;
+  }
+  off(event: MigratorEvent, listener: (event: UmzugMigration) => void | Promise<void>): this {
+    this.#loadedMigrator().off(event, listener);
+    return this;
+  }
+  getStorage(): ReturnType<IMigrator['getStorage']> {
+    return this.#loadedMigrator().getStorage();
+  }
+  #loadedMigrator(): IMigrator {
+    if (!this.#migrator) throw new Error('the Migrator is not loaded: await load() first');
+    return this.#migrator;
+  }
+}
+
 function baseOptions(): Options {
   return {
     entities,
     discovery: { disableDynamicFileAccess: true },
     metadataProvider: undefined,
-    extensions: [loadMikroMigrations().Migrator],
+    // In place of MikroORM's Migrator extension, which would need @mikro-orm/migrations now.
+    extensions: [
+      {
+        register: (orm: MikroORM) =>
+          orm.config.registerExtension('@mikro-orm/migrator', () => new LazyMigrator(orm)),
+      },
+    ],
+    // `migrationsList` is added when the Migrator is loaded (LazyMigrator).
     migrations: {
-      migrationsList,
-      tableName: 'mikro_orm_migrations',
+      tableName: MIGRATIONS_TABLE,
       transactional: true,
       allOrNothing: true,
       snapshot: false,
@@ -131,6 +221,24 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
   }
 }
 
+/**
+ * Whether a migration of migrations/names.ts is not recorded as applied. One query, where the
+ * Migrator (above all on the embedded database) costs tens of milliseconds of module loading
+ * and catalog queries; it is asked only when this says yes.
+ */
+async function anyMigrationPending(orm: MikroORM): Promise<boolean> {
+  let rows: { name: string }[];
+  try {
+    rows = await orm.em.getConnection().execute(`select name from ${MIGRATIONS_TABLE}`);
+  } catch (error) {
+    // undefined_table, from pg and from PGlite alike: nothing was ever migrated here.
+    if ((error as { code?: string }).code === '42P01') return true;
+    throw error;
+  }
+  const applied = new Set(rows.map((row) => row.name));
+  return migrationNames.some((name) => !applied.has(name));
+}
+
 export async function pendingMigrations(orm: MikroORM): Promise<string[]> {
   return (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
 }
@@ -144,15 +252,18 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
   const db = config.databaseUrl ? await openPostgres(config) : await openEmbedded(config, options.command);
   const mode = options.migrate ?? (db.kind === 'embedded' ? 'auto' : 'check');
   try {
-    if (mode === 'auto') {
-      await applyMigrations(db.orm);
-    } else if (mode === 'check') {
-      const pending = await pendingMigrations(db.orm);
-      if (pending.length > 0) {
-        throw new UnavailableError(
-          'database_not_migrated',
-          `the database is not migrated (${pending.length} pending migration${pending.length > 1 ? 's' : ''}): run \`crm db migrate\``,
-        );
+    // The Migrator is asked only when the migrations table says something is pending.
+    if (mode !== 'never' && (await anyMigrationPending(db.orm))) {
+      if (mode === 'auto') {
+        await applyMigrations(db.orm);
+      } else {
+        const pending = await pendingMigrations(db.orm);
+        if (pending.length > 0) {
+          throw new UnavailableError(
+            'database_not_migrated',
+            `the database is not migrated (${pending.length} pending migration${pending.length > 1 ? 's' : ''}): run \`crm db migrate\``,
+          );
+        }
       }
     }
   } catch (error) {

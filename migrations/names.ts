@@ -1,0 +1,18 @@
+/**
+ * Every migration's name, in order: what `mikro_orm_migrations` holds once all are applied.
+ * Apart from the classes (migrations/index.ts) so that opening an up-to-date database can check
+ * for pending migrations without loading them or @mikro-orm/migrations.
+ */
+export const migrationNames = [
+  'Migration20261125000000_foundation',
+  'Migration20261125100000_owner_crm',
+  'Migration20261125110000_messaging_appointments',
+  'Migration20261125120000_revenue_rollup',
+  'Migration20261125130000_transaction_copy',
+  'Migration20261125140000_patient_keys_bytewise',
+  'Migration20261126000000_patient_checks_per_statement',
+  'Migration20261126100000_patient_contact_hash_indexes',
+  'Migration20261126110000_patient_update_check_linear',
+] as const;
+
+export type MigrationName = (typeof migrationNames)[number];
