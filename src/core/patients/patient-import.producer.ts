@@ -1,9 +1,9 @@
 /**
  * The JavaScript half of `crm patient import`: reads the file, validates every row, writes the
  * rejected ones to the errors file, and hands out batches ready for the database (duplicates
- * within the batch merged, the staging COPY text built). No database here, so it can run on a
- * worker thread while the main thread drives the database (the embedded one runs on the main
- * thread: PGlite) — see patient-import.worker.ts — or in-line on PostgreSQL.
+ * within the batch merged, the staging rows written as binary COPY data). No database here, so
+ * it can run on a worker thread while the main thread drives the database (the embedded one runs
+ * on the main thread: PGlite) — see patient-import.worker.ts — or in-line on PostgreSQL.
  */
 import { rmSync } from 'node:fs';
 import { streamCsvBatches } from '../csv.js';

@@ -515,7 +515,7 @@ function startProducer(input: ProducerInput, boundHeap: boolean): RunningProduce
       },
     };
   }
-  // The worker builds one batch at a time; up to four more wait as COPY text. On PostgreSQL a
+  // The worker builds one batch at a time; up to four more wait as COPY data. On PostgreSQL a
   // bounded heap makes V8 collect its garbage early instead of letting it pile up (1M rows: peak
   // RSS 349 → 231–250 MB, for ~10% of speed); the bound leaves room for records of tens of
   // megabytes (a 30 MB quoted field imports). On the embedded database PGlite's own ~500 MB dwarf
