@@ -12,7 +12,7 @@ import { stringify } from 'csv-stringify';
 import { protectCell } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { type PgClientLike, query } from '../db/sql.js';
-import { UUID_LENGTH, writeUuid7, writeUuid7Bytes } from '../db/uuid7.js';
+import { writeUuid7 } from '../db/uuid7.js';
 import { NotFoundError } from '../errors.js';
 
 export type StageValue = string | number | boolean | bigint | null;
@@ -41,6 +41,24 @@ export function copyText(rows: StageValue[][]): string {
 const BACKSLASH = 0x5c;
 const LATIN1_MAX = 0xff;
 
+/** A byte buffer written from `at` on, grown (doubled) as the writes need. */
+abstract class ByteBuilder {
+  protected bytes: Buffer;
+  protected at = 0;
+
+  constructor(size: number) {
+    this.bytes = Buffer.allocUnsafe(size);
+  }
+
+  /** Makes room for `n` more bytes. */
+  protected room(n: number): void {
+    if (this.at + n <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + n));
+    this.bytes.copy(grown, 0, 0, this.at);
+    this.bytes = grown;
+  }
+}
+
 /**
  * Builds COPY text (see copyText) straight into a byte buffer, one value at a time: no array,
  * joined string or regular expression per row or value, which is what made copyText a hot spot
@@ -50,18 +68,12 @@ const LATIN1_MAX = 0xff;
  *
  * Not re-entrant: build one text at a time per builder (finish() makes it ready for the next).
  */
-export class CopyTextBuilder {
-  private bytes = Buffer.allocUnsafe(64 * 1024);
-  private at = 0;
+export class CopyTextBuilder extends ByteBuilder {
   /** Text before `bytes`, when a value had a character beyond Latin-1. */
   private pieces: string[] = [];
 
-  /** Makes room for `n` more bytes. */
-  private room(n: number): void {
-    if (this.at + n <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + n));
-    this.bytes.copy(grown, 0, 0, this.at);
-    this.bytes = grown;
+  constructor() {
+    super(64 * 1024);
   }
 
   /** Ends a value (the next one follows in the same row). */
@@ -88,18 +100,6 @@ export class CopyTextBuilder {
     else this.ascii(String(v)); // boolean (`true`/`false`) or bigint: nothing to escape
   }
 
-  /** A string or, when undefined, null. */
-  optionalText(v: string | null | undefined): void {
-    if (v === undefined || v === null) this.null();
-    else this.text(v);
-  }
-
-  /** A boolean as `true`/`false` (as String() writes it) or, when undefined, null. */
-  optionalBoolean(v: boolean | null | undefined): void {
-    if (v === undefined || v === null) this.null();
-    else this.ascii(v ? 'true' : 'false');
-  }
-
   /** As String(v): digits written directly for the common case, a non-negative safe integer. */
   number(v: number): void {
     if (!Number.isSafeInteger(v) || v < 0) {
@@ -122,12 +122,6 @@ export class CopyTextBuilder {
   private ascii(s: string): void {
     this.room(s.length);
     for (let i = 0; i < s.length; i++) this.bytes[this.at++] = s.charCodeAt(i);
-  }
-
-  /** A new version-7 UUID (see uuid7), written in place: no string per id. */
-  uuid7(now = Date.now()): void {
-    this.room(UUID_LENGTH);
-    this.at = writeUuid7(this.bytes, this.at, now);
   }
 
   /** A string value with backslash, tab, newline and carriage return escaped. */
@@ -203,17 +197,12 @@ const COPY_BINARY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
  *
  * Not re-entrant: build one batch at a time per builder (finish() makes it ready for the next).
  */
-export class CopyBinaryBuilder {
-  private bytes = Buffer.allocUnsafe(256 * 1024);
-  private at = 0;
+export class CopyBinaryBuilder extends ByteBuilder {
   /** uuid text → its 16 bytes (hospital ids: a few, repeated on every row). */
   private readonly uuids = new Map<string, Buffer>();
 
-  private room(n: number): void {
-    if (this.at + n <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + n));
-    this.bytes.copy(grown, 0, 0, this.at);
-    this.bytes = grown;
+  constructor() {
+    super(256 * 1024);
   }
 
   /** The header, before the first row (or the trailer of an empty batch). */
@@ -290,7 +279,7 @@ export class CopyBinaryBuilder {
   uuid7(now = Date.now()): void {
     this.room(20);
     this.bytes.writeInt32BE(16, this.at);
-    writeUuid7Bytes(this.bytes, this.at + 4, now);
+    writeUuid7(this.bytes, this.at + 4, now);
     this.at += 20;
   }
 
@@ -344,11 +333,8 @@ export function stageLoadFor(db: Database): StageLoad {
   return { kind: 'blob', copyBlob: db.copyBlob };
 }
 
-/**
- * Rows to stage, or their COPY text or binary COPY data built ahead of time (e.g. on a worker
- * thread).
- */
-export type StageBatch = StageValue[][] | { text: string } | { binary: Uint8Array };
+/** Rows to stage, or their binary COPY data built ahead of time (e.g. on a worker thread). */
+export type StageBatch = StageValue[][] | { binary: Uint8Array };
 
 /** Loads rows into `table` (columns given as [name, SQL type]) the way `load` says. */
 export async function loadStageRows(
@@ -361,9 +347,7 @@ export async function loadStageRows(
   if (Array.isArray(batch) && batch.length === 0) return;
   const data = Array.isArray(batch)
     ? copyText(batch)
-    : 'text' in batch
-      ? batch.text
-      : Buffer.from(batch.binary.buffer, batch.binary.byteOffset, batch.binary.byteLength);
+    : Buffer.from(batch.binary.buffer, batch.binary.byteOffset, batch.binary.byteLength);
   const format = typeof data === 'string' ? '' : ' with (format binary)';
   const names = columns.map(([n]) => n).join(', ');
   if (load.kind === 'blob') {

@@ -1,9 +1,9 @@
 /**
  * Runs `produceBatches` on a worker thread for `crm patient import`: parsing and validating the
  * next batches use the second core instead of taking turns with the database (which, embedded,
- * is PGlite on the main thread). It stays at most four batches
- * ahead of the database (a credit per batch the main thread takes), so memory stays flat: a
- * waiting batch is its binary COPY data, ~1.5 MB per 10,000 rows, handed over without a copy. Four rather than two absorb the
+ * is PGlite on the main thread). It stays at most four batches ahead of the database (a credit
+ * per batch the main thread takes), so memory stays flat: a waiting batch is its binary COPY
+ * data, ~1.5 MB per 10,000 rows, handed over without a copy. Four rather than two absorb the
  * worker's garbage-collection pauses, during which the database would otherwise wait.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -22,8 +22,7 @@ parentPort!.on('message', (message) => {
 for await (const event of produceBatches(workerData as ProducerInput)) {
   while (event.type === 'batch' && credits === 0) await new Promise<void>((resolve) => (wake = resolve));
   if (event.type === 'batch') credits--;
-  const stage = event.type === 'batch' ? event.stage : undefined;
-  const data = stage && !Array.isArray(stage) && 'binary' in stage ? stage.binary : undefined;
+  const data = event.type === 'batch' && !Array.isArray(event.stage) ? event.stage.binary : undefined;
   parentPort!.postMessage(event, data ? [data.buffer as ArrayBuffer] : []);
 }
 parentPort!.close();
