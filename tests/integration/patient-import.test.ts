@@ -298,7 +298,8 @@ describe('patient import', () => {
     for (let i = 0; i < 50; i++)
       lines.push(`K${i},Name${i},Family,0803${String(1000000 + i).padStart(7, '0')}`);
     const file = writeTempFile(lines.join('\n'));
-    // Simulate a crash after two batches: the checkpoint says 20 rows are committed.
+    // Simulate a crash in the third batch (the first batch of a file is split: rows 1-2, 3-10,
+    // 11-20): the checkpoint says 20 rows are committed.
     let batches = 0;
     const interrupted = await run(file, {
       batchSize: 10,
@@ -317,12 +318,12 @@ describe('patient import', () => {
     expect(resumed).toMatchObject({ inserted: 50, updated: 0, unchanged: 0, rejected: 0 });
     expect(resumed.resumedRows).toBe(checkpoint.rows_committed);
     expect((await patients()).length).toBe(50);
-    // One audit row per committed batch, none twice.
+    // One audit row per committed batch (2, 10, 20, 30, 40, 50 rows), none twice.
     const audit = await query<{ n: number }>(
       db.em(),
       "select count(*)::int as n from audit_log where entity = 'patient_import' and entity_id = (select id::text from patient_import)",
     );
-    expect(audit[0].n).toBe(5);
+    expect(audit[0].n).toBe(6);
   });
 
   it('refuses files without the required columns (exit 3) and empty files', async () => {

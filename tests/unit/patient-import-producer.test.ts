@@ -15,6 +15,7 @@ import {
 } from '../../src/core/imports/bulk-load.js';
 import type { PatientRow } from '../../src/core/patients/patient-csv.parser.js';
 import {
+  batchEnd,
   mergeDuplicates,
   STAGE_COLUMNS,
   type StagedRow,
@@ -358,5 +359,35 @@ describe('stageCopyBinary', () => {
 
   it('writes an empty batch as a header and a trailer', () => {
     expect(decodeCopyBinary(stageCopyBinary([]))).toEqual([]);
+  });
+});
+
+describe('batchEnd', () => {
+  it('splits only the first batch: every later batch ends where it did, at a multiple of the size', () => {
+    expect([0, 1250, 10_000, 20_000].map((start) => batchEnd(start, 10_000))).toEqual([
+      1250, 10_000, 20_000, 30_000,
+    ]);
+    fc.assert(
+      // Files of up to twenty batches and a bit.
+      fc.property(
+        fc.integer({ min: 1, max: 50_000 }),
+        fc.double({ min: 0, max: 21, noNaN: true }),
+        (size, n) => {
+          const rows = Math.max(1, Math.round(size * n));
+          const ends: number[] = [];
+          for (let start = 0; start < rows; start = ends.at(-1)!) ends.push(batchEnd(start, size));
+          expect(ends[0]).toBeGreaterThanOrEqual(1);
+          expect(ends[0]).toBeLessThanOrEqual(size);
+          // Strictly increasing (every row is in exactly one batch), later ends at multiples of the
+          // size, and the last batch is the one that reaches the end of the file.
+          for (let i = 1; i < ends.length; i++) {
+            expect(ends[i]).toBeGreaterThan(ends[i - 1]);
+            expect(ends[i] % size).toBe(0);
+            expect(ends[i - 1]).toBeLessThan(rows);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

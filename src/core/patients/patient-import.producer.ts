@@ -298,6 +298,17 @@ export type ProducerEvent =
   | { type: 'tooManyErrors'; atRow: number; rowsRead: number; rejected: number }
   | { type: 'done'; rowsRead: number; rejected: number; errorsFile: string | null };
 
+/**
+ * Where the batch that starts after data row `start` ends. Batches end at multiples of the batch
+ * size (the ranges that checkpoints count), except that the file's first batch is split: its
+ * first eighth goes alone. The database waits for the worker's first batch, which is read while
+ * the worker's code is still cold: a whole one took 0.8–1.0 s after the import was ready to write
+ * on a slow machine, an eighth 0.4–0.5 s, and the import ended 0.1–2.8 s sooner in six paired runs.
+ */
+export function batchEnd(start: number, batchSize: number): number {
+  return start === 0 ? Math.ceil(batchSize / 8) : (Math.floor(start / batchSize) + 1) * batchSize;
+}
+
 /** The file's batches, in order; stops with `tooManyErrors` before the batch that exceeds the limit. */
 export async function* produceBatches(input: ProducerInput): AsyncGenerator<ProducerEvent> {
   const hospitals = new Map(input.hospitals);
@@ -307,12 +318,14 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
   let dataRows = 0;
   let batch: StagedRow[] = [];
   let batchStart = 0;
+  let batchEndsAt = batchEnd(0, input.batchSize);
   const copyBuilder = new CopyBinaryBuilder();
   const handOut = (end: number): ProducedBatch => {
     const rows = batch;
     const start = batchStart;
     batch = [];
     batchStart = end;
+    batchEndsAt = batchEnd(end, input.batchSize);
     const { merged, updated, unchanged } = mergeDuplicates(rows);
     return {
       type: 'batch',
@@ -352,7 +365,7 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
         } else if (outcome.ok) {
           batch.push({ row: outcome.row, hospitalId });
         }
-        if (dataRows - batchStart === input.batchSize) {
+        if (dataRows === batchEndsAt) {
           yield handOut(dataRows);
         }
       }
