@@ -47,13 +47,20 @@ function oldUuid7(now = Date.now()): string {
   return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${randomUUID().slice(15)}`;
 }
 
+/**
+ * The keys of the string-keyed implementation, with one fix: its keys joined the parts with `|`,
+ * so a `|` inside an e-mail or a name could make two patients spell the same key. Here each key is
+ * the JSON of its parts.
+ */
 function oldIdentityKeys(s: StagedRow): { mrn?: string; contact: string[] } {
   const h = s.hospitalId ?? '-';
-  const name = `${s.row.firstName.toLowerCase()}|${s.row.lastName.toLowerCase()}`;
+  const key = (...parts: string[]) => JSON.stringify(parts);
+  const first = s.row.firstName.toLowerCase();
+  const last = s.row.lastName.toLowerCase();
   const contact: string[] = [];
-  if (s.row.phone) contact.push(`p|${h}|${s.row.phone}|${name}`);
-  if (s.row.email) contact.push(`e|${h}|${s.row.email}|${name}`);
-  return { mrn: s.row.externalId ? `${h}|${s.row.externalId}` : undefined, contact };
+  if (s.row.phone) contact.push(key('p', h, s.row.phone, first, last));
+  if (s.row.email) contact.push(key('e', h, s.row.email, first, last));
+  return { mrn: s.row.externalId ? key('m', h, s.row.externalId) : undefined, contact };
 }
 
 function oldMergeDuplicates(rows: StagedRow[]): { merged: StagedRow[]; updated: number; unchanged: number } {
@@ -241,7 +248,7 @@ describe('uuid7', () => {
 });
 
 describe('mergeDuplicates', () => {
-  it('merges exactly as the string-keyed implementation did', () => {
+  it('merges exactly as one map keyed by (hospital, MRN) and (hospital, contact, names) would', () => {
     fc.assert(
       fc.property(batch, (rows) => {
         const expected = oldMergeDuplicates(structuredClone(rows));
@@ -250,6 +257,22 @@ describe('mergeDuplicates', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('keeps two patients apart whose e-mail and first name only spell the same text together', () => {
+    const row = (rowNumber: number, email: string, firstName: string): StagedRow => ({
+      row: { rowNumber, firstName, lastName: 'Obi', email } as PatientRow,
+      hospitalId: null,
+    });
+    // The old keys: `e|-|a@b.ng|x|y|obi` for both.
+    const { merged, updated, unchanged } = mergeDuplicates([
+      row(2, 'a@b.ng|x', 'y'),
+      row(3, 'a@b.ng', 'x|y'),
+    ]);
+    expect(merged.map((m) => m.row.rowNumber)).toEqual([2, 3]);
+    expect(updated + unchanged).toBe(0);
+    // The same e-mail and names in another case are one patient.
+    expect(mergeDuplicates([row(2, 'a@b.ng', 'Ada'), row(3, 'a@b.ng', 'ADA')]).merged).toHaveLength(1);
   });
 });
 

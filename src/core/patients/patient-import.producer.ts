@@ -46,11 +46,10 @@ export interface StagedRow {
  * Duplicate detection (SPEC §2). Two rows are the same patient when, within one hospital, their
  * MRNs are equal, or else their phone — or e-mail — and their names (ignoring case) are. This
  * used to be one Map keyed by strings such as `p|<hospital>|<phone>|<first>|<last>` (lower-cased
- * names); building and hashing three such strings per row was a hot spot of big imports. The
+ * names); building and hashing three such strings per row was a hot spot of big imports, and a
+ * `|` inside an e-mail or a name could make two different patients spell the same key. The
  * indexes below key by the values the rows already hold and lower-case names only when a phone or
- * e-mail is found again, yet they match exactly the keys the strings matched — including, for
- * odd values holding `|`, ones where the `|` made different parts spell the same key (see
- * ContactIndex). Hospital ids are UUIDs (or null, written `-` as before), so they never hold `|`.
+ * e-mail is found again; they compare the parts themselves, as the database's matching does.
  */
 
 /** The hospital part of the identity keys. */
@@ -77,31 +76,23 @@ class MrnIndex {
 
 /** A contact key's names as they were when the key was made (a merge may change the row's). */
 interface ContactEntry {
-  /** The contact value after its first `|` (usually there is none: undefined). */
-  tail: string | undefined;
   first: string;
   last: string;
   row: StagedRow;
-  /** Another key with the same hospital and contact value up to its first `|`. */
+  /** Another key with the same hospital and contact value (and other names). */
   next: ContactEntry | undefined;
 }
 
 /**
- * hospital → phone (or e-mail) → names → row. Equal to a Map keyed by the string
- * `<contact>|<first lower-cased>|<last lower-cased>` per hospital: that string is split at its
- * first `|` (the contact value when it has none, as phones and nearly all e-mail addresses),
- * the first part keys a Map, and the rest is compared on a hit (sameRest) against a short chain
- * of entries sharing the first part — one entry nearly always.
+ * hospital → phone (or e-mail) → names → row. The contact value keys a Map; on a hit the names
+ * are compared, ignoring case, along the short chain of entries that share it (nearly always one).
  */
 class ContactIndex {
   private readonly byHospital = new Map<string, Map<string, ContactEntry>>();
 
   find(hospital: string, contact: string, first: string, last: string): ContactEntry | undefined {
-    const bar = contact.indexOf('|');
-    const head = bar < 0 ? contact : contact.slice(0, bar);
-    const tail = bar < 0 ? undefined : contact.slice(bar + 1);
-    for (let e = this.byHospital.get(hospital)?.get(head); e; e = e.next)
-      if (sameRest(e, tail, first, last)) return e;
+    for (let e = this.byHospital.get(hospital)?.get(contact); e; e = e.next)
+      if (sameNames(e, first, last)) return e;
     return undefined;
   }
 
@@ -124,27 +115,16 @@ class ContactIndex {
       heads = new Map();
       this.byHospital.set(hospital, heads);
     }
-    const bar = contact.indexOf('|');
-    const head = bar < 0 ? contact : contact.slice(0, bar);
-    const tail = bar < 0 ? undefined : contact.slice(bar + 1);
-    heads.set(head, { tail, first, last, row, next: heads.get(head) });
+    heads.set(contact, { first, last, row, next: heads.get(contact) });
   }
 }
 
-/** Whether an entry's key, after the contact value's first `|`, equals that of (tail, first, last). */
-function sameRest(e: ContactEntry, tail: string | undefined, first: string, last: string): boolean {
-  if (e.tail === tail) {
-    if (e.first === first && e.last === last) return true;
-    // The usual case: the rest is `<first>|<last>`, and without `|` in a first name it splits
-    // back into the two names.
-    if (tail === undefined && !first.includes('|') && !e.first.includes('|'))
-      return e.first.toLowerCase() === first.toLowerCase() && e.last.toLowerCase() === last.toLowerCase();
-  }
-  return restOfKey(e.tail, e.first, e.last) === restOfKey(tail, first, last);
-}
-
-function restOfKey(tail: string | undefined, first: string, last: string): string {
-  return `${tail === undefined ? '' : `${tail}|`}${first.toLowerCase()}|${last.toLowerCase()}`;
+/** Whether an entry's names are (first, last), ignoring case. */
+function sameNames(e: ContactEntry, first: string, last: string): boolean {
+  return (
+    (e.first === first && e.last === last) ||
+    (e.first.toLowerCase() === first.toLowerCase() && e.last.toLowerCase() === last.toLowerCase())
+  );
 }
 
 /** The identity indexes of one batch. */
