@@ -298,14 +298,12 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
   let dataRows = 0;
   let batch: StagedRow[] = [];
   let batchStart = 0;
-  let batchEndsAt = batchEnd(0, input.batchSize);
   const copyBuilder = new CopyBinaryBuilder();
   const handOut = (end: number): ProducedBatch => {
     const rows = batch;
     const start = batchStart;
     batch = [];
     batchStart = end;
-    batchEndsAt = batchEnd(end, input.batchSize);
     const { merged, updated, unchanged } = mergeDuplicates(rows);
     return {
       type: 'batch',
@@ -345,7 +343,7 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
         } else if (outcome.ok) {
           batch.push({ row: outcome.row, hospitalId });
         }
-        if (dataRows === batchEndsAt) {
+        if (dataRows === batchEnd(batchStart, input.batchSize)) {
           yield handOut(dataRows);
         }
       }
