@@ -189,7 +189,7 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
   );
   try {
     // PGlite and its driver are loaded only when the embedded database is used.
-    const { openPGlite, createPGliteDriver } = await import('./embedded-driver.js');
+    const { openPGlite, createPGliteDriver, copyFromBytes } = await import('./embedded-driver.js');
     const pglite = await openPGlite(join(config.dataDir, 'pgdata'));
     const orm = await mikroCore.MikroORM.init({
       ...baseOptions(),
@@ -200,9 +200,7 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
       kind: 'embedded',
       orm,
       em: () => orm.em.fork() as EntityManager,
-      async copyBlob(copySql: string, data: string | Uint8Array) {
-        await pglite.query(copySql, [], { blob: new Blob([data]) });
-      },
+      copyBlob: (copySql: string, data: string | Uint8Array) => copyFromBytes(pglite, copySql, data),
       close: async () => {
         try {
           await orm.close(true);
