@@ -14,11 +14,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { benchArgs, countOption } from './args.js';
 import { generatePatientsCsv } from './generate-patients.js';
 
-const args = process.argv.slice(2);
-const rows = Number(args[args.indexOf('--rows') + 1] || 1_000_000) || 1_000_000;
-const embedded = args.includes('--embedded');
+const options = benchArgs({
+  rows: { type: 'string', default: '1000000' },
+  embedded: { type: 'boolean', default: false },
+});
+const rows = countOption('rows', options.rows);
+const embedded = options.embedded === true;
 const root = join(import.meta.dirname, '..');
 const dataDir = join(root, 'bench', 'data');
 mkdirSync(dataDir, { recursive: true });

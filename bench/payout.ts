@@ -13,15 +13,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { benchArgs, countOption } from './args.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const hospitals = arg('--hospitals', 2000);
-const transactions = arg('--transactions', 5_000_000);
-const importRows = arg('--import-rows', 1_000_000);
+const options = benchArgs({
+  hospitals: { type: 'string', default: '2000' },
+  transactions: { type: 'string', default: '5000000' },
+  'import-rows': { type: 'string', default: '1000000' },
+});
+const hospitals = countOption('hospitals', options.hospitals);
+const transactions = countOption('transactions', options.transactions);
+const importRows = countOption('import-rows', options['import-rows']);
 const root = join(import.meta.dirname, '..');
 const dataDir = join(root, 'bench', 'data');
 mkdirSync(dataDir, { recursive: true });

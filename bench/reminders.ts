@@ -15,14 +15,16 @@ import { openDatabase } from '../src/core/db/database.js';
 import { query } from '../src/core/db/sql.js';
 import { FAKE_TWILIO, startFakeProvider } from '../tests/support/fake-provider.js';
 import { fakeProviderEnv, seedDueReminders } from '../tests/support/reminders-seed.js';
+import { benchArgs, countOption } from './args.js';
 
-const args = process.argv.slice(2);
-const count = Number(args[args.indexOf('--reminders') + 1] || 100_000) || 100_000;
 // Runners start the way the documented crontab line starts them (docs/reminders.md); pass
 // --runner-node-options "" to measure Node's default heap sizing instead.
-const runnerNodeOptions = args.includes('--runner-node-options')
-  ? (args[args.indexOf('--runner-node-options') + 1] ?? '')
-  : '--max-old-space-size=64';
+const options = benchArgs({
+  reminders: { type: 'string', default: '100000' },
+  'runner-node-options': { type: 'string', default: '--max-old-space-size=64' },
+});
+const count = countOption('reminders', options.reminders);
+const runnerNodeOptions = String(options['runner-node-options']);
 const root = join(import.meta.dirname, '..');
 const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchUrl = adminUrl.replace(/\/[^/]*$/, '/crm_bench_reminders');
