@@ -48,11 +48,11 @@ function oldUuid7(now = Date.now()): string {
 }
 
 /**
- * The keys of the string-keyed implementation, with one fix: its keys joined the parts with `|`,
- * so a `|` inside an e-mail or a name could make two patients spell the same key. Here each key is
- * the JSON of its parts.
+ * The test's reference for mergeDuplicates: the string-keyed implementation it replaced, with one
+ * fix (its keys joined the parts with `|`, so a `|` inside an e-mail or a name could make two
+ * patients spell the same key; here each key is the JSON of its parts).
  */
-function oldIdentityKeys(s: StagedRow): { mrn?: string; contact: string[] } {
+function referenceIdentityKeys(s: StagedRow): { mrn?: string; contact: string[] } {
   const h = s.hospitalId ?? '-';
   const key = (...parts: string[]) => JSON.stringify(parts);
   const first = s.row.firstName.toLowerCase();
@@ -63,13 +63,13 @@ function oldIdentityKeys(s: StagedRow): { mrn?: string; contact: string[] } {
   return { mrn: s.row.externalId ? key('m', h, s.row.externalId) : undefined, contact };
 }
 
-function oldMergeDuplicates(rows: StagedRow[]): { merged: StagedRow[]; updated: number; unchanged: number } {
+function referenceMergeDuplicates(rows: StagedRow[]): { merged: StagedRow[]; updated: number; unchanged: number } {
   const byKey = new Map<string, StagedRow>();
   const merged: StagedRow[] = [];
   let updated = 0;
   let unchanged = 0;
   for (const current of rows) {
-    const keys = oldIdentityKeys(current);
+    const keys = referenceIdentityKeys(current);
     let target: StagedRow | undefined = keys.mrn ? byKey.get(keys.mrn) : undefined;
     if (!target) {
       for (const key of keys.contact) {
@@ -101,7 +101,7 @@ function oldMergeDuplicates(rows: StagedRow[]): { merged: StagedRow[]; updated: 
     }
     if (changed) updated++;
     else unchanged++;
-    const targetKeys = oldIdentityKeys(target);
+    const targetKeys = referenceIdentityKeys(target);
     for (const key of [targetKeys.mrn, ...targetKeys.contact])
       if (key && !byKey.has(key)) byKey.set(key, target);
   }
@@ -251,7 +251,7 @@ describe('mergeDuplicates', () => {
   it('merges exactly as one map keyed by (hospital, MRN) and (hospital, contact, names) would', () => {
     fc.assert(
       fc.property(batch, (rows) => {
-        const expected = oldMergeDuplicates(structuredClone(rows));
+        const expected = referenceMergeDuplicates(structuredClone(rows));
         const actual = mergeDuplicates(structuredClone(rows));
         expect(actual).toEqual(expected);
       }),
