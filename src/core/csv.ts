@@ -70,6 +70,20 @@ export async function streamCsv(path: string): Promise<CsvRecordStream> {
 }
 
 /**
+ * Files are read as UTF-8, and a byte sequence that is not UTF-8 decodes to U+FFFD. A file saved
+ * as "ANSI" (Windows-1252, what many spreadsheet programs write for plain "CSV") reads fine until
+ * a name like `José` or `Adébáyọ̀`, which would otherwise be stored as `Jos�`: the cell is rejected
+ * with this reason instead, and the operator re-saves the file as UTF-8.
+ */
+export const NOT_UTF8 =
+  'is not UTF-8 text (the file may be saved as ANSI/Windows-1252; save it as "CSV UTF-8")';
+
+/** Whether a decoded cell held bytes that are not UTF-8 (see NOT_UTF8). */
+export function hasInvalidUtf8(value: string): boolean {
+  return value.includes('\uFFFD');
+}
+
+/**
  * Cells that start with `=`, `+`, `-`, `@`, tab or CR are formulas to a spreadsheet program
  * (CSV injection); a leading apostrophe makes them text. Only for text cells — amounts stay numbers.
  */

@@ -35,6 +35,16 @@ export class UsageError extends CrmError {
   }
 }
 
+/**
+ * A value as an error message quotes it: JSON, a long text cut after 80 characters, so that a
+ * header line of a binary file or a pasted paragraph still makes a one-line error.
+ */
+export function quoteValue(value: unknown): string {
+  if (typeof value === 'string' && value.length > 80)
+    return `${JSON.stringify(`${value.slice(0, 80)}…`)}, ${value.length} characters`;
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** A value that fails validation; names the field and the value (exit 3). */
 export class ValidationError extends CrmError {
   constructor(
@@ -45,7 +55,7 @@ export class ValidationError extends CrmError {
   ) {
     super(
       code,
-      `${field}: ${reason}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`,
+      `${field}: ${reason}${value === undefined ? '' : ` (got ${quoteValue(value)})`}`,
       ExitCode.invalid,
     );
   }

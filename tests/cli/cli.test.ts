@@ -196,6 +196,20 @@ describe('hospitals and patients from the command line', () => {
     ]);
   });
 
+  it('patient import of a directory or a workbook: one line, exit 3, no stack trace', async () => {
+    const folder = await crm(['patient', 'import', ROOT]);
+    expect([folder.code, folder.stderr]).toEqual([
+      3,
+      `crm: error: file: is a directory, not a CSV file (got ${JSON.stringify(ROOT)})\n`,
+    ]);
+    const workbook = writeTempFile(Buffer.from('504b030414000600', 'hex'), 'patients.xlsx');
+    const xlsx = await crm(['patient', 'import', workbook]);
+    expect([xlsx.code, xlsx.stderr]).toEqual([
+      3,
+      `crm: error: file: is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as "CSV UTF-8" and import that (got ${JSON.stringify(workbook)})\n`,
+    ]);
+  });
+
   it('CRM_NOW is announced on stderr and keeps stdout clean', async () => {
     const r = await crm(['hospital', 'list', '--json'], { CRM_NOW: '2026-12-01T10:00:00+01:00' });
     expect(r.code).toBe(0);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
@@ -332,5 +332,40 @@ describe('patient import', () => {
     });
     await expect(run(writeTempFile(''))).rejects.toMatchObject({ exitCode: 3 });
     await expect(run('/no/such/file.csv')).rejects.toMatchObject({ exitCode: 4 });
+  });
+
+  it('refuses a directory and spreadsheet workbooks before reading them, writing nothing', async () => {
+    const directory = tempPath('a-folder');
+    mkdirSync(directory);
+    await expect(run(directory)).rejects.toMatchObject({
+      exitCode: 3,
+      message: `file: is a directory, not a CSV file (got ${JSON.stringify(directory)})`,
+    });
+    // The first bytes of an .xlsx (a ZIP archive) and of an .xls (an OLE2 compound file).
+    for (const head of ['504b0304140006000800', 'd0cf11e0a1b11ae10000']) {
+      const workbook = writeTempFile(
+        Buffer.concat([Buffer.from(head, 'hex'), Buffer.from('\nChi,Eze,08051234567\n')]),
+      );
+      await expect(run(workbook)).rejects.toMatchObject({
+        exitCode: 3,
+        code: 'import_not_csv',
+      });
+    }
+    expect(await patients()).toEqual([]);
+    expect(await query(db.em(), 'select 1 from patient_import')).toEqual([]);
+  });
+
+  it('rejects the cells of a file that is not UTF-8 (saved as Windows-1252), importing the rest as written', async () => {
+    const windows1252 = Buffer.concat([
+      Buffer.from('First Name,Surname,Mobile\nJos', 'latin1'),
+      Buffer.from([0xe9]), // é in Windows-1252; not UTF-8 on its own
+      Buffer.from(',Okafor,08031234501\nAda,Obi,08031234502\n', 'latin1'),
+    ]);
+    const errorsFile = tempPath('not-utf8-errors.csv');
+    const result = await run(writeTempFile(windows1252), { errorsFile });
+    expect([result.inserted, result.rejected]).toEqual([1, 1]);
+    expect((await patients()).map((p) => p.first_name)).toEqual(['Ada']);
+    const [, rejected] = readFileSync(errorsFile, 'utf8').trim().split('\n');
+    expect(rejected).toMatch(/^2,first_name,Jos\uFFFD,"first_name: is not UTF-8 text \(/);
   });
 });

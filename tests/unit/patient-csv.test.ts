@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NOT_UTF8 } from '../../src/core/csv.js';
 import { mapColumns, validatePatientRecord } from '../../src/core/patients/patient-csv.parser.js';
 import { mergeDuplicates } from '../../src/core/patients/patient-import.producer.js';
 
@@ -190,6 +191,20 @@ describe('validatePatientRecord', () => {
     );
     const short = validatePatientRecord(['a', 'b'], 2, mapping, today);
     expect(short.ok || short.problems[0].reason).toBe('has 2 fields, the header has 12');
+  });
+
+  it('rejects every cell that held bytes that are not UTF-8 (decoded as U+FFFD), naming it', () => {
+    const r = validatePatientRecord(
+      row({ first: 'Jos\uFFFD', last: 'Ok\uFFFDfor', phone: '08031234567', ref: 'MRN-\uFFFD' }),
+      2,
+      mapping,
+      today,
+    );
+    expect(r.ok ? [] : r.problems.map((p) => [p.column, p.value, p.reason])).toEqual([
+      ['first_name', 'Jos\uFFFD', NOT_UTF8],
+      ['last_name', 'Ok\uFFFDfor', NOT_UTF8],
+      ['referred_by', 'MRN-\uFFFD', NOT_UTF8],
+    ]);
   });
 });
 

@@ -63,7 +63,11 @@ function referenceIdentityKeys(s: StagedRow): { mrn?: string; contact: string[] 
   return { mrn: s.row.externalId ? key('m', h, s.row.externalId) : undefined, contact };
 }
 
-function referenceMergeDuplicates(rows: StagedRow[]): { merged: StagedRow[]; updated: number; unchanged: number } {
+function referenceMergeDuplicates(rows: StagedRow[]): {
+  merged: StagedRow[];
+  updated: number;
+  unchanged: number;
+} {
   const byKey = new Map<string, StagedRow>();
   const merged: StagedRow[] = [];
   let updated = 0;

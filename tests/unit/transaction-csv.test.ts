@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NOT_UTF8 } from '../../src/core/csv.js';
 import {
   mapTransactionColumns,
   parseAmountKobo,
@@ -84,5 +85,16 @@ describe('validateTransactionRecord', () => {
     expect(r.problems[3].reason).toMatch(/must not be negative/);
     const zero = validateTransactionRecord(['LAG-001', 'R', '2026-10-01', '0.00', 'payment'], 3, columns);
     expect(zero.ok ? [] : zero.problems.map((p) => p.reason)).toEqual(['must be greater than zero']);
+  });
+
+  it('rejects a reference that held bytes that are not UTF-8', () => {
+    const r = validateTransactionRecord(
+      ['LAG-001', 'CAF\uFFFD-1', '2026-10-01', '100', 'payment'],
+      2,
+      columns,
+    );
+    expect(r.ok ? [] : r.problems.map((p) => [p.column, p.value, p.reason])).toEqual([
+      ['reference', 'CAF\uFFFD-1', NOT_UTF8],
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  * blob on the embedded database, whose `pg` shim cannot COPY FROM STDIN), and the errors file of
  * rejected rows.
  */
-import { createWriteStream, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -13,7 +13,7 @@ import { protectCell } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { type PgClientLike, query } from '../db/sql.js';
 import { writeUuid7 } from '../db/uuid7.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 
 export type StageValue = string | number | boolean | bigint | null;
 
@@ -398,13 +398,55 @@ export class ErrorsFileWriter {
   }
 }
 
-/** The size of an import file in bytes (for progress), or exit 4 naming the file. */
+/**
+ * Signatures of files an operator may hand over instead of CSV: an .xlsx workbook (a ZIP archive)
+ * or an old .xls one (an OLE2 compound file). Read as text, they only produced a header error full
+ * of binary.
+ */
+const WORKBOOK_SIGNATURES = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('d0cf11e0a1b11ae1', 'hex')];
+
+/**
+ * The size of an import file in bytes (for progress), once it is known to be a readable file that
+ * is not a spreadsheet workbook: exit 4 when there is no such file, 3 for a directory, a file that
+ * cannot be read or a workbook.
+ */
 export function importFileSize(path: string): number {
+  let size: number;
   try {
-    return statSync(path).size;
-  } catch {
+    const stat = statSync(path);
+    if (stat.isDirectory())
+      throw new ValidationError('file', path, 'is a directory, not a CSV file', 'import_not_a_file');
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw new NotFoundError('file', path, 'file_not_found');
   }
+  const head = Buffer.alloc(8);
+  let headLength: number;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      headLength = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new ValidationError('file', path, `cannot be read (${reason})`, 'import_unreadable_file');
+  }
+  if (
+    WORKBOOK_SIGNATURES.some((signature) =>
+      head.subarray(0, headLength).subarray(0, signature.length).equals(signature),
+    )
+  )
+    throw new ValidationError(
+      'file',
+      path,
+      'is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as "CSV UTF-8" and import that',
+      'import_not_csv',
+    );
+  return size;
 }
 
 /** Hospital code → id, loaded once per import (hospitals are few; rows name them by code). */

@@ -2,7 +2,7 @@
  * The patient CSV row validator: header matching (aliases and --map), and the normalisation of
  * one row into a PatientRow or a list of reasons. Pure: no database, no I/O.
  */
-import { normalizeHeader } from '../csv.js';
+import { hasInvalidUtf8, NOT_UTF8, normalizeHeader } from '../csv.js';
 import { UsageError, ValidationError } from '../errors.js';
 import { normalizePhone } from '../phone.js';
 import { parseCalendarDate } from '../time.js';
@@ -274,6 +274,10 @@ export function validatePatientRecord(
     const raw = record[i];
     const value = collapse(raw);
     if (value === '') continue;
+    if (hasInvalidUtf8(value)) {
+      bad(field, raw, NOT_UTF8);
+      continue;
+    }
     switch (field) {
       case 'firstName':
       case 'lastName':

@@ -3,7 +3,7 @@
  * unique reference, occurred-at, amount in naira, kind (`payment` or `refund`). Pure functions:
  * no database, so they are tested on their own and fast enough for millions of rows.
  */
-import { normalizeHeader } from '../csv.js';
+import { hasInvalidUtf8, NOT_UTF8, normalizeHeader } from '../csv.js';
 import { ValidationError } from '../errors.js';
 import type { RowProblem } from '../imports/bulk-load.js';
 import { parseCalendarDate } from '../time.js';
@@ -111,6 +111,8 @@ export function validateTransactionRecord(
   if (!hospitalCode) problems.push({ column: 'hospital', value: '', reason: 'is required' });
   const reference = get('reference');
   if (!reference) problems.push({ column: 'reference', value: '', reason: 'is required' });
+  else if (hasInvalidUtf8(reference))
+    problems.push({ column: 'reference', value: reference, reason: NOT_UTF8 });
   else if (reference.length > 200)
     problems.push({
       column: 'reference',
