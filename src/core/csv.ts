@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
+import { ValidationError } from './errors.js';
 
 /** Header text → comparison key: case, spaces, `_`, `-` and `.` ignored. */
 export function normalizeHeader(header: string): string {
@@ -45,6 +46,13 @@ export interface CsvRecordStream {
 }
 
 /**
+ * The longest record read, in characters. No patient or transaction row comes near it; a quote
+ * that is never closed would otherwise make the rest of the file — hundreds of megabytes — one
+ * field in memory before the end of the file says so.
+ */
+export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+
+/**
  * Streams a CSV file record by record in constant memory: UTF-8 with or without BOM, CRLF or LF,
  * quoted fields with embedded delimiters and newlines. Rows with a different number of fields
  * are passed through so that the caller can reject them with a row number.
@@ -63,10 +71,40 @@ export async function streamCsv(path: string): Promise<CsvRecordStream> {
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
+      max_record_size: MAX_RECORD_CHARS,
     }),
   );
   input.on('error', (error) => parser.destroy(error));
-  return { records: parser as AsyncIterable<string[]>, bytesRead: () => bytes };
+  let records = 0;
+  async function* checked(): AsyncGenerator<string[]> {
+    try {
+      for await (const record of parser as AsyncIterable<string[]>) {
+        records++;
+        yield record;
+      }
+    } catch (error) {
+      throw malformedCsv(error, path, records + 1);
+    }
+  }
+  return { records: checked(), bytesRead: () => bytes };
+}
+
+/**
+ * What csv-parse could not read, as an input error naming the row (the header is row 1). With the
+ * options above only a quote left open — to the end of the file or for more than MAX_RECORD_CHARS —
+ * is fatal: every row after it would be one field, so the import stops there instead of
+ * rejecting a single swallowed "row".
+ */
+function malformedCsv(error: unknown, path: string, row: number): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('CSV_')) return error;
+  const reason =
+    code === 'CSV_QUOTE_NOT_CLOSED'
+      ? `row ${row} opens a quoted field that is never closed (the file ends inside the quotes); close it and import the file again`
+      : code === 'CSV_MAX_RECORD_SIZE'
+        ? `row ${row} is longer than ${MAX_RECORD_CHARS / 1024 / 1024} MiB: a quoted field is probably never closed; close it and import the file again`
+        : `row ${row} cannot be read as CSV (${(error as Error).message}); fix it and import the file again`;
+  return new ValidationError('file', path, reason, 'import_malformed_csv');
 }
 
 /**

@@ -355,6 +355,19 @@ describe('patient import', () => {
     expect(await query(db.em(), 'select 1 from patient_import')).toEqual([]);
   });
 
+  it('stops at a quote that is never closed (exit 3, naming the row); batches before it stay imported', async () => {
+    // Ten rows per batch: the first batches are written before the reader meets the open quote.
+    const rows = Array.from({ length: 25 }, (_, i) => `Ada${i},Obi,0803123${String(4500 + i)}`);
+    rows[21] = `"${rows[21]}`;
+    const file = writeTempFile(`First Name,Surname,Mobile\n${rows.join('\n')}\n`);
+    await expect(run(file, { batchSize: 10 })).rejects.toMatchObject({
+      exitCode: 3,
+      code: 'import_malformed_csv',
+      message: `file: row 23 opens a quoted field that is never closed (the file ends inside the quotes); close it and import the file again (got ${JSON.stringify(file)})`,
+    });
+    expect((await patients()).length).toBe(20);
+  });
+
   it('rejects the cells of a file that is not UTF-8 (saved as Windows-1252), importing the rest as written', async () => {
     const windows1252 = Buffer.concat([
       Buffer.from('First Name,Surname,Mobile\nJos', 'latin1'),

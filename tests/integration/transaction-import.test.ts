@@ -152,4 +152,32 @@ describe.runIf(onPostgres)('transaction import: direct COPY path against the bat
     expect(outcome.result).toMatchObject({ inserted: 2, rejected: 1, rows: 3 });
     expect(outcome.directAudit).toBe(outcome.batchedAudit);
   });
+
+  it('both paths stop at a quote that is never closed: exit 3 naming the row, the same rows kept', async () => {
+    const file = writeTempFile(
+      'hospital,reference,occurred_at,amount,kind\n' +
+        'LAG-001,U-1,2026-10-01 10:00,5,payment\n' +
+        'LAG-001,"U-2,2026-10-01 10:00,5,payment\n' +
+        'LAG-001,U-3,2026-10-01 10:00,5,payment\n',
+    );
+    for (const [side, forceBatched] of [
+      [direct, false],
+      [batched, true],
+    ] as const) {
+      await expect(
+        importTransactions(side.db, clock, {
+          file,
+          actor: ada,
+          batchSize: 3,
+          directChunkRows: 30,
+          ...(forceBatched ? { maxErrors: 1_000_000 } : {}),
+        }),
+      ).rejects.toMatchObject({
+        exitCode: 3,
+        code: 'import_malformed_csv',
+        message: expect.stringMatching(/^file: row 3 opens a quoted field that is never closed/),
+      });
+    }
+    expect(await snapshot(direct.db)).toEqual(await snapshot(batched.db));
+  });
 });

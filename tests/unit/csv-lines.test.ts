@@ -2,7 +2,13 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvLineReader, splitCsvLine, streamCsv, streamCsvBatches } from '../../src/core/csv.js';
+import {
+  CsvLineReader,
+  MAX_RECORD_CHARS,
+  splitCsvLine,
+  streamCsv,
+  streamCsvBatches,
+} from '../../src/core/csv.js';
 import { writeTempFile } from '../support/files.js';
 
 /** The full parser, with the options the streaming import uses. */
@@ -109,5 +115,30 @@ describe('streamCsvBatches', () => {
     }
     expect(n).toBe(30_000);
     expect(stream.bytesRead()).toBeGreaterThan(500_000);
+  });
+
+  it('stops at a quote that is never closed with an input error naming its row (the header is row 1)', async () => {
+    const file = writeTempFile('h1,h2\na,b\n"c,d\ne,f\n');
+    const stream = await streamCsvBatches(file);
+    const read: string[][] = [];
+    const reading = (async () => {
+      for await (const batch of stream.batches) read.push(...batch);
+    })();
+    await expect(reading).rejects.toMatchObject({
+      exitCode: 3,
+      code: 'import_malformed_csv',
+      message: `file: row 3 opens a quoted field that is never closed (the file ends inside the quotes); close it and import the file again (got ${JSON.stringify(file)})`,
+    });
+    expect(read).toEqual([['a', 'b']]);
+  });
+
+  it('stops at a record longer than MAX_RECORD_CHARS instead of holding the rest of the file', async () => {
+    const file = writeTempFile(`h1,h2\na,b\n"${'x'.repeat(MAX_RECORD_CHARS + 10)}\nc,d\n`);
+    await expect(readFull(file)).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /^file: row 3 is longer than 16 MiB: a quoted field is probably never closed;/,
+      ),
+    });
   });
 });

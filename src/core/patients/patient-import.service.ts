@@ -19,7 +19,7 @@ import { type Actor, auditStatement } from '../audit/audit.js';
 import { streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { type PgClientLike, query, queryOne, sqlLiteral, withConnection } from '../db/sql.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { CrmError, NotFoundError, ValidationError } from '../errors.js';
 import { importFileSize, loadHospitalIds, loadStageRows, stageLoadFor } from '../imports/bulk-load.js';
 import { type Clock, lagosDate } from '../time.js';
 import { NO_HOSPITAL } from './patient.entity.js';
@@ -27,6 +27,7 @@ import { type ColumnMapping, mapColumns } from './patient-csv.parser.js';
 import {
   type ProducedBatch,
   type ProducerEvent,
+  type ProducerFailure,
   type ProducerInput,
   produceBatches,
   STAGE_COLUMNS,
@@ -526,12 +527,12 @@ function startProducer(input: ProducerInput, boundHeap: boolean): RunningProduce
       ? { maxOldGenerationSizeMb: 128 + Math.ceil((input.batchSize * 3) / 256) }
       : undefined,
   });
-  const queue: ProducerEvent[] = [];
+  const queue: (ProducerEvent | ProducerFailure)[] = [];
   let failure: Error | undefined;
   let exited = false;
   let wake: (() => void) | undefined;
   const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  worker.on('message', (event: ProducerEvent) => {
+  worker.on('message', (event: ProducerEvent | ProducerFailure) => {
     queue.push(event);
     wake?.();
   });
@@ -548,6 +549,7 @@ function startProducer(input: ProducerInput, boundHeap: boolean): RunningProduce
     try {
       for (;;) {
         const event = queue.shift();
+        if (event?.type === 'failed') throw new CrmError(event.code, event.message, event.exitCode);
         if (event) {
           if (event.type === 'batch') worker.postMessage('credit');
           else finished = true;
