@@ -334,7 +334,7 @@ describe('patient import', () => {
     await expect(run('/no/such/file.csv')).rejects.toMatchObject({ exitCode: 4 });
   });
 
-  it('refuses a directory and spreadsheet workbooks before reading them, writing nothing', async () => {
+  it('refuses a directory, spreadsheet workbooks and an --errors file it cannot write, writing nothing', async () => {
     const directory = tempPath('a-folder');
     mkdirSync(directory);
     await expect(run(directory)).rejects.toMatchObject({
@@ -349,6 +349,17 @@ describe('patient import', () => {
       await expect(run(workbook)).rejects.toMatchObject({
         exitCode: 3,
         code: 'import_not_csv',
+      });
+    }
+    // --errors that cannot be written is refused before anything is read, not at the first bad row.
+    const good = writeTempFile('First Name,Surname,Mobile\nChi,Eze,08051234567\nBad,Row,12\n');
+    for (const [errorsFile, problem] of [
+      [`${directory}/missing/errors.csv`, `there is no folder ${directory}/missing`],
+      [directory, 'it is a folder'],
+    ]) {
+      await expect(run(good, { errorsFile })).rejects.toMatchObject({
+        exitCode: 3,
+        message: `--errors: cannot be written: ${problem} (got ${JSON.stringify(errorsFile)})`,
       });
     }
     expect(await patients()).toEqual([]);

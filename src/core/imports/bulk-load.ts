@@ -4,7 +4,17 @@
  * blob on the embedded database, whose `pg` shim cannot COPY FROM STDIN), and the errors file of
  * rejected rows.
  */
-import { closeSync, createWriteStream, openSync, readSync, statSync, type WriteStream } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  createWriteStream,
+  openSync,
+  readSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -447,6 +457,37 @@ export function importFileSize(path: string): number {
       'import_not_csv',
     );
   return size;
+}
+
+/**
+ * Checks before an import starts that `--errors FILE` can be written: its folder exists, FILE is
+ * not a folder, and whichever of the two will be written is writable. Otherwise the first rejected
+ * row — possibly millions of rows in, on the reading thread — failed with an unexpected error.
+ * Nothing is created here.
+ */
+export function checkErrorsFile(path: string | undefined): void {
+  if (path === undefined) return;
+  const problem = errorsFileProblem(path);
+  if (problem)
+    throw new ValidationError(
+      '--errors',
+      path,
+      `cannot be written: ${problem}`,
+      'import_errors_file_unwritable',
+    );
+}
+
+function errorsFileProblem(path: string): string | undefined {
+  const folder = dirname(path);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return `there is no folder ${folder}`;
+  const existing = statSync(path, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) return 'it is a folder';
+  try {
+    accessSync(existing ? path : folder, constants.W_OK);
+  } catch {
+    return 'permission denied';
+  }
+  return undefined;
 }
 
 /** Hospital code → id, loaded once per import (hospitals are few; rows name them by code). */

@@ -20,7 +20,13 @@ import { streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { type PgClientLike, query, queryOne, sqlLiteral, withConnection } from '../db/sql.js';
 import { CrmError, NotFoundError, ValidationError } from '../errors.js';
-import { importFileSize, loadHospitalIds, loadStageRows, stageLoadFor } from '../imports/bulk-load.js';
+import {
+  checkErrorsFile,
+  importFileSize,
+  loadHospitalIds,
+  loadStageRows,
+  stageLoadFor,
+} from '../imports/bulk-load.js';
 import { type Clock, lagosDate } from '../time.js';
 import { NO_HOSPITAL } from './patient.entity.js';
 import { type ColumnMapping, mapColumns } from './patient-csv.parser.js';
@@ -317,6 +323,7 @@ export async function importPatients(
   const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
   const dryRun = input.dryRun ?? false;
   const totalBytes = importFileSize(input.file);
+  checkErrorsFile(input.errorsFile);
   const em = db.em();
   const hospitals = await loadHospitalIds(em);
   let defaultHospitalId: string | null = null;

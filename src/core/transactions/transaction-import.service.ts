@@ -17,6 +17,7 @@ import type { Database } from '../db/database.js';
 import { withConnection } from '../db/sql.js';
 import { ValidationError } from '../errors.js';
 import {
+  checkErrorsFile,
   ErrorsFileWriter,
   importFileSize,
   loadHospitalIds,
@@ -232,6 +233,7 @@ export async function importTransactions(
   if (db.kind !== 'postgresql' || input.dryRun || input.maxErrors !== undefined)
     return importBatched(db, clock, { ...input, onWarning });
   const totalBytes = importFileSize(input.file);
+  checkErrorsFile(input.errorsFile);
   const direct = await copyTransactionsDirect(db, {
     file: input.file,
     errorsFile: input.errorsFile,
@@ -274,6 +276,7 @@ async function importBatched(
   const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
   const dryRun = input.dryRun ?? false;
   const totalBytes = importFileSize(input.file);
+  checkErrorsFile(input.errorsFile);
   const em = db.em();
   const hospitals = await loadHospitalIds(em);
   const csv = await streamCsvBatches(input.file);
