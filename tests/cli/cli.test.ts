@@ -73,7 +73,7 @@ describe('hospitals and patients from the command line', () => {
       '--name',
       'x',
       '--state',
-      'x',
+      'lagos state',
       '--city',
       'x',
     ]);
@@ -98,6 +98,28 @@ describe('hospitals and patients from the command line', () => {
       3,
       'crm: error: code: use letters, digits and dashes, e.g. LAG-001 (got "L A G")',
     ]);
+
+    const state = (text: string) =>
+      crm([
+        'hospital',
+        'add',
+        '--code',
+        'ABJ-009',
+        '--name',
+        'x',
+        '--state',
+        text,
+        '--city',
+        'Abuja',
+        '--json',
+      ]);
+    const narnia = await state('Narnia');
+    expect([narnia.code, narnia.stderr.trim()]).toEqual([
+      3,
+      'crm: error: state: not a Nigerian state (e.g. Lagos, Kano, FCT, Akwa Ibom) (got "Narnia")',
+    ]);
+    const abuja = await state('Abuja');
+    expect([abuja.code, JSON.parse(abuja.stdout).state]).toEqual([0, 'FCT']);
 
     const missing = await crm(['hospital', 'add', '--code', 'ABJ-001']);
     expect([missing.code, missing.stderr.trim()]).toEqual([2, 'crm: error: missing --name']);

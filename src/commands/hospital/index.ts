@@ -18,7 +18,7 @@ export function registerHospitalCommands(program: Command, action: ActionFactory
     .description('add a hospital (prompts for missing values on a terminal)')
     .option('--code <code>', 'human code, e.g. LAG-001')
     .option('--name <name>', 'hospital name')
-    .option('--state <state>', 'state, e.g. Lagos')
+    .option('--state <state>', 'Nigerian state or FCT, e.g. Lagos, Akwa Ibom, FCT (Abuja)')
     .option('--city <city>', 'city')
     .option('--address <address>', 'street address')
     .option('--manager-email <email>', "service manager's e-mail (feedback alerts go there)")

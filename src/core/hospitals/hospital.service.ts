@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { Hospital } from './hospital.entity.js';
+import { canonicalState } from './nigerian-states.js';
 
 export interface AddHospitalInput {
   code: string;
@@ -50,6 +51,13 @@ export async function addHospital(
   for (const field of ['name', 'state', 'city'] as const) {
     if (!input[field]?.trim()) throw new ValidationError(field, input[field], 'is required');
   }
+  const state = canonicalState(input.state);
+  if (!state)
+    throw new ValidationError(
+      'state',
+      input.state,
+      'not a Nigerian state (e.g. Lagos, Kano, FCT, Akwa Ibom)',
+    );
   if (input.managerEmail && !EMAIL.test(input.managerEmail.trim())) {
     throw new ValidationError('manager-email', input.managerEmail, 'not an e-mail address');
   }
@@ -60,7 +68,7 @@ export async function addHospital(
     const hospital = tem.create(Hospital, {
       code,
       name: input.name.trim(),
-      state: input.state.trim(),
+      state,
       city: input.city.trim(),
       address: input.address?.trim() || null,
       managerEmail: input.managerEmail?.trim().toLowerCase() || null,
