@@ -35,12 +35,30 @@ function canonicalise(input: string): string {
 const nigerianPrefixVerdicts = new Map<string, PhoneResult>();
 const NIGERIAN_10_DIGITS = /^\+234\d{10}$/;
 
+/**
+ * Two shapes that spreadsheets and hand entry produce, named in the reason so that the operator
+ * knows what to fix: a number a spreadsheet showed in scientific notation (2.34803E+12 — the
+ * digits after the fifth are gone) and a cell holding several numbers.
+ */
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
+const SCIENTIFIC_REASON =
+  'in scientific notation (a spreadsheet shortened it and its last digits are lost): format the column as text and export again';
+const SEVERAL_REASON = 'holds more than one phone number: keep one per cell';
+const holdsSeveralNumbers = (raw: string) => (raw.match(/\d{7,}/g)?.length ?? 0) > 1;
+
 export function normalizePhone(input: string): PhoneResult {
   const raw = input.trim();
   if (raw === '') return { ok: false, reason: 'empty' };
   const s = canonicalise(raw);
-  if (!/^\+?\d+$/.test(s)) return { ok: false, reason: 'contains characters that are not digits' };
-  if (!NIGERIAN_10_DIGITS.test(s)) return judge(s);
+  if (!/^\+?\d+$/.test(s))
+    return {
+      ok: false,
+      reason: SCIENTIFIC.test(raw) ? SCIENTIFIC_REASON : 'contains characters that are not digits',
+    };
+  if (!NIGERIAN_10_DIGITS.test(s)) {
+    const verdict = judge(s);
+    return verdict.ok || !holdsSeveralNumbers(raw) ? verdict : { ok: false, reason: SEVERAL_REASON };
+  }
   const key = s.slice(0, 10);
   let verdict = nigerianPrefixVerdicts.get(key);
   if (!verdict) {

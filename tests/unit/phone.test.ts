@@ -29,6 +29,14 @@ describe('normalizePhone', () => {
     ['', 'empty'],
     ['0803 CALL ME', 'contains characters that are not digits'],
     ['08031234567890', 'not a valid Nigerian number'],
+    [
+      '2.34803E+12',
+      'in scientific notation (a spreadsheet shortened it and its last digits are lost): format the column as text and export again',
+    ],
+    ['8.03123e9', expect.stringMatching(/^in scientific notation/)],
+    ['08031234567/08021234567', 'holds more than one phone number: keep one per cell'],
+    ['0803 123 4567, 0802 123 4567', 'contains characters that are not digits'],
+    ['08031234567 08021234567', 'holds more than one phone number: keep one per cell'],
   ])('rejects %j: %s', (input, reason) => {
     expect(normalizePhone(input)).toEqual({ ok: false, reason });
   });
