@@ -421,22 +421,28 @@ const WORKBOOK_SIGNATURES = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('d
  * cannot be read or a workbook.
  */
 export function importFileSize(path: string): number {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory())
-      throw new ValidationError('file', path, 'is a directory, not a CSV file', 'import_not_a_file');
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof ValidationError) throw error;
-    throw new NotFoundError('file', path, 'file_not_found');
-  }
-  const head = Buffer.alloc(8);
-  let headLength: number;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) throw new NotFoundError('file', path, 'file_not_found');
+  if (stat.isDirectory())
+    throw new ValidationError('file', path, 'is a directory, not a CSV file', 'import_not_a_file');
+  const head = readHead(path, 8);
+  if (WORKBOOK_SIGNATURES.some((signature) => head.subarray(0, signature.length).equals(signature)))
+    throw new ValidationError(
+      'file',
+      path,
+      'is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as "CSV UTF-8" and import that',
+      'import_not_csv',
+    );
+  return stat.size;
+}
+
+/** The first `length` bytes of a file (fewer when it is shorter), or exit 3 when it cannot be read. */
+function readHead(path: string, length: number): Buffer {
+  const head = Buffer.alloc(length);
   try {
     const fd = openSync(path, 'r');
     try {
-      headLength = readSync(fd, head, 0, head.length, 0);
+      return head.subarray(0, readSync(fd, head, 0, length, 0));
     } finally {
       closeSync(fd);
     }
@@ -445,18 +451,6 @@ export function importFileSize(path: string): number {
       (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new ValidationError('file', path, `cannot be read (${reason})`, 'import_unreadable_file');
   }
-  if (
-    WORKBOOK_SIGNATURES.some((signature) =>
-      head.subarray(0, headLength).subarray(0, signature.length).equals(signature),
-    )
-  )
-    throw new ValidationError(
-      'file',
-      path,
-      'is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as "CSV UTF-8" and import that',
-      'import_not_csv',
-    );
-  return size;
 }
 
 /**
