@@ -332,6 +332,8 @@ describe('patient import', () => {
     });
     await expect(run(writeTempFile(''))).rejects.toMatchObject({ exitCode: 3 });
     await expect(run('/no/such/file.csv')).rejects.toMatchObject({ exitCode: 4 });
+    // A path through a file names nothing either (ENOTDIR, not ENOENT).
+    await expect(run(`${writeTempFile('x')}/patients.csv`)).rejects.toMatchObject({ exitCode: 4 });
   });
 
   it('refuses a directory, spreadsheet workbooks and an --errors file it cannot write, writing nothing', async () => {

@@ -11,6 +11,7 @@ import {
   createWriteStream,
   openSync,
   readSync,
+  type Stats,
   statSync,
   type WriteStream,
 } from 'node:fs';
@@ -421,7 +422,7 @@ const WORKBOOK_SIGNATURES = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('d
  * cannot be read or a workbook.
  */
 export function importFileSize(path: string): number {
-  const stat = statSync(path, { throwIfNoEntry: false });
+  const stat = statOrUndefined(path);
   if (!stat) throw new NotFoundError('file', path, 'file_not_found');
   if (stat.isDirectory())
     throw new ValidationError('file', path, 'is a directory, not a CSV file', 'import_not_a_file');
@@ -434,6 +435,15 @@ export function importFileSize(path: string): number {
       'import_not_csv',
     );
   return stat.size;
+}
+
+/** The file's stat, or undefined when the path names nothing (ENOENT, or ENOTDIR: `a-file/x.csv`). */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first `length` bytes of a file (fewer when it is shorter), or exit 3 when it cannot be read. */
