@@ -358,6 +358,7 @@ describe('patient import', () => {
     for (const [errorsFile, problem] of [
       [`${directory}/missing/errors.csv`, `there is no folder ${directory}/missing`],
       [directory, 'it is a folder'],
+      [`${good}/errors.csv`, `there is no folder ${good}`], // a path through a file (ENOTDIR)
     ]) {
       await expect(run(good, { errorsFile })).rejects.toMatchObject({
         exitCode: 3,

@@ -483,8 +483,8 @@ export function checkErrorsFile(path: string | undefined): void {
 
 function errorsFileProblem(path: string): string | undefined {
   const folder = dirname(path);
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) return `there is no folder ${folder}`;
-  const existing = statSync(path, { throwIfNoEntry: false });
+  if (!statOrUndefined(folder)?.isDirectory()) return `there is no folder ${folder}`;
+  const existing = statOrUndefined(path);
   if (existing?.isDirectory()) return 'it is a folder';
   try {
     accessSync(existing ? path : folder, constants.W_OK);
