@@ -7,7 +7,6 @@
  */
 import { rmSync } from 'node:fs';
 import { streamCsvBatches } from '../csv.js';
-import type { ExitCodeValue } from '../errors.js';
 import {
   CopyBinaryBuilder,
   ErrorsFileWriter,
@@ -272,17 +271,6 @@ export interface ProducedBatch {
   rowsRead: number;
   rejected: number;
   bytesRead: number;
-}
-
-/**
- * How the worker thread reports an input error (a CrmError, e.g. a quote never closed) that ends
- * the reading: errors thrown across threads arrive as plain Errors, without code or exit code.
- */
-export interface ProducerFailure {
-  type: 'failed';
-  code: string;
-  message: string;
-  exitCode: ExitCodeValue;
 }
 
 export type ProducerEvent =

@@ -33,7 +33,6 @@ import { type ColumnMapping, mapColumns } from './patient-csv.parser.js';
 import {
   type ProducedBatch,
   type ProducerEvent,
-  type ProducerFailure,
   type ProducerInput,
   produceBatches,
   STAGE_COLUMNS,
@@ -497,6 +496,18 @@ export async function importPatients(
   return result();
 }
 
+/**
+ * An error thrown on the worker thread arrives here as a plain Error that keeps its own
+ * properties: an input error (a CrmError, e.g. a quote never closed) is made one again, so that
+ * it keeps its code and exit code.
+ */
+function asCrmError(error: Error): Error {
+  const { code, exitCode } = error as Partial<CrmError>;
+  return typeof code === 'string' && typeof exitCode === 'number'
+    ? new CrmError(code, error.message, exitCode)
+    : error;
+}
+
 /** The producer of an import's batches, running; `stop` ends it early. */
 interface RunningProducer {
   events: AsyncGenerator<ProducerEvent>;
@@ -534,17 +545,17 @@ function startProducer(input: ProducerInput, boundHeap: boolean): RunningProduce
       ? { maxOldGenerationSizeMb: 128 + Math.ceil((input.batchSize * 3) / 256) }
       : undefined,
   });
-  const queue: (ProducerEvent | ProducerFailure)[] = [];
+  const queue: ProducerEvent[] = [];
   let failure: Error | undefined;
   let exited = false;
   let wake: (() => void) | undefined;
   const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  worker.on('message', (event: ProducerEvent | ProducerFailure) => {
+  worker.on('message', (event: ProducerEvent) => {
     queue.push(event);
     wake?.();
   });
   worker.on('error', (error) => {
-    failure = error;
+    failure = asCrmError(error);
     wake?.();
   });
   void exit.then(() => {
@@ -556,12 +567,17 @@ function startProducer(input: ProducerInput, boundHeap: boolean): RunningProduce
     try {
       for (;;) {
         const event = queue.shift();
-        if (event?.type === 'failed') throw new CrmError(event.code, event.message, event.exitCode);
         if (event) {
           if (event.type === 'batch') worker.postMessage('credit');
           else finished = true;
           yield event;
           if (finished) return;
+          continue;
+        }
+        if (failure && !exited) {
+          // The worker's messages and its error come by different channels; the batches it sent
+          // before failing are all in once it has exited, and are taken before the error.
+          await exit;
           continue;
         }
         if (failure) throw failure;

@@ -7,8 +7,7 @@
  * worker's garbage-collection pauses, during which the database would otherwise wait.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CrmError } from '../errors.js';
-import { type ProducerFailure, type ProducerInput, produceBatches } from './patient-import.producer.js';
+import { type ProducerInput, produceBatches } from './patient-import.producer.js';
 
 const AHEAD = 4;
 let credits = AHEAD;
@@ -20,21 +19,12 @@ parentPort!.on('message', (message) => {
   }
 });
 
-try {
-  for await (const event of produceBatches(workerData as ProducerInput)) {
-    while (event.type === 'batch' && credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-    if (event.type === 'batch') credits--;
-    const data = event.type === 'batch' && !Array.isArray(event.stage) ? event.stage.binary : undefined;
-    parentPort!.postMessage(event, data ? [data.buffer as ArrayBuffer] : []);
-  }
-} catch (error) {
-  if (!(error instanceof CrmError)) throw error;
-  const failure: ProducerFailure = {
-    type: 'failed',
-    code: error.code,
-    message: error.message,
-    exitCode: error.exitCode,
-  };
-  parentPort!.postMessage(failure);
+// An error thrown here (an input error too: a quote never closed) ends the thread; startProducer
+// receives it, its own properties kept (code, exit code).
+for await (const event of produceBatches(workerData as ProducerInput)) {
+  while (event.type === 'batch' && credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+  if (event.type === 'batch') credits--;
+  const data = event.type === 'batch' && !Array.isArray(event.stage) ? event.stage.binary : undefined;
+  parentPort!.postMessage(event, data ? [data.buffer as ArrayBuffer] : []);
 }
 parentPort!.close();
