@@ -3,13 +3,9 @@
  * count that is not a positive whole number stops the bench with a one-line message, instead of
  * quietly running the default size.
  */
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
-type Options = Parameters<typeof parseArgs>[0] extends infer C
-  ? C extends { options?: infer O }
-    ? NonNullable<O>
-    : never
-  : never;
+type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function benchArgs<T extends Options>(options: T) {
   try {
