@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateContract, createContract } from '../../src/core/contracts/contract.service.js';
 import { query } from '../../src/core/db/sql.js';
-import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { addOwner } from '../../src/core/owners/owner.service.js';
 import { systemClock } from '../../src/core/time.js';
 import { type CliResult, jsonOf, runCli, startCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
+import { services } from '../support/services.js';
 
 let tdb: TestDatabase;
 const NOW = '2026-11-03T09:00:00+01:00';
@@ -283,7 +284,7 @@ describe.runIf(onPostgres)('two payout runs at the same moment (PostgreSQL)', ()
       );
       for (let i = 0; i < 60; i++) {
         const code = `RACE-${String(i).padStart(3, '0')}`;
-        await addHospital(db.em(), { code, name: code, state: 'Kano', city: 'Kano' }, actor);
+        await addHospital(services(db, { actor: actor }), { code, name: code, state: 'Kano', city: 'Kano' });
         const c = await createContract(
           db.em(),
           systemClock,

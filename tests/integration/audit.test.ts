@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
-import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { services } from '../support/services.js';
 
 let tdb: TestDatabase;
 let db: Database;
@@ -19,12 +20,8 @@ afterAll(async () => {
 describe('audit_log', () => {
   it('records who changed what, in the same transaction as the change', async () => {
     const hospital = await addHospital(
-      db.em(),
+      services(db, { actor: { operator: 'ada', command: 'crm hospital add --code KAN-001' } }),
       { code: 'KAN-001', name: 'Kano Central', state: 'Kano', city: 'Kano' },
-      {
-        operator: 'ada',
-        command: 'crm hospital add --code KAN-001',
-      },
     );
     const rows = await query<{
       operator: string;
@@ -49,11 +46,12 @@ describe('audit_log', () => {
   it('a failed change leaves no audit row', async () => {
     const before = await query<{ n: number }>(db.em(), 'select count(*)::int as n from audit_log');
     await expect(
-      addHospital(
-        db.em(),
-        { code: 'KAN-001', name: 'again', state: 'Kano', city: 'Kano' },
-        { operator: 'ada', command: 'x' },
-      ),
+      addHospital(services(db, { actor: { operator: 'ada', command: 'x' } }), {
+        code: 'KAN-001',
+        name: 'again',
+        state: 'Kano',
+        city: 'Kano',
+      }),
     ).rejects.toMatchObject({ exitCode: 5 });
     expect(await query(db.em(), 'select count(*)::int as n from audit_log')).toEqual(before);
   });

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
-import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import {
   importPatients,
   type PatientImportInput,
@@ -12,6 +12,7 @@ import {
 import { fixedClock } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
+import { services } from '../support/services.js';
 
 const clock = fixedClock(DateTime.fromISO('2026-11-25T10:00:00+01:00'));
 const actor = { operator: 'tester', command: 'crm patient import' };
@@ -36,7 +37,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   db = await tdb.open();
   for (const code of ['LAG-001', 'ABJ-001']) {
-    await addHospital(db.em(), { code, name: code, state: 'Lagos', city: 'Lagos' }, actor);
+    await addHospital(services(db, { actor: actor }), { code, name: code, state: 'Lagos', city: 'Lagos' });
   }
 });
 

@@ -3,8 +3,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { execute, query, queryOne } from '../../src/core/db/sql.js';
-import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+import { services } from '../support/services.js';
 
 /**
  * Migration 20261126000000 checks patient's references once per statement (constraint triggers
@@ -33,8 +34,14 @@ const codeOf = (error: unknown) => (error as { code?: string }).code;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   db = await tdb.open();
-  lagos = (await addHospital(db.em(), { code: 'LAG-001', name: 'Lagos', state: 'Lagos', city: 'Ikeja' }, ada))
-    .id;
+  lagos = (
+    await addHospital(services(db, { actor: ada }), {
+      code: 'LAG-001',
+      name: 'Lagos',
+      state: 'Lagos',
+      city: 'Ikeja',
+    })
+  ).id;
 });
 
 afterAll(async () => {
@@ -69,7 +76,12 @@ describe('patient → hospital', () => {
 
   it('keeps a hospital with patients from being deleted, renumbered or truncated; without them it can go', async () => {
     const other = (
-      await addHospital(db.em(), { code: 'ABJ-001', name: 'Abuja', state: 'FCT', city: 'Abuja' }, ada)
+      await addHospital(services(db, { actor: ada }), {
+        code: 'ABJ-001',
+        name: 'Abuja',
+        state: 'FCT',
+        city: 'Abuja',
+      })
     ).id;
     await insertPatient({ hospital: other });
     for (const statement of [
@@ -124,7 +136,12 @@ describe('patient → hospital', () => {
 describe.runIf(onPostgres)('patient → hospital, concurrently', () => {
   it('a hospital deleted while a patient pointing at it is being inserted: the delete waits, then fails', async () => {
     const hospital = (
-      await addHospital(db.em(), { code: 'KAN-001', name: 'Kano', state: 'Kano', city: 'Kano' }, ada)
+      await addHospital(services(db, { actor: ada }), {
+        code: 'KAN-001',
+        name: 'Kano',
+        state: 'Kano',
+        city: 'Kano',
+      })
     ).id;
     const inserter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
     const deleter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
@@ -162,7 +179,12 @@ describe.runIf(onPostgres)('patient → hospital, concurrently', () => {
 
   it('a patient inserted for a hospital being deleted: the insert waits, then fails', async () => {
     const hospital = (
-      await addHospital(db.em(), { code: 'KAN-002', name: 'Kano 2', state: 'Kano', city: 'Kano' }, ada)
+      await addHospital(services(db, { actor: ada }), {
+        code: 'KAN-002',
+        name: 'Kano 2',
+        state: 'Kano',
+        city: 'Kano',
+      })
     ).id;
     const deleter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
     const inserter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });

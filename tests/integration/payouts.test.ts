@@ -14,7 +14,7 @@ import {
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
 import { ConflictError } from '../../src/core/errors.js';
-import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { addOwner } from '../../src/core/owners/owner.service.js';
 import { listPayouts, runPayouts, showPayout } from '../../src/core/payouts/payout.service.js';
 import { approvePayouts, rejectPayout } from '../../src/core/payouts/payout-approval.service.js';
@@ -23,6 +23,7 @@ import { fixedClock } from '../../src/core/time.js';
 import { importTransactions } from '../../src/core/transactions/transaction-import.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
+import { services } from '../support/services.js';
 
 const clock = fixedClock(DateTime.fromISO('2026-11-25T10:00:00+01:00'));
 const ada = { operator: 'ada', command: 'crm test' };
@@ -47,7 +48,7 @@ beforeAll(async () => {
   db = await tdb.open();
   config = tdb.config;
   for (const code of ['LAG-001', 'ABJ-001', 'KAN-001'])
-    await addHospital(db.em(), { code, name: code, state: 'Lagos', city: 'Lagos' }, ada);
+    await addHospital(services(db, { actor: ada }), { code, name: code, state: 'Lagos', city: 'Lagos' });
   await addOwner(
     db.em(),
     {

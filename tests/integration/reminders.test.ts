@@ -10,7 +10,7 @@ import type { Database } from '../../src/core/db/database.js';
 import { query, queryOne } from '../../src/core/db/sql.js';
 import { addAvailability, addDoctor, addTimeOff, freeSlots } from '../../src/core/doctors/doctor.service.js';
 import { ConflictError, UnavailableError, ValidationError } from '../../src/core/errors.js';
-import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { loadMessagingConfig, type MessagingConfig } from '../../src/core/messaging/messaging.config.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { addPatient } from '../../src/core/patients/patient.service.js';
@@ -20,6 +20,7 @@ import { type Clock, fixedClock, LAGOS } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
 import { clearScheduling, fakeMessagingConfig } from '../support/reminders-seed.js';
+import { services } from '../support/services.js';
 
 let tdb: TestDatabase;
 let db: Database;
@@ -44,11 +45,12 @@ let patientPhone: string;
 beforeEach(async () => {
   fake.reset();
   await clearScheduling(db.em());
-  await addHospital(
-    db.em(),
-    { code: 'LAG-001', name: 'Lagos Island Specialist', state: 'Lagos', city: 'Lagos' },
-    actor,
-  );
+  await addHospital(services(db, { actor: actor }), {
+    code: 'LAG-001',
+    name: 'Lagos Island Specialist',
+    state: 'Lagos',
+    city: 'Lagos',
+  });
   const p = await addPatient(
     db.em(),
     BOOKING,

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { execute, query } from '../../src/core/db/sql.js';
-import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { services } from '../support/services.js';
 
 /**
  * The daily revenue rollup `hospital_revenue_day` is kept by triggers on hospital_transaction
@@ -67,7 +68,10 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   db = await tdb.open();
   for (const code of ['RLP-001', 'RLP-002', 'RLP-003'])
-    hospitals.push((await addHospital(db.em(), { code, name: code, state: 'Lagos', city: 'Lagos' }, ada)).id);
+    hospitals.push(
+      (await addHospital(services(db, { actor: ada }), { code, name: code, state: 'Lagos', city: 'Lagos' }))
+        .id,
+    );
 });
 
 afterAll(async () => {
@@ -310,11 +314,12 @@ describe('hospital_transaction → hospital, guarded through the rollup', () => 
   });
 
   it('keeps a hospital with transactions from being deleted; without them it can go', async () => {
-    const added = await addHospital(
-      db.em(),
-      { code: 'RLP-009', name: 'x', state: 'Lagos', city: 'Lagos' },
-      ada,
-    );
+    const added = await addHospital(services(db, { actor: ada }), {
+      code: 'RLP-009',
+      name: 'x',
+      state: 'Lagos',
+      city: 'Lagos',
+    });
     const extra = added.id;
     await execute(
       db.em(),

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
-import { addHospital } from '../../src/core/hospitals/hospital.service.js';
+import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { fixedClock } from '../../src/core/time.js';
 import {
   importTransactions,
@@ -11,6 +11,7 @@ import {
 } from '../../src/core/transactions/transaction-import.service.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
+import { services } from '../support/services.js';
 
 const clock = fixedClock(DateTime.fromISO('2026-11-25T10:00:00+01:00'));
 const ada = { operator: 'ada', command: 'crm test' };
@@ -31,7 +32,7 @@ describe.runIf(onPostgres)('transaction import: direct COPY path against the bat
       const tdb = await createTestDatabase();
       const db = await tdb.open();
       for (const code of ['LAG-001', 'ABJ-001'])
-        await addHospital(db.em(), { code, name: code, state: 'Lagos', city: 'Lagos' }, ada);
+        await addHospital(services(db, { actor: ada }), { code, name: code, state: 'Lagos', city: 'Lagos' });
       return { tdb, db };
     };
     [direct, batched] = await Promise.all([open(), open()]);

@@ -1,5 +1,6 @@
 import type { Actor } from '../../core/audit/audit.js';
 import type { Config } from '../../core/config.js';
+import type { ServiceContext } from '../../core/context.js';
 import type { Database, OpenOptions } from '../../core/db/database.js';
 import { type Clock, fixedClock, systemClock } from '../../core/time.js';
 import type { Io } from './io.js';
@@ -26,6 +27,14 @@ export interface CommandContext {
   actor(): Actor;
   /** Opens the database for the duration of `fn`, then closes it (and the embedded lock). */
   withDatabase<T>(fn: (db: Database) => Promise<T>, options?: Partial<OpenOptions>): Promise<T>;
+  /**
+   * Opens the database for the duration of `fn` and hands it a ServiceContext on a fresh
+   * EntityManager: what core operations take.
+   */
+  withServices<T>(
+    fn: (svc: ServiceContext, db: Database) => Promise<T>,
+    options?: Partial<OpenOptions>,
+  ): Promise<T>;
   /** A line of data on stdout. */
   print(text: string): void;
   /** A warning on stderr. */
@@ -40,7 +49,7 @@ export function createContext(
 ): CommandContext {
   const operator = flags.operator?.trim() || config.operator;
   const effectiveConfig: Config = flags.databaseUrl ? { ...config, databaseUrl: flags.databaseUrl } : config;
-  return {
+  const context: CommandContext = {
     io,
     config: effectiveConfig,
     clock: effectiveConfig.fixedNow ? fixedClock(effectiveConfig.fixedNow) : systemClock,
@@ -57,6 +66,13 @@ export function createContext(
         await db.close();
       }
     },
+    withServices(fn, options) {
+      return context.withDatabase(
+        (db) =>
+          fn({ em: db.em(), clock: context.clock, config: effectiveConfig, actor: context.actor() }, db),
+        options,
+      );
+    },
     print(text) {
       io.stdout.write(`${text}\n`);
     },
@@ -64,4 +80,5 @@ export function createContext(
       io.stderr.write(`warning: ${text}\n`);
     },
   };
+  return context;
 }

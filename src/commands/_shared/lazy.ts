@@ -1,22 +1,28 @@
 import type { Command } from 'commander';
 import type { CommandContext, GlobalFlags } from './context.js';
 
-/** A command module: its `run` gets the context, the positional arguments and the flags. */
-export interface CommandModule {
-  run(ctx: CommandContext, args: string[], flags: Record<string, any>): Promise<void>;
+/**
+ * A command module: its `run` gets the context, the positional arguments and the flags. Each
+ * command declares its flags as an interface extending GlobalFlags (commander gives option
+ * values as strings, booleans or, for repeatable options, string arrays).
+ */
+export interface CommandModule<F extends GlobalFlags = GlobalFlags> {
+  run(ctx: CommandContext, args: string[], flags: F): Promise<void>;
 }
 
-export type ActionFactory = (load: () => Promise<CommandModule>) => (...args: unknown[]) => Promise<void>;
+export type ActionFactory = <F extends GlobalFlags>(
+  load: () => Promise<CommandModule<F>>,
+) => (...args: unknown[]) => Promise<void>;
 
 /**
  * Builds commander actions that import their module only when the command runs, so that
  * `crm --help` loads commander and nothing else.
  */
 export function lazyActions(makeContext: (flags: GlobalFlags) => CommandContext): ActionFactory {
-  return (load) =>
+  return <F extends GlobalFlags>(load: () => Promise<CommandModule<F>>) =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
-      const flags = command.optsWithGlobals() as Record<string, any>;
+      const flags = command.optsWithGlobals() as F;
       const positional = args.slice(0, -2).flat() as string[];
       const module = await load();
       await module.run(makeContext(flags), positional, flags);

@@ -9,7 +9,7 @@ import type { Duration } from 'luxon';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import { execute, query, queryOne } from '../db/sql.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { findHospital } from '../hospitals/hospital.service.js';
+import { hospitalRepository } from '../hospitals/hospital.repository.js';
 import { koboToJson, parseNaira, parsePercentToBasisPoints } from '../money.js';
 import { findOwner } from '../owners/owner.service.js';
 import { type Clock, lagosDate, requireCalendarDate, toIsoLagos } from '../time.js';
@@ -167,7 +167,7 @@ export async function createContract(
   const year = clock.now().year;
   return em.transactional(async (tem) => {
     const owner = await findOwner(tem, input.owner!);
-    const hospital = await findHospital(tem, input.hospital!);
+    const hospital = await hospitalRepository(tem).getByRef(input.hospital!);
     await execute(tem, 'select pg_advisory_xact_lock($1)', [NUMBER_LOCK]);
     const next = (await queryOne<{ n: number }>(
       tem,
@@ -241,7 +241,7 @@ export async function editContract(
       changes[column] = value;
     };
     if (input.owner) put('owner_id', (await findOwner(tem, input.owner)).id);
-    if (input.hospital) put('hospital_id', (await findHospital(tem, input.hospital)).id);
+    if (input.hospital) put('hospital_id', (await hospitalRepository(tem).getByRef(input.hospital)).id);
     if (input.share) put('share_bps', parsePercentToBasisPoints(input.share, 'share'));
     if (input.guarantee) put('guarantee_kobo', parseNaira(input.guarantee, 'guarantee').toString());
     if (input.frequency) put('frequency', parseFrequency(input.frequency));
@@ -453,7 +453,7 @@ export async function listContracts(
     where.push(`c.status = $${params.length}`);
   }
   if (filters.hospital) {
-    params.push((await findHospital(em, filters.hospital)).id);
+    params.push((await hospitalRepository(em).getByRef(filters.hospital)).id);
     where.push(`c.hospital_id = $${params.length}`);
   }
   if (filters.owner) {

@@ -24,6 +24,8 @@ export type DatabaseKind = 'postgresql' | 'embedded';
 export interface Database {
   readonly kind: DatabaseKind;
   readonly orm: MikroORM;
+  /** The configuration it was opened with. */
+  readonly config: Config;
   /** A fresh EntityManager for one unit of work. */
   em(): EntityManager;
   /**
@@ -175,6 +177,7 @@ async function openPostgres(config: Config): Promise<Database> {
   return {
     kind: 'postgresql',
     orm,
+    config,
     em: () => orm.em.fork() as EntityManager,
     close: () => orm.close(true),
   };
@@ -199,6 +202,7 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
     return {
       kind: 'embedded',
       orm,
+      config,
       em: () => orm.em.fork() as EntityManager,
       copyBlob: (copySql: string, data: string | Uint8Array) => copyFromBytes(pglite, copySql, data),
       close: async () => {

@@ -1,17 +1,105 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+/**
+ * Raw SQL for set-based work: imports, the payout aggregation, work queues (SKIP LOCKED), grouped
+ * reports. Single-row reads and writes go through the EntityManager and the entities'
+ * repositories instead (docs/decisions.md, "Where code goes").
+ *
+ * Statements are written with PostgreSQL's own `$1` placeholders and run through MikroORM's public
+ * API: the connection's knex instance (`getKnex()`), bound to the EntityManager's current
+ * transaction (`getTransactionContext()`) when there is one, so they commit or roll back with the
+ * ORM's writes. Values go to the server as bind parameters (arrays, dates and bigints as `pg`
+ * sends them), never formatted into the text.
+ */
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+
+export interface SqlResult<T> {
+  rows: T[];
+  rowCount: number | null;
+}
+
+/** A statement in knex's dialect: `?` per value in order, a literal `?` written `\?`. */
+interface KnexStatement {
+  text: string;
+  /** For each `?`, which of the caller's `$n` values (0-based) it takes. */
+  order: number[];
+}
+
+const converted = new Map<string, KnexStatement>();
 
 /**
- * Raw SQL with PostgreSQL's own `$1` placeholders, run on the connection of the EntityManager's
- * current transaction when there is one (so it commits or rolls back with the ORM's writes).
- * Bulk and set-based work (imports, payout aggregation, work queues) goes through here; ordinary
- * reads and writes of single entities go through the EntityManager.
+ * Rewrites `$n` placeholders to knex's positional `?` (a `$n` used twice takes its value twice)
+ * and escapes the `?` already in the text (jsonb operators, literals). Statements are mostly
+ * constants, so each text is converted once.
+ */
+function toKnexStatement(text: string): KnexStatement {
+  let statement = converted.get(text);
+  if (statement) return statement;
+  const order: number[] = [];
+  const knexText = text.replace(/\?|\$(\d+)/g, (_match, n: string | undefined) => {
+    if (n === undefined) return '\\?';
+    order.push(Number(n) - 1);
+    return '?';
+  });
+  statement = { text: knexText, order };
+  if (converted.size < 1000) converted.set(text, statement);
+  return statement;
+}
+
+/** Runs one statement (or, without parameters, a script of several) and returns pg's result. */
+export async function run<T = Record<string, unknown>>(
+  em: EntityManager,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<SqlResult<T>> {
+  // Knex drops the backslashes before a `?` (its escape): such a text, only possible inside a
+  // literal, goes to pg unchanged.
+  if (text.includes('\\?')) return withRawConnection(em, (client) => client.query(text, [...params]));
+  const statement = toKnexStatement(text);
+  const values: Knex.RawBinding[] = statement.order.map((i) => {
+    if (i < 0 || i >= params.length) throw new RangeError(`no value for $${i + 1} in: ${text.slice(0, 80)}`);
+    return (params[i] ?? null) as Knex.RawBinding;
+  });
+  const raw = em.getConnection().getKnex().raw(statement.text, values);
+  const trx = em.getTransactionContext();
+  if (trx) raw.transacting(trx);
+  return (await raw) as unknown as SqlResult<T>;
+}
+
+export async function query<T = Record<string, unknown>>(
+  em: EntityManager,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  return (await run<T>(em, text, params)).rows;
+}
+
+/** Runs a statement and returns how many rows it touched. */
+export async function execute(
+  em: EntityManager,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<number> {
+  return (await run(em, text, params)).rowCount ?? 0;
+}
+
+export async function queryOne<T = Record<string, unknown>>(
+  em: EntityManager,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<T | undefined> {
+  return (await query<T>(em, text, params))[0];
+}
+
+/**
+ * The raw `pg` connection of the EntityManager's current transaction (or one from the pool), for
+ * what only it can do: COPY streams (pg-copy-streams) and the patient import's pipelined batch
+ * scripts. Knex has no public API for this; it is the one place that reaches into its client.
  */
 export interface PgClientLike {
   query(text: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
   query<T>(stream: T): T;
 }
 
-export async function withConnection<T>(
+export async function withRawConnection<T>(
   em: EntityManager,
   fn: (client: PgClientLike) => Promise<T>,
 ): Promise<T> {
@@ -29,27 +117,6 @@ export async function withConnection<T>(
 interface KnexClient {
   acquireConnection(): Promise<PgClientLike>;
   releaseConnection(connection: PgClientLike): Promise<unknown>;
-}
-
-export async function query<T = Record<string, unknown>>(
-  em: EntityManager,
-  text: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  return withConnection(em, async (c) => (await c.query(text, params)).rows as T[]);
-}
-
-/** Runs a statement and returns how many rows it touched. */
-export async function execute(em: EntityManager, text: string, params: unknown[] = []): Promise<number> {
-  return withConnection(em, async (c) => (await c.query(text, params)).rowCount ?? 0);
-}
-
-export async function queryOne<T = Record<string, unknown>>(
-  em: EntityManager,
-  text: string,
-  params: unknown[] = [],
-): Promise<T | undefined> {
-  return (await query<T>(em, text, params))[0];
 }
 
 /**

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import { query, queryOne } from '../db/sql.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { findHospital } from '../hospitals/hospital.service.js';
+import { hospitalRepository } from '../hospitals/hospital.repository.js';
 import { type Clock, LAGOS, requireCalendarDate, startOfLagosDay } from '../time.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -94,7 +94,7 @@ export async function addDoctor(
     throw new ValidationError('code', input.code, 'use letters, digits and dashes, e.g. DR-0001');
   return em.transactional(async (tem) => {
     const e = tem as EntityManager;
-    const hospital = await findHospital(e, input.hospital);
+    const hospital = await hospitalRepository(e).getByRef(input.hospital);
     if (code && (await queryOne(e, 'select 1 from doctor where code = $1', [code])))
       throw new ConflictError('doctor_exists', `doctor ${code} already exists`);
     const row = await queryOne<{ id: string }>(
@@ -112,7 +112,7 @@ export async function listDoctors(em: EntityManager, input: { hospital?: string;
   const where: string[] = [];
   const params: unknown[] = [];
   if (input.hospital) {
-    params.push((await findHospital(em, input.hospital)).id);
+    params.push((await hospitalRepository(em).getByRef(input.hospital)).id);
     where.push(`d.hospital_id = $${params.length}`);
   }
   if (input.department) {

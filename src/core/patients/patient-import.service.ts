@@ -18,7 +18,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, auditStatement } from '../audit/audit.js';
 import { streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
-import { type PgClientLike, query, queryOne, sqlLiteral, withConnection } from '../db/sql.js';
+import { type PgClientLike, query, queryOne, sqlLiteral, withRawConnection } from '../db/sql.js';
 import { CrmError, NotFoundError, ValidationError } from '../errors.js';
 import {
   checkErrorsFile,
@@ -388,7 +388,7 @@ export async function importPatients(
   // its one transaction and have no checkpoint.
   const writeBatch = async (batch: ProducedBatch): Promise<void> => {
     const { start, end } = batch;
-    const counts = await withConnection(dryEm ?? em, async (client): Promise<BatchCounts | undefined> => {
+    const counts = await withRawConnection(dryEm ?? em, async (client): Promise<BatchCounts | undefined> => {
       try {
         const opening = [...(checkpoint ? ['begin'] : []), ...BATCH_PREAMBLE];
         const checkAt = opening.length;

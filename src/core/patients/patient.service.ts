@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import { query, queryOne } from '../db/sql.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { findHospital } from '../hospitals/hospital.service.js';
+import { hospitalRepository } from '../hospitals/hospital.repository.js';
 import { normalizePhone } from '../phone.js';
 import { type Clock, lagosDate, toIsoLagos } from '../time.js';
 import { CHANNELS, type Channel, NO_HOSPITAL } from './patient.entity.js';
@@ -135,7 +135,7 @@ export async function listPatients(
   const where: string[] = [];
   const params: unknown[] = [];
   if (input.hospital) {
-    const hospital = await findHospital(em, input.hospital);
+    const hospital = await hospitalRepository(em).getByRef(input.hospital);
     params.push(hospital.id);
     // Written as the key of patient_hospital_external_id, the index that serves it.
     where.push(`coalesce(p.hospital_id, ${NO_HOSPITAL}) = $${params.length}`);
@@ -205,7 +205,9 @@ export async function addPatient(
   }
   const row = result.row;
   return em.transactional(async (tem) => {
-    const hospitalId = input.hospital ? (await findHospital(tem as EntityManager, input.hospital)).id : null;
+    const hospitalId = input.hospital
+      ? (await hospitalRepository(tem as EntityManager).getByRef(input.hospital)).id
+      : null;
     let referrer: string | null = null;
     if (input.referredBy) referrer = (await findPatient(tem as EntityManager, input.referredBy)).id;
     const duplicate = await queryOne<{ id: string }>(

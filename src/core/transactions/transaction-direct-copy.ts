@@ -20,7 +20,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import { type CsvBatchStream, NotOneRecordPerLineError, streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
-import { withConnection } from '../db/sql.js';
+import { withRawConnection } from '../db/sql.js';
 import { ErrorsFileWriter, type RowProblem } from '../imports/bulk-load.js';
 import { mapTransactionColumns, validateTransactionRecord } from './transaction-csv.parser.js';
 
@@ -85,7 +85,7 @@ export async function copyTransactionsDirect(
     while (await fill()) {
       const firstRow = dataRows + 2;
       const chunk = async (tem: EntityManager) =>
-        withConnection(tem, async (client) => {
+        withRawConnection(tem, async (client) => {
           await client.query('select pg_advisory_xact_lock($1)', [input.advisoryLockKey]);
           // Occurred-at values without an offset are Lagos time: PostgreSQL reads them so here.
           await client.query("set local timezone = 'Africa/Lagos'");

@@ -14,7 +14,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import { streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
-import { withConnection } from '../db/sql.js';
+import { withRawConnection } from '../db/sql.js';
 import { ValidationError } from '../errors.js';
 import {
   checkErrorsFile,
@@ -148,7 +148,7 @@ function conflictProblems(row: TransactionRow, known: KnownReference): RowProble
 
 /** Writes one batch of distinct references; returns what was inserted, unchanged and in conflict. */
 async function writeBatch(tem: EntityManager, rows: StagedRow[], load: StageLoad): Promise<BatchOutcome> {
-  return withConnection(tem, async (client) => {
+  return withRawConnection(tem, async (client) => {
     await client.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCK_KEY]);
     // Occurred-at values without an offset are Lagos time: PostgreSQL reads them so in this session.
     await client.query("set local timezone = 'Africa/Lagos'");
