@@ -1,22 +1,130 @@
 /**
- * npm run bench:startup — `crm --help` against `node -e 0`, median of 15 runs each, same run.
- * Target (issue 2): crm --help ≤ 3× node -e 0 (it must not load MikroORM, twilio or SendGrid).
+ * npm run bench:startup — start-up costs, medians of alternating runs in the same run:
+ * - `crm --help` against `node -e 0` (target: ≤ 2×; it must not load MikroORM, twilio or SendGrid);
+ * - with `--baseline DIR` (another checkout, built) and PostgreSQL (DATABASE_URL or the local
+ *   server): one-entity reads, `crm contract show` and `crm payout show`, of this build against
+ *   the baseline's, alternating, on one database both builds can read (target: within 10%).
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import { benchArgs, countOption } from './args.js';
 
+const args = benchArgs({
+  baseline: { type: 'string' },
+  runs: { type: 'string', default: '15' },
+});
+const runs = countOption('runs', args.runs);
 const bin = join(import.meta.dirname, '..', 'bin', 'crm.js');
-function median(argv: string[]): number {
-  const times: number[] = [];
-  for (let i = 0; i < 15; i++) {
-    const t = process.hrtime.bigint();
-    spawnSync(process.execPath, argv, { stdio: 'ignore' });
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[7];
+
+function time(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const t = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], env });
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} failed: ${result.stderr}`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
 }
-const node = median(['-e', '0']);
-const help = median([bin, '--help']);
-console.log(`node -e 0:  ${node.toFixed(0)} ms`);
-console.log(`crm --help: ${help.toFixed(0)} ms`);
-console.log(`ratio: ${(help / node).toFixed(2)} (target ≤ 3)`);
+
+const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+
+/** Medians of each command, run in turn `runs` times (alternating, so drift hits all alike). */
+function alternating(commands: Record<string, () => number>): Record<string, number> {
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(commands)) times[name].push(run());
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+const help = alternating({
+  'node -e 0': () => time(['-e', '0']),
+  'crm --help': () => time([bin, '--help']),
+});
+console.log(`node -e 0:  ${help['node -e 0'].toFixed(0)} ms`);
+console.log(`crm --help: ${help['crm --help'].toFixed(0)} ms`);
+console.log(`ratio: ${(help['crm --help'] / help['node -e 0']).toFixed(2)} (target ≤ 2)`);
+
+if (args.baseline) await compareReads(join(args.baseline, 'bin', 'crm.js'));
+
+/** One-entity reads on PostgreSQL, this build against the baseline's. */
+async function compareReads(baselineBin: string): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `crm_bench_startup_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const env = { ...process.env, DATABASE_URL: url.toString(), CRM_NOW: '2026-11-05T10:00:00+01:00' };
+  const crm = (...argv: string[]) => time([bin, ...argv], env);
+  try {
+    crm('db', 'migrate');
+    crm(
+      'hospital',
+      'add',
+      '--code',
+      'LAG-001',
+      '--name',
+      'Lagos Island',
+      '--state',
+      'Lagos',
+      '--city',
+      'Lagos',
+    );
+    // A valid NUBAN for bank 058 (the check digit matches).
+    crm(
+      'owner',
+      'add',
+      '--name',
+      'Adebayo Holdings Ltd',
+      '--email',
+      'ops@adebayo.ng',
+      '--tax-type',
+      'company',
+      '--bank-code',
+      '058',
+      '--account-number',
+      '0123456785',
+    );
+    crm(
+      'contract',
+      'create',
+      '--owner',
+      'ops@adebayo.ng',
+      '--hospital',
+      'LAG-001',
+      '--share',
+      '70',
+      '--guarantee',
+      '500000',
+      '--frequency',
+      'monthly',
+      '--start',
+      '2026-01-01',
+    );
+    crm('contract', 'activate', 'CT-2026-0001');
+    const dir = mkdtempSync(join(tmpdir(), 'crm-bench-startup-'));
+    const file = join(dir, 'october.csv');
+    writeFileSync(
+      file,
+      'hospital,reference,occurred_at,amount,kind\nLAG-001,P-1,2026-10-01 00:15,600000,payment\n',
+    );
+    crm('transaction', 'import', file);
+    crm('payout', 'run', '--period', '2026-10', '--operator', 'ada');
+    const reads = alternating({
+      'contract show (this build)': () => crm('contract', 'show', 'CT-2026-0001', '--json'),
+      'contract show (baseline)': () =>
+        time([baselineBin, 'contract', 'show', 'CT-2026-0001', '--json'], env),
+      'payout show (this build)': () => crm('payout', 'show', 'CT-2026-0001-2026-10', '--json'),
+      'payout show (baseline)': () =>
+        time([baselineBin, 'payout', 'show', 'CT-2026-0001-2026-10', '--json'], env),
+    });
+    for (const [label, ms] of Object.entries(reads)) console.log(`${label}: ${ms.toFixed(0)} ms`);
+    for (const what of ['contract show', 'payout show'])
+      console.log(
+        `${what}: ${(reads[`${what} (this build)`] / reads[`${what} (baseline)`]).toFixed(2)}× the baseline (target ≤ 1.10)`,
+      );
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
