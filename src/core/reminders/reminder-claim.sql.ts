@@ -2,9 +2,10 @@
  * The reminder work queue, set-based: several runners (cron on several machines) claim due
  * reminders concurrently, so the claim is one `FOR UPDATE SKIP LOCKED` statement per batch (each
  * runner takes rows no other runner holds, without waiting), and the claimed batch is closed,
- * deferred or leased with one statement per action. Per-row ORM work here would be one round
- * trip per reminder on the runners' hot path, and the ORM cannot express SKIP LOCKED over a
- * LIMIT on the queue index.
+ * deferred or leased with one statement per action. Kept as SQL rather than entities on purpose:
+ * this is the runners' hot path, and entities would mean loading and flushing every reminder
+ * (one change set each, and the claim's four-table join hydrated into entities) where one
+ * statement per batch does the work.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../db/sql.js';
