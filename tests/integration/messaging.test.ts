@@ -3,14 +3,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { queryOne } from '../../src/core/db/sql.js';
 import { UnavailableError, ValidationError } from '../../src/core/errors.js';
-import { listMessages, sendOneMessage, syncMessages } from '../../src/core/messaging/message.service.js';
+import { listMessages } from '../../src/core/messaging/message.queries.js';
 import { loadMessagingConfig, type MessagingConfig } from '../../src/core/messaging/messaging.config.js';
 import { backoffDelay, createMessenger, type Messenger } from '../../src/core/messaging/messenger.js';
 import { createProvider } from '../../src/core/messaging/providers.js';
 import { quietPeriodEnd } from '../../src/core/messaging/quiet-hours.js';
 import { countSegments } from '../../src/core/messaging/segments.js';
+import { sendMessage } from '../../src/core/messaging/send-message.js';
+import { setTemplate } from '../../src/core/messaging/set-template.js';
+import { syncMessages } from '../../src/core/messaging/sync-messages.js';
 import { pickVariant, renderTemplate, validateTemplate } from '../../src/core/messaging/template.js';
-import { loadTemplate, saveTemplate } from '../../src/core/messaging/template.service.js';
+import { loadTemplate } from '../../src/core/messaging/template.queries.js';
 import { addPatient } from '../../src/core/patients/patient.service.js';
 import { fixedClock, LAGOS } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -21,6 +24,7 @@ import {
   startFakeProvider,
 } from '../support/fake-provider.js';
 import { fakeMessagingConfig, SENDGRID_FROM, TWILIO_SMS_FROM } from '../support/reminders-seed.js';
+import { services } from '../support/services.js';
 
 let fake: FakeProvider;
 let config: MessagingConfig;
@@ -256,13 +260,13 @@ describe('messages table, templates and opt-outs (database)', () => {
 
   it('saves language variants, refuses unknown variables at save time, falls back to English', async () => {
     await expect(
-      saveTemplate(db.em(), { key: 'reminder', language: 'yo', body: 'E kaabo {{first}}' }, actor),
+      setTemplate(services(db, { actor }), { key: 'reminder', language: 'yo', body: 'E kaabo {{first}}' }),
     ).rejects.toThrow(/unknown variable/);
-    await saveTemplate(
-      db.em(),
-      { key: 'reminder', language: 'pcm', body: '{{first_name}}, no forget o' },
-      actor,
-    );
+    await setTemplate(services(db, { actor }), {
+      key: 'reminder',
+      language: 'pcm',
+      body: '{{first_name}}, no forget o',
+    });
     const variants = await loadTemplate(db.em(), 'reminder');
     expect(pickVariant(variants, 'pcm')?.body).toBe('{{first_name}}, no forget o');
     expect(pickVariant(variants, 'ig')?.language).toBe('en');
@@ -276,7 +280,7 @@ describe('messages table, templates and opt-outs (database)', () => {
       actor,
     );
     fake.failNext(1, { kind: 'twilio-error', code: 21610, delayMs: 1500 });
-    const sending = sendOneMessage(db.em(), messenger, clock, {
+    const sending = sendMessage(services(db, { clock, actor }), messenger, {
       channel: 'sms',
       to: patient.phone!,
       body: 'Pay ₦5,000',
@@ -304,28 +308,28 @@ describe('messages table, templates and opt-outs (database)', () => {
       [patient.id],
     );
     expect(p).toEqual({ opted_out_sms: true, opted_out_email: false });
-    const failed = await listMessages(db.em(), { status: 'failed' });
+    const failed = await listMessages(services(db), { status: 'failed' });
     expect(failed[0]).toMatchObject({ recipient: '+234803***4567', errorCode: '21610' });
   });
 
   it('message sync learns asynchronous failures (WhatsApp 63016) and deliveries', async () => {
     fake.failNext(1, { kind: 'twilio-async-failure', errorCode: 63016 });
-    const wa = await sendOneMessage(db.em(), messenger, clock, {
+    const wa = await sendMessage(services(db, { clock, actor }), messenger, {
       channel: 'whatsapp',
       to: '+2348031234567',
       body: 'free-form',
       purpose: 'alert',
     });
-    const sms = await sendOneMessage(db.em(), messenger, clock, {
+    const sms = await sendMessage(services(db, { clock, actor }), messenger, {
       channel: 'sms',
       to: '+2348031234567',
       body: 'hello',
       purpose: 'alert',
     });
     expect(wa.status).toBe('queued');
-    const result = await syncMessages(db.em(), messenger, clock);
+    const result = await syncMessages(services(db, { clock, actor }), messenger);
     expect(result).toMatchObject({ checked: 2, updated: 2 });
-    const rows = await listMessages(db.em(), {});
+    const rows = await listMessages(services(db), {});
     expect(rows.find((m) => m.id === wa.id)).toMatchObject({ status: 'failed', errorCode: '63016' });
     expect(rows.find((m) => m.id === sms.id)).toMatchObject({ status: 'delivered' });
   });

@@ -14,8 +14,9 @@ import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { loadMessagingConfig, type MessagingConfig } from '../../src/core/messaging/messaging.config.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { addPatient } from '../../src/core/patients/patient.service.js';
+import { planDueReminders } from '../../src/core/reminders/plan-due-reminders.js';
 import { planReminders } from '../../src/core/reminders/reminder.planner.js';
-import { planDueReminders, sendDueReminders } from '../../src/core/reminders/reminder.runner.js';
+import { sendDueReminders } from '../../src/core/reminders/send-due-reminders.js';
 import { type Clock, fixedClock, LAGOS } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
@@ -70,7 +71,8 @@ beforeEach(async () => {
 
 const book = (when: string, type = 'consultation', clock = BOOKING, patient = '08031234567') =>
   scheduleAppointment(db.em(), clock, { patient, doctor: 'DR-1', type, at: when }, actor);
-const run = (clock: Clock, cfg = config) => sendDueReminders(db.em(), clock, cfg, realMessengers(cfg));
+const run = (clock: Clock, cfg = config) =>
+  sendDueReminders(services(db, { clock, actor }), cfg, realMessengers(cfg));
 
 describe('appointments', () => {
   it('books with the default duration and reminders 7 d, 1 d and 2 h before (across a month boundary)', async () => {
@@ -281,12 +283,12 @@ describe('reminder send', () => {
   it('uses the patient language variant, and WhatsApp only with an approved template', async () => {
     await query(db.em(), `update patient set preferred_channel = 'whatsapp', preferred_language = 'pcm'`);
     await db.em().transactional(async () => {});
-    const { saveTemplate } = await import('../../src/core/messaging/template.service.js');
-    await saveTemplate(
-      db.em(),
-      { key: 'reminder', language: 'pcm', body: '{{first_name}}, no forget {{appointment_time}}' },
-      actor,
-    );
+    const { setTemplate } = await import('../../src/core/messaging/set-template.js');
+    await setTemplate(services(db, { actor }), {
+      key: 'reminder',
+      language: 'pcm',
+      body: '{{first_name}}, no forget {{appointment_time}}',
+    });
     await book('2026-12-01 10:00');
     // No Content SID: WhatsApp cannot start the conversation, so SMS carries it (in Pidgin).
     expect(await run(at('2026-11-24T10:00'))).toMatchObject({ sent: 1 });
@@ -312,12 +314,14 @@ describe('reminder send', () => {
   it('without credentials: exit 7 and nothing claimed; --dry-run needs none and writes nothing', async () => {
     await book('2026-12-01 10:00');
     const bare = loadMessagingConfig({});
-    const error = await sendDueReminders(db.em(), at('2026-11-24T10:00'), bare, realMessengers(bare)).catch(
-      (e) => e,
-    );
+    const error = await sendDueReminders(
+      services(db, { clock: at('2026-11-24T10:00'), actor }),
+      bare,
+      realMessengers(bare),
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.message).toMatch(/sms needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN/);
-    const plan = await planDueReminders(db.em(), at('2026-11-24T10:00'), bare);
+    const plan = await planDueReminders(services(db, { clock: at('2026-11-24T10:00'), actor }), bare);
     expect(plan.result).toEqual({ sent: 1, failed: 0, deferred: 0, expired: 0, retrying: 0 });
     const [counts] = await query<{ claimed: number; messages: number }>(
       db.em(),

@@ -1,17 +1,23 @@
-import { listMessages } from '../../core/messaging/message.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { listMessages } from '../../core/messaging/message.queries.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
 import { printJson, printTable } from '../_shared/render.js';
 
-export async function run(ctx: CommandContext, _args: string[], flags: Record<string, any>): Promise<void> {
-  const messages = await ctx.withDatabase((db) =>
-    listMessages(db.em(), {
-      status: flags.status,
-      purpose: flags.purpose,
-      channel: flags.channel,
-      limit: intFlag(flags.limit, '--limit', { min: 1 }),
-    }),
-  );
+interface Flags extends GlobalFlags {
+  status?: string;
+  purpose?: string;
+  channel?: string;
+  limit?: string;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
+  const input = {
+    status: flags.status,
+    purpose: flags.purpose,
+    channel: flags.channel,
+    limit: intFlag(flags.limit, '--limit', { min: 1 }),
+  };
+  const messages = await ctx.withServices((svc) => listMessages(svc, input));
   if (ctx.json) return printJson(ctx, messages);
   await printTable(
     ctx,

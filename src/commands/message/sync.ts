@@ -1,15 +1,19 @@
-import { syncMessages } from '../../core/messaging/message.service.js';
 import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
 import { realMessengers } from '../../core/messaging/messaging.runtime.js';
+import { syncMessages } from '../../core/messaging/sync-messages.js';
 import { parseDuration } from '../../core/time.js';
-import type { CommandContext } from '../_shared/context.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printJson, printRecord } from '../_shared/render.js';
 
-export async function run(ctx: CommandContext, _args: string[], flags: Record<string, any>): Promise<void> {
+interface Flags extends GlobalFlags {
+  since?: string;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   const sinceHours = parseDuration(flags.since ?? '72h', 'since').as('hours');
   const config = loadMessagingConfig(ctx.config.env);
-  const result = await ctx.withDatabase(async (db) =>
-    syncMessages(db.em(), await realMessengers(config)(['sms', 'whatsapp']), ctx.clock, { sinceHours }),
+  const result = await ctx.withServices(async (svc) =>
+    syncMessages(svc, await realMessengers(config)(['sms', 'whatsapp']), { sinceHours }),
   );
   if (ctx.json) return printJson(ctx, result);
   await printRecord(ctx, [

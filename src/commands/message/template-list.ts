@@ -1,9 +1,9 @@
-import { listTemplates } from '../../core/messaging/template.service.js';
+import { listTemplates } from '../../core/messaging/template.queries.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printTable } from '../_shared/render.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
-  const rows = await ctx.withDatabase((db) => listTemplates(db.em()));
+  const rows = await ctx.withServices((svc) => listTemplates(svc));
   if (ctx.json) return printJson(ctx, rows);
   await printTable(
     ctx,

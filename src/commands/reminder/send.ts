@@ -1,10 +1,16 @@
 import { PartialFailureError, ValidationError } from '../../core/errors.js';
 import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
 import { realMessengers } from '../../core/messaging/messaging.runtime.js';
-import { planDueReminders, sendDueReminders } from '../../core/reminders/reminder.runner.js';
-import type { CommandContext } from '../_shared/context.js';
+import { planDueReminders } from '../../core/reminders/plan-due-reminders.js';
+import { sendDueReminders } from '../../core/reminders/send-due-reminders.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
 import { printJson, printRecord, printTable } from '../_shared/render.js';
+
+interface Flags extends GlobalFlags {
+  limit?: string;
+  dryRun?: boolean;
+}
 
 function envInt(ctx: CommandContext, name: string): number | undefined {
   const raw = ctx.config.env[name];
@@ -14,13 +20,11 @@ function envInt(ctx: CommandContext, name: string): number | undefined {
   return Number(raw);
 }
 
-export async function run(ctx: CommandContext, _args: string[], flags: Record<string, any>): Promise<void> {
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   const limit = intFlag(flags.limit, '--limit', { min: 1 });
   const config = loadMessagingConfig(ctx.config.env);
   if (flags.dryRun) {
-    const { result, planned } = await ctx.withDatabase((db) =>
-      planDueReminders(db.em(), ctx.clock, config, { limit }),
-    );
+    const { result, planned } = await ctx.withServices((svc) => planDueReminders(svc, config, { limit }));
     if (ctx.json) return printJson(ctx, result);
     await printTable(
       ctx,
@@ -35,13 +39,14 @@ export async function run(ctx: CommandContext, _args: string[], flags: Record<st
     ctx.print('dry run: nothing was sent or written');
     return;
   }
-  const result = await ctx.withDatabase((db) =>
-    sendDueReminders(db.em(), ctx.clock, config, realMessengers(config), {
-      limit,
-      leaseSeconds: envInt(ctx, 'CRM_REMINDER_LEASE_SECONDS'),
-      batchSize: envInt(ctx, 'CRM_REMINDER_BATCH'),
-      concurrency: envInt(ctx, 'CRM_REMINDER_CONCURRENCY'),
-    }),
+  const options = {
+    limit,
+    leaseSeconds: envInt(ctx, 'CRM_REMINDER_LEASE_SECONDS'),
+    batchSize: envInt(ctx, 'CRM_REMINDER_BATCH'),
+    concurrency: envInt(ctx, 'CRM_REMINDER_CONCURRENCY'),
+  };
+  const result = await ctx.withServices((svc) =>
+    sendDueReminders(svc, config, realMessengers(config), options),
   );
   if (ctx.json) printJson(ctx, result);
   else

@@ -1,5 +1,15 @@
 import { Hospital } from '../hospitals/hospital.entity.js';
+import { Message } from '../messaging/message.entity.js';
+import { MessageTemplate } from '../messaging/message-template.entity.js';
 import { Patient } from '../patients/patient.entity.js';
+import { Reminder } from '../reminders/reminder.entity.js';
 
 /** The explicit entity list: no folder discovery, so start-up stays fast and works under vitest. */
-export const entities = [Hospital, Patient];
+export const entities = [
+  Hospital,
+  Patient,
+  // messaging and reminders
+  Message,
+  MessageTemplate,
+  Reminder,
+];

@@ -1,0 +1,129 @@
+/**
+ * Set-based statements over `messages`, for the paths that write many rows at once (the reminder
+ * runner's batches): one statement per batch instead of one ORM change set per message. Single
+ * messages (owner messages, alerts, `message sync`) go through the Message entity instead.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from '../db/sql.js';
+import type { Channel } from '../patients/patient.entity.js';
+import type { PendingMessage } from './message.types.js';
+import type { SendOutcome } from './messenger.js';
+import { countSegments } from './segments.js';
+
+/**
+ * Inserts a `pending` row per message about to be sent (provider from the channel, SMS segments
+ * counted) in one statement; returns the new ids in the order of `messages`.
+ */
+export async function insertPendingMessages(
+  em: EntityManager,
+  messages: PendingMessage[],
+  now: string,
+): Promise<string[]> {
+  if (messages.length === 0) return [];
+  const rows = await query<{ id: string }>(
+    em,
+    `insert into messages (channel, recipient, subject, body, content_sid, purpose, patient_id, reference, provider,
+       segments, status, created_at, updated_at)
+     select channel, recipient, subject, body, content_sid, purpose, patient_id, reference,
+       case when channel = 'email' then 'sendgrid' else 'twilio' end, segments, 'pending', $10::timestamptz, $10::timestamptz
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::int[])
+       with ordinality as t(channel, recipient, subject, body, content_sid, purpose, patient_id, reference, segments, n)
+     order by n
+     returning id`,
+    [
+      messages.map((m) => m.channel),
+      messages.map((m) => m.to),
+      messages.map((m) => m.subject ?? null),
+      messages.map((m) => m.body),
+      messages.map((m) => m.contentSid ?? null),
+      messages.map((m) => m.purpose),
+      messages.map((m) => m.patientId ?? null),
+      messages.map((m) => m.reference ?? null),
+      messages.map((m) => (m.channel === 'email' ? null : countSegments(m.body).segments)),
+      now,
+    ],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface OutcomeToRecord {
+  messageId: string;
+  outcome: SendOutcome;
+  channel: Channel;
+  patientId?: string | null;
+}
+
+/** The status a provider outcome gives the message row. */
+export const outcomeStatus = (outcome: SendOutcome) => (outcome.ok ? outcome.status : 'failed');
+
+/** Whether the provider says the recipient unsubscribed from the channel (Twilio 21610). */
+export const isUnsubscribed = (outcome: SendOutcome) => !outcome.ok && outcome.errorCode === '21610';
+
+/**
+ * Records provider outcomes for many messages in one statement (status, provider id, error,
+ * tries added to `attempts`, `sent_at` when accepted), and marks patients opted out of a channel
+ * when the provider says they unsubscribed.
+ */
+export async function recordOutcomes(
+  em: EntityManager,
+  outcomes: OutcomeToRecord[],
+  now: string,
+): Promise<void> {
+  if (outcomes.length === 0) return;
+  await query(
+    em,
+    `update messages m set status = t.status, provider_message_id = t.provider_id, error_code = t.error_code,
+       error_message = t.error_message, attempts = m.attempts + t.tries,
+       sent_at = case when t.status in ('queued', 'sent') then $7::timestamptz else m.sent_at end,
+       updated_at = $7::timestamptz
+     from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
+       as t(id, status, provider_id, error_code, error_message, tries)
+     where m.id = t.id`,
+    [
+      outcomes.map((o) => o.messageId),
+      outcomes.map((o) => outcomeStatus(o.outcome)),
+      outcomes.map((o) => (o.outcome.ok ? o.outcome.providerMessageId || null : null)),
+      outcomes.map((o) => (o.outcome.ok ? null : o.outcome.errorCode)),
+      outcomes.map((o) => (o.outcome.ok ? null : o.outcome.errorMessage.slice(0, 500))),
+      outcomes.map((o) => o.outcome.tries),
+      now,
+    ],
+  );
+  for (const channel of ['sms', 'whatsapp', 'email'] as const) {
+    const ids = outcomes
+      .filter((o) => o.channel === channel && o.patientId && isUnsubscribed(o.outcome))
+      .map((o) => o.patientId!);
+    if (ids.length) await optOutPatients(em, channel, ids, now);
+  }
+}
+
+/** Marks the given patients opted out of `channel` (one statement for all of them). */
+export async function optOutPatients(
+  em: EntityManager,
+  channel: Channel,
+  patientIds: string[],
+  now: string,
+): Promise<void> {
+  await query(
+    em,
+    `update patient set opted_out_${channel} = true, updated_at = $2::timestamptz where id = any($1::uuid[])`,
+    [patientIds, now],
+  );
+}
+
+/**
+ * Copies the delivery status of owner messages into the owner CRM's `owner_communications`
+ * (where that table exists), for every logged contact whose status changed.
+ */
+export async function syncOwnerCommunicationStatuses(em: EntityManager): Promise<void> {
+  const [owners] = await query<{ present: boolean }>(
+    em,
+    `select to_regclass('owner_communications') is not null as present`,
+  );
+  if (owners?.present)
+    await query(
+      em,
+      `update owner_communications oc set delivery_status = m.status from messages m
+       where oc.message_id = m.id and m.purpose = 'owner' and oc.delivery_status <> m.status`,
+    );
+}

@@ -1,0 +1,97 @@
+/**
+ * `crm reminder send`: the cron job that sends due reminders exactly once across any number of
+ * concurrent runners.
+ *
+ * 1. CLAIM (one transaction per batch, claim-reminders.ts): due pending reminders are locked with
+ *    `FOR UPDATE SKIP LOCKED`, the appointment is re-checked, quiet hours applied, the channel
+ *    chosen and the text rendered; for each one to send a `messages` row is inserted (`pending`)
+ *    and the reminder gets a lease (`claimed_by`, `claimed_until`). Other runners skip leased rows.
+ * 2. SEND (send-reminder.ts): after that commit, each message goes to the provider (with retries
+ *    of transient errors).
+ * 3. RECORD (record-reminder-outcomes.ts): outcomes are committed in small groups (one per
+ *    `concurrency` sends): sent, failed, or back to pending with a later `next_attempt_at`
+ *    (transient, up to 5 attempts).
+ *
+ * A runner that dies between 2 and 3 leaves leased reminders whose message rows are `pending`:
+ * after the lease they are claimed again and sent again. That claimed-but-unacknowledged window
+ * (at most 2 × `concurrency` messages per dead runner: one group on the wire, one being
+ * committed) is the only way a reminder can go twice;
+ * docs/reminders.md explains it. Nothing is ever lost.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ServiceContext } from '../context.js';
+import { ValidationError } from '../errors.js';
+import type { MessagingConfig } from '../messaging/messaging.config.js';
+import type { Messenger } from '../messaging/messenger.js';
+import { loadTemplate } from '../messaging/template.queries.js';
+import type { Channel } from '../patients/patient.entity.js';
+import type { Clock } from '../time.js';
+import { type ClaimedReminder, claimReminders } from './claim-reminders.js';
+import { recordReminderGroup } from './record-reminder-outcomes.js';
+import {
+  emptyResult,
+  type MessengerFactory,
+  type ReminderRunOptions,
+  type ReminderRunResult,
+  runSettings,
+} from './reminder-run.js';
+import { sendReminder } from './send-reminder.js';
+
+/** Claims, sends and records due reminders until none are left (or `limit` is reached). */
+export async function sendDueReminders(
+  ctx: ServiceContext,
+  messaging: MessagingConfig,
+  messengerFor: MessengerFactory,
+  options: ReminderRunOptions = {},
+): Promise<ReminderRunResult> {
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1))
+    throw new ValidationError('limit', options.limit, 'expected a whole number ≥ 1');
+  const settings = runSettings(options);
+  const result = emptyResult();
+  const variants = await loadTemplate(ctx.em, 'reminder');
+  let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+  let messenger: Messenger | undefined;
+  const channelsLoaded = new Set<Channel>();
+  while (remaining > 0) {
+    const now = ctx.clock.now();
+    const size = Math.min(settings.batchSize, remaining);
+    const { claimed, seen } = await claimReminders(ctx.em, now, messaging, variants, settings, size, result);
+    if (seen === 0) break;
+    remaining -= seen;
+    if (claimed.length) {
+      const needed = claimed.map((c) => c.message.channel).filter((c) => !channelsLoaded.has(c));
+      if (!messenger || needed.length) {
+        for (const c of needed) channelsLoaded.add(c);
+        messenger = await messengerFor([...channelsLoaded]);
+      }
+      await sendAndRecord(ctx.em, ctx.clock, messenger, claimed, settings, result);
+    }
+    options.onProgress?.(result);
+    if (seen < Math.min(settings.batchSize, remaining + seen)) break;
+  }
+  return result;
+}
+
+/**
+ * Sends a claimed batch in groups of `concurrency` and records each group's outcomes, pipelined:
+ * while one group's outcomes are being committed, the next group is on the wire.
+ */
+async function sendAndRecord(
+  em: EntityManager,
+  clock: Clock,
+  messenger: Messenger,
+  claimed: ClaimedReminder[],
+  settings: { concurrency: number; maxAttempts: number },
+  result: ReminderRunResult,
+): Promise<void> {
+  let recording: Promise<void> = Promise.resolve();
+  for (let i = 0; i < claimed.length; i += settings.concurrency) {
+    const group = claimed.slice(i, i + settings.concurrency);
+    const sent = await Promise.all(group.map((claim) => sendReminder(messenger, claim)));
+    await recording;
+    recording = recordReminderGroup(em, clock, sent, settings.maxAttempts, result);
+    // Awaited before the next commit; a failure must not count as unhandled meanwhile.
+    recording.catch(() => {});
+  }
+  await recording;
+}
