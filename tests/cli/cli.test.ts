@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, startCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { writeTempFile } from '../support/files.js';
+import { once } from '../support/steps.js';
 
 let tdb: TestDatabase;
 const crm = (args: string[], env: Record<string, string> = {}) => runCli(args, { ...tdb.env, ...env });
@@ -43,28 +44,59 @@ describe('crm --help', () => {
   });
 });
 
-describe('hospitals and patients from the command line', () => {
-  it('adds, lists and shows, with --json shapes, exit codes and one-line errors', async () => {
-    const add = await crm([
-      'hospital',
-      'add',
-      '--code',
-      'lag-001',
-      '--name',
-      'Lagos Island Specialist',
-      '--state',
-      'Lagos',
-      '--city',
-      'Lagos',
-      '--json',
-    ]);
+// Each test starts the binary at most 4 times, even alone (an embedded-database start takes 2–4 s
+// on an idle machine and several times that on a busy one: 13 starts in one test outran its 60 s).
+// Any test can run alone: the hospital and the patient that several tests need are added by
+// whichever of them comes first.
+const addLagos = once(() =>
+  crm([
+    'hospital',
+    'add',
+    '--code',
+    'lag-001',
+    '--name',
+    'Lagos Island Specialist',
+    '--state',
+    'Lagos',
+    '--city',
+    'Lagos',
+    '--json',
+  ]),
+);
+const addAda = once(async () => {
+  await addLagos();
+  return crm([
+    'patient',
+    'add',
+    '--first-name',
+    'Ada',
+    '--last-name',
+    'Obi',
+    '--phone',
+    '0803 123 4567',
+    '--hospital',
+    'LAG-001',
+    '--consent',
+    'sms',
+    '--json',
+  ]);
+});
+
+// At most 4 starts per test; 120 s leaves 30 s per start for an overloaded machine (at a load of
+// 24 on 2 cores, embedded-database starts took up to 20 s).
+describe('hospitals and patients from the command line', { timeout: 120_000 }, () => {
+  it('hospital add answers the hospital as JSON', async () => {
+    const add = await addLagos();
     expect(add.code).toBe(0);
     expect(JSON.parse(add.stdout)).toMatchObject({
       code: 'LAG-001',
       name: 'Lagos Island Specialist',
       managerEmail: null,
     });
+  });
 
+  it('hospital add of an existing code is exit 5 with a one-line error', async () => {
+    await addLagos();
     const dup = await crm([
       'hospital',
       'add',
@@ -81,7 +113,9 @@ describe('hospitals and patients from the command line', () => {
       5,
       'crm: error: hospital LAG-001 already exists (Lagos Island Specialist)',
     ]);
+  });
 
+  it('hospital add validates the code (exit 3)', async () => {
     const bad = await crm([
       'hospital',
       'add',
@@ -98,7 +132,9 @@ describe('hospitals and patients from the command line', () => {
       3,
       'crm: error: code: use letters, digits and dashes, e.g. LAG-001 (got "L A G")',
     ]);
+  });
 
+  it('hospital add validates the state (exit 3) and reads Abuja as FCT', async () => {
     const state = (text: string) =>
       crm([
         'hospital',
@@ -120,28 +156,21 @@ describe('hospitals and patients from the command line', () => {
     ]);
     const abuja = await state('Abuja');
     expect([abuja.code, JSON.parse(abuja.stdout).state]).toEqual([0, 'FCT']);
+  });
 
+  it('hospital add requires --name (exit 2)', async () => {
     const missing = await crm(['hospital', 'add', '--code', 'ABJ-001']);
     expect([missing.code, missing.stderr.trim()]).toEqual([2, 'crm: error: missing --name']);
+  });
 
+  it('hospital list prints a tab-separated table', async () => {
+    await addLagos();
     const list = await crm(['hospital', 'list']);
     expect(list.stdout.split('\n')[0]).toBe('code\tname\tcity\tstate\tpatients');
+  });
 
-    const patient = await crm([
-      'patient',
-      'add',
-      '--first-name',
-      'Ada',
-      '--last-name',
-      'Obi',
-      '--phone',
-      '0803 123 4567',
-      '--hospital',
-      'LAG-001',
-      '--consent',
-      'sms',
-      '--json',
-    ]);
+  it('patient add, then patient show by any spelling of the phone, with the --json shape', async () => {
+    const patient = await addAda();
     expect(patient.code).toBe(0);
     const shown = await crm(['patient', 'show', '+234 803 123 4567', '--json']);
     const view = JSON.parse(shown.stdout);
@@ -166,7 +195,10 @@ describe('hospitals and patients from the command line', () => {
       hospital: 'LAG-001',
       consent: { sms: true, whatsapp: false, email: false },
     });
+  });
 
+  it('a rejected patient add (exit 3) changes nothing: still exactly one patient', async () => {
+    await addAda();
     const badPhone = await crm([
       'patient',
       'add',
@@ -182,15 +214,20 @@ describe('hospitals and patients from the command line', () => {
       'crm: error: phone: too short (got "0803123")',
     ]);
 
-    const unknown = await crm(['patient', 'show', '08099999999']);
-    expect([unknown.code, unknown.stderr.trim()]).toEqual([4, 'crm: error: patient not found: 08099999999']);
-
-    const optOut = await crm(['patient', 'opt-out', '08031234567', '--channel', 'sms', '--json']);
-    expect(JSON.parse(optOut.stdout).optedOut).toEqual({ sms: true, whatsapp: false, email: false });
-
-    // No change on errors: still exactly one patient.
+    // No change on errors: still exactly one patient (the patient import below adds more).
     const all = await crm(['patient', 'list', '--json']);
     expect(JSON.parse(all.stdout)).toHaveLength(1);
+  });
+
+  it('patient show of an unknown phone is exit 4', async () => {
+    const unknown = await crm(['patient', 'show', '08099999999']);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([4, 'crm: error: patient not found: 08099999999']);
+  });
+
+  it('patient opt-out answers the opted-out channels', async () => {
+    await addAda();
+    const optOut = await crm(['patient', 'opt-out', '08031234567', '--channel', 'sms', '--json']);
+    expect(JSON.parse(optOut.stdout).optedOut).toEqual({ sms: true, whatsapp: false, email: false });
   });
 
   it('patient import: summary JSON with exactly the documented keys, exit 6 on rejected rows', async () => {

@@ -1,9 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { services } from '../support/services.js';
+import { storyTests } from '../support/steps.js';
+
+// The second test fails to add again the hospital the first one adds: run alone, it runs the first.
+const it = storyTests();
 
 let tdb: TestDatabase;
 let db: Database;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Config } from '../../src/core/config.js';
 import {
   activateContract,
@@ -24,6 +24,7 @@ import { importTransactions } from '../../src/core/transactions/transaction-impo
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
 import { services } from '../support/services.js';
+import { storyTests } from '../support/steps.js';
 
 const clock = fixedClock(DateTime.fromISO('2026-11-25T10:00:00+01:00'));
 const ada = { operator: 'ada', command: 'crm test' };
@@ -32,6 +33,10 @@ const chidi = { operator: 'chidi', command: 'crm test' };
 let tdb: TestDatabase;
 let db: Database;
 let config: Config;
+
+// The tests below are one story (contracts, transactions, payouts, approvals, export, reconcile):
+// each builds on the data the earlier ones left, and runs them first when it runs alone.
+const it = storyTests();
 
 const HEADER = 'hospital,reference,occurred_at,amount,kind\n';
 

@@ -830,6 +830,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       if (!res.headersSent) send(res, 500, { message: `fake provider error: ${String(error)}` });
     });
   });
+  // Never close an idle keep-alive connection while the fake runs. With Node's default (5 s), a
+  // test process blocked for more than 5 s (PGlite work on a busy machine; the fake runs in the
+  // same process as the SDKs) wakes up with the server closing the SDK's idle socket just as the
+  // SDK sends its next request on it: ECONNRESET, the SDK retries, and tests that count tries or
+  // requests see one too many (`attempts: 2`). close() ends every connection (closeAllConnections).
+  server.keepAliveTimeout = 0;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
