@@ -1,5 +1,15 @@
+import { Appointment } from '../appointments/appointment.entity.js';
+import { Doctor, DoctorAvailability, DoctorTimeOff } from '../doctors/doctor.entity.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
 import { Patient } from '../patients/patient.entity.js';
 
 /** The explicit entity list: no folder discovery, so start-up stays fast and works under vitest. */
-export const entities = [Hospital, Patient];
+export const entities = [
+  Hospital,
+  Patient,
+  // doctors and appointments
+  Doctor,
+  DoctorAvailability,
+  DoctorTimeOff,
+  Appointment,
+];
