@@ -1,14 +1,15 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  changeAppointmentStatus,
-  rescheduleAppointment,
-  scheduleAppointment,
-  showAppointment,
-} from '../../src/core/appointments/appointment.service.js';
+import { showAppointment } from '../../src/core/appointments/appointment.queries.js';
+import { changeAppointmentStatus } from '../../src/core/appointments/appointment-transitions.js';
+import { rescheduleAppointment } from '../../src/core/appointments/reschedule-appointment.js';
+import { scheduleAppointment } from '../../src/core/appointments/schedule-appointment.js';
 import type { Database } from '../../src/core/db/database.js';
 import { query, queryOne } from '../../src/core/db/sql.js';
-import { addAvailability, addDoctor, addTimeOff, freeSlots } from '../../src/core/doctors/doctor.service.js';
+import { addDoctor } from '../../src/core/doctors/add-doctor.js';
+import { addTimeOff } from '../../src/core/doctors/add-time-off.js';
+import { addAvailability } from '../../src/core/doctors/set-availability.js';
+import { freeSlots } from '../../src/core/doctors/slots.js';
 import { ConflictError, UnavailableError, ValidationError } from '../../src/core/errors.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { loadMessagingConfig, type MessagingConfig } from '../../src/core/messaging/messaging.config.js';
@@ -59,18 +60,19 @@ beforeEach(async () => {
     actor,
   );
   patientPhone = p.phone!;
-  await addDoctor(
-    db.em(),
-    { hospital: 'LAG-001', name: 'Dr. Ngozi Okafor', department: 'cardiology', code: 'DR-1' },
-    actor,
-  );
+  await addDoctor(services(db, { actor }), {
+    hospital: 'LAG-001',
+    name: 'Dr. Ngozi Okafor',
+    department: 'cardiology',
+    code: 'DR-1',
+  });
   for (const day of ['mon', 'tue', 'wed', 'thu', 'fri'])
-    await addAvailability(db.em(), 'DR-1', { day, from: '07:00', to: '13:00' }, actor);
-  await addAvailability(db.em(), 'DR-1', { day: 'tue', from: '14:00', to: '17:00' }, actor);
+    await addAvailability(services(db, { actor }), 'DR-1', { day, from: '07:00', to: '13:00' });
+  await addAvailability(services(db, { actor }), 'DR-1', { day: 'tue', from: '14:00', to: '17:00' });
 });
 
 const book = (when: string, type = 'consultation', clock = BOOKING, patient = '08031234567') =>
-  scheduleAppointment(db.em(), clock, { patient, doctor: 'DR-1', type, at: when }, actor);
+  scheduleAppointment(services(db, { actor, clock }), { patient, doctor: 'DR-1', type, at: when });
 const run = (clock: Clock, cfg = config) =>
   sendDueReminders(services(db, { clock, actor }), cfg, realMessengers(cfg));
 
@@ -103,7 +105,7 @@ describe('appointments', () => {
       /outside the doctor's hours on tue \(07:00–13:00, 14:00–17:00\)/,
     );
     await expect(book('2026-12-05 10:00')).rejects.toThrow(/does not work on sat/);
-    await addTimeOff(db.em(), 'DR-1', { from: '2026-12-03', reason: 'conference' }, actor);
+    await addTimeOff(services(db, { actor }), 'DR-1', { from: '2026-12-03', reason: 'conference' });
     await expect(book('2026-12-03 10:00')).rejects.toThrow(/off on 2026-12-03/);
     expect((await book('2026-12-05 22:00', 'emergency')).status).toBe('scheduled');
   });
@@ -116,13 +118,18 @@ describe('appointments', () => {
     expect(error.message).toMatch(/overlaps appointment AP-000001 .*Tue 1 Dec, 10:00–10:30/);
     // Back to back is fine; after cancelling, the slot is free again.
     await book('2026-12-01 10:30', 'follow-up');
-    await changeAppointmentStatus(db.em(), BOOKING, 'AP-000001', 'cancel', actor, { reason: 'travel' });
+    await changeAppointmentStatus(services(db, { actor, clock: BOOKING }), 'AP-000001', 'cancel', {
+      reason: 'travel',
+    });
     expect((await book('2026-12-01 10:00')).code).toBe('AP-000003');
   });
 
   it('lists free slots around bookings', async () => {
     await book('2026-12-01 10:00');
-    const { slots } = await freeSlots(db.em(), BOOKING, 'DR-1', { date: '2026-12-01', minutes: 60 });
+    const { slots } = await freeSlots(services(db, { clock: BOOKING }), 'DR-1', {
+      date: '2026-12-01',
+      minutes: 60,
+    });
     expect(slots.map((s) => s.time)).toEqual([
       '07:00',
       '08:00',
@@ -137,13 +144,9 @@ describe('appointments', () => {
 
   it('rescheduling replaces the pending reminders; cancelling cancels them', async () => {
     await book('2026-12-01 10:00');
-    const moved = await rescheduleAppointment(
-      db.em(),
-      BOOKING,
-      'AP-000001',
-      { at: '2026-12-08 11:00' },
-      actor,
-    );
+    const moved = await rescheduleAppointment(services(db, { actor, clock: BOOKING }), 'AP-000001', {
+      at: '2026-12-08 11:00',
+    });
     expect(moved.time).toBe('Tue 8 Dec, 11:00');
     const live = moved.reminders.filter((r) => r.status === 'pending');
     expect(live.map((r) => r.dueAt)).toEqual([
@@ -152,25 +155,27 @@ describe('appointments', () => {
       '2026-12-08T09:00:00+01:00',
     ]);
     expect(moved.reminders.filter((r) => r.status === 'cancelled')).toHaveLength(3);
-    const cancelled = await changeAppointmentStatus(db.em(), BOOKING, 'AP-000001', 'cancel', actor);
-    expect(cancelled.reminders.every((r) => r.status === 'cancelled')).toBe(true);
-    await expect(changeAppointmentStatus(db.em(), BOOKING, 'AP-000001', 'confirm', actor)).rejects.toThrow(
-      /cannot confirm appointment AP-000001: it is cancelled/,
+    const cancelled = await changeAppointmentStatus(
+      services(db, { actor, clock: BOOKING }),
+      'AP-000001',
+      'cancel',
     );
+    expect(cancelled.reminders.every((r) => r.status === 'cancelled')).toBe(true);
+    await expect(
+      changeAppointmentStatus(services(db, { actor, clock: BOOKING }), 'AP-000001', 'confirm'),
+    ).rejects.toThrow(/cannot confirm appointment AP-000001: it is cancelled/);
   });
 
   it("completing updates the patient's last visit", async () => {
     await book('2026-12-01 10:00');
-    await changeAppointmentStatus(db.em(), BOOKING, 'AP-000001', 'confirm', actor);
-    await expect(changeAppointmentStatus(db.em(), BOOKING, 'AP-000001', 'complete', actor)).rejects.toThrow(
-      /starts Tue 1 Dec/,
-    );
+    await changeAppointmentStatus(services(db, { actor, clock: BOOKING }), 'AP-000001', 'confirm');
+    await expect(
+      changeAppointmentStatus(services(db, { actor, clock: BOOKING }), 'AP-000001', 'complete'),
+    ).rejects.toThrow(/starts Tue 1 Dec/);
     const done = await changeAppointmentStatus(
-      db.em(),
-      at('2026-12-01T10:40'),
+      services(db, { actor, clock: at('2026-12-01T10:40') }),
       'AP-000001',
       'complete',
-      actor,
     );
     expect(done.status).toBe('completed');
     const p = await queryOne<{ last_visit_at: Date }>(
@@ -203,7 +208,7 @@ describe('reminder send', () => {
     expect((await run(at('2026-11-30T10:00'))).sent).toBe(1);
     expect((await run(at('2026-12-01T08:00'))).sent).toBe(1);
     expect(fake.requestsFor('twilio.messages.create')).toHaveLength(3);
-    const a = await showAppointment(db.em(), 'AP-000001');
+    const a = await showAppointment(services(db), 'AP-000001');
     expect(a.reminders.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   });
 
@@ -240,7 +245,7 @@ describe('reminder send', () => {
   it('expires reminders of appointments that already started and skips cancelled ones', async () => {
     await book('2026-12-01 10:00');
     await book('2026-12-02 10:00');
-    await changeAppointmentStatus(db.em(), BOOKING, 'AP-000002', 'cancel', actor);
+    await changeAppointmentStatus(services(db, { actor, clock: BOOKING }), 'AP-000002', 'cancel');
     const r = await run(at('2026-12-01T10:00'));
     expect(r).toEqual({ sent: 0, failed: 0, deferred: 0, expired: 3, retrying: 0 });
     expect(fake.requests).toHaveLength(0);

@@ -1,15 +1,20 @@
-import { listAppointments } from '../../core/appointments/appointment.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { listAppointments } from '../../core/appointments/appointment.queries.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
 import { printJson, printTable } from '../_shared/render.js';
 
-export async function run(
-  ctx: CommandContext,
-  _args: string[],
-  flags: Record<string, string>,
-): Promise<void> {
-  const rows = await ctx.withDatabase((db) =>
-    listAppointments(db.em(), {
+interface Flags extends GlobalFlags {
+  doctor?: string;
+  patient?: string;
+  hospital?: string;
+  status?: string;
+  date?: string;
+  limit?: string;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
+  const rows = await ctx.withServices((svc) =>
+    listAppointments(svc, {
       doctor: flags.doctor,
       patient: flags.patient,
       hospital: flags.hospital,

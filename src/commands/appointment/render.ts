@@ -1,4 +1,4 @@
-import type { AppointmentView } from '../../core/appointments/appointment.service.js';
+import type { AppointmentView } from '../../core/appointments/appointment.view.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printRecord } from '../_shared/render.js';
 

@@ -1,14 +1,16 @@
-import { addAvailability } from '../../core/doctors/doctor.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { addAvailability } from '../../core/doctors/set-availability.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printDoctor } from './render.js';
 
-export async function run(
-  ctx: CommandContext,
-  [ref]: string[],
-  flags: Record<string, string>,
-): Promise<void> {
-  const doctor = await ctx.withDatabase((db) =>
-    addAvailability(db.em(), ref, { day: flags.day, from: flags.from, to: flags.to }, ctx.actor()),
+interface Flags extends GlobalFlags {
+  day: string;
+  from: string;
+  to: string;
+}
+
+export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
+  const doctor = await ctx.withServices((svc) =>
+    addAvailability(svc, ref, { day: flags.day, from: flags.from, to: flags.to }),
   );
   await printDoctor(ctx, doctor);
 }

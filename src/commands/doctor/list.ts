@@ -1,14 +1,15 @@
-import { listDoctors } from '../../core/doctors/doctor.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { listDoctors } from '../../core/doctors/doctor.queries.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printJson, printTable } from '../_shared/render.js';
 
-export async function run(
-  ctx: CommandContext,
-  _args: string[],
-  flags: Record<string, string>,
-): Promise<void> {
-  const doctors = await ctx.withDatabase((db) =>
-    listDoctors(db.em(), { hospital: flags.hospital, department: flags.department }),
+interface Flags extends GlobalFlags {
+  hospital?: string;
+  department?: string;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
+  const doctors = await ctx.withServices((svc) =>
+    listDoctors(svc, { hospital: flags.hospital, department: flags.department }),
   );
   if (ctx.json) return printJson(ctx, doctors);
   await printTable(

@@ -1,4 +1,4 @@
-import type { DoctorView } from '../../core/doctors/doctor.service.js';
+import type { DoctorView } from '../../core/doctors/doctor.view.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printRecord } from '../_shared/render.js';
 

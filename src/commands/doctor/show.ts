@@ -1,7 +1,7 @@
-import { showDoctor } from '../../core/doctors/doctor.service.js';
+import { showDoctor } from '../../core/doctors/doctor.queries.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printDoctor } from './render.js';
 
 export async function run(ctx: CommandContext, [ref]: string[]): Promise<void> {
-  await printDoctor(ctx, await ctx.withDatabase((db) => showDoctor(db.em(), ref)));
+  await printDoctor(ctx, await ctx.withServices((svc) => showDoctor(svc, ref)));
 }

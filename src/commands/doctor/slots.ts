@@ -2,25 +2,25 @@ import {
   APPOINTMENT_TYPES,
   type AppointmentType,
   DEFAULT_DURATION,
-} from '../../core/appointments/appointment.service.js';
-import { freeSlots } from '../../core/doctors/doctor.service.js';
+} from '../../core/appointments/appointment.entity.js';
+import { freeSlots } from '../../core/doctors/slots.js';
 import { ValidationError } from '../../core/errors.js';
-import type { CommandContext } from '../_shared/context.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
 import { printJson, printTable } from '../_shared/render.js';
 
-export async function run(
-  ctx: CommandContext,
-  [ref]: string[],
-  flags: Record<string, string>,
-): Promise<void> {
+interface Flags extends GlobalFlags {
+  date: string;
+  type: string;
+  duration?: string;
+}
+
+export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
   const type = flags.type.toLowerCase() as AppointmentType;
   if (!APPOINTMENT_TYPES.includes(type))
     throw new ValidationError('type', flags.type, `use ${APPOINTMENT_TYPES.join(', ')}`);
   const minutes = intFlag(flags.duration, '--duration', { min: 5 }) ?? DEFAULT_DURATION[type];
-  const result = await ctx.withDatabase((db) =>
-    freeSlots(db.em(), ctx.clock, ref, { date: flags.date, minutes }),
-  );
+  const result = await ctx.withServices((svc) => freeSlots(svc, ref, { date: flags.date, minutes }));
   if (ctx.json) return printJson(ctx, result);
   await printTable(
     ctx,

@@ -1,14 +1,16 @@
-import { addTimeOff } from '../../core/doctors/doctor.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { addTimeOff } from '../../core/doctors/add-time-off.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printDoctor } from './render.js';
 
-export async function run(
-  ctx: CommandContext,
-  [ref]: string[],
-  flags: Record<string, string>,
-): Promise<void> {
-  const doctor = await ctx.withDatabase((db) =>
-    addTimeOff(db.em(), ref, { from: flags.date, to: flags.to, reason: flags.reason }, ctx.actor()),
+interface Flags extends GlobalFlags {
+  date: string;
+  to?: string;
+  reason?: string;
+}
+
+export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
+  const doctor = await ctx.withServices((svc) =>
+    addTimeOff(svc, ref, { from: flags.date, to: flags.to, reason: flags.reason }),
   );
   await printDoctor(ctx, doctor);
 }

@@ -1,3 +1,5 @@
+import { Appointment } from '../appointments/appointment.entity.js';
+import { Doctor, DoctorAvailability, DoctorTimeOff } from '../doctors/doctor.entity.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
 import { Message } from '../messaging/message.entity.js';
 import { MessageTemplate } from '../messaging/message-template.entity.js';
@@ -12,4 +14,9 @@ export const entities = [
   Message,
   MessageTemplate,
   Reminder,
+  // doctors and appointments
+  Doctor,
+  DoctorAvailability,
+  DoctorTimeOff,
+  Appointment,
 ];
