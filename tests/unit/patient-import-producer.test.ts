@@ -12,7 +12,7 @@ import {
   CopyTextBuilder,
   copyText,
   type StageValue,
-} from '../../src/core/imports/bulk-load.js';
+} from '../../src/core/imports/copy-encoders.js';
 import type { PatientRow } from '../../src/core/patients/patient-csv.parser.js';
 import {
   batchEnd,

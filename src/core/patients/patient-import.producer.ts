@@ -7,12 +7,9 @@
  */
 import { rmSync } from 'node:fs';
 import { streamCsvBatches } from '../csv.js';
-import {
-  CopyBinaryBuilder,
-  ErrorsFileWriter,
-  type RowProblem,
-  type StageBatch,
-} from '../imports/bulk-load.js';
+import { CopyBinaryBuilder } from '../imports/copy-encoders.js';
+import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
+import type { StageBatch } from '../imports/stage-load.js';
 import { type ColumnMapping, type PatientRow, validatePatientRecord } from './patient-csv.parser.js';
 
 /** Staging columns in the order they are loaded. */
@@ -282,8 +279,8 @@ export type ProducerEvent =
  * Where the batch that starts after data row `start` ends. Batches end at multiples of the batch
  * size (the ranges that checkpoints count), except that the file's first batch is split: its
  * first eighth goes alone. The database waits for the worker's first batch, which is read while
- * the worker's code is still cold: a whole one took 0.8–1.0 s after the import was ready to write
- * on a slow machine, an eighth 0.4–0.5 s, and the import ended 0.1–2.8 s sooner in six paired runs.
+ * the worker's code is still cold: an eighth of a batch is ready in about half the time, and the
+ * import ends sooner.
  */
 export function batchEnd(start: number, batchSize: number): number {
   return start === 0 ? Math.ceil(batchSize / 8) : (Math.floor(start / batchSize) + 1) * batchSize;
