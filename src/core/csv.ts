@@ -185,8 +185,8 @@ export class CsvLineReader {
 
   constructor(path: string) {
     // 64 KiB reads: the fields handed out are slices of the chunk they came from and keep it
-    // alive while any row of it is in a batch; 1 MiB chunks took a 1M-row patient import's peak
-    // RSS from 261 MB to 383 MB for no speed gain (BENCHMARKS.md).
+    // alive while any row of it is in a batch; 1 MiB chunks raised a big patient import's peak
+    // RSS markedly for no speed gain (BENCHMARKS.md).
     this.input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
     this.chunks = this.input[Symbol.asyncIterator]();
   }
@@ -251,8 +251,8 @@ export class NotOneRecordPerLineError extends Error {
 }
 
 /**
- * Streams a CSV file as batches of records, reading the same records as `streamCsv` about ten
- * times faster: while every line is a whole record (the usual export), lines are split by
+ * Streams a CSV file as batches of records, reading the same records as `streamCsv` many times
+ * faster: while every line is a whole record (the usual export), lines are split by
  * `splitCsvLine`; at the first line that is not (a quoted field with a line break, a lone CR),
  * the rest of the file is read by the full parser, which skips the records already handed out —
  * or, with `lineRecordsOnly`, reading stops with `NotOneRecordPerLineError`.

@@ -88,3 +88,23 @@ export class UnavailableError extends CrmError {
     super(code, message, ExitCode.unavailable, options);
   }
 }
+
+/**
+ * An import stopped by `--max-errors` (exit 3): more than `maxErrors` rows were rejected, the
+ * last at row `atRow`. `partial` is the import's result up to the stop (batches written before
+ * stay written), which the command still prints as its summary.
+ */
+export class TooManyErrorsError<R = unknown> extends ValidationError {
+  constructor(
+    readonly maxErrors: number,
+    readonly atRow: number,
+    readonly partial: R,
+  ) {
+    super(
+      '--max-errors',
+      maxErrors,
+      `more than ${maxErrors} rows rejected; stopped at row ${atRow} and wrote nothing from its batch onward`,
+      'import_too_many_errors',
+    );
+  }
+}

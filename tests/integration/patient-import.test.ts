@@ -3,12 +3,9 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
+import { TooManyErrorsError } from '../../src/core/errors.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
-import {
-  importPatients,
-  type PatientImportInput,
-  TooManyErrorsError,
-} from '../../src/core/patients/patient-import.service.js';
+import { importPatients, type PatientImportInput } from '../../src/core/patients/patient-import.service.js';
 import { fixedClock } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';

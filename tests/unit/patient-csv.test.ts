@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NOT_UTF8 } from '../../src/core/csv.js';
 import { mapColumns, validatePatientRecord } from '../../src/core/patients/patient-csv.parser.js';
-import { mergeDuplicates } from '../../src/core/patients/patient-import.producer.js';
+import { mergeDuplicates } from '../../src/core/patients/patient-duplicates.js';
 
 const today = { today: '2026-11-25' };
 

@@ -12,15 +12,10 @@ import {
   CopyTextBuilder,
   copyText,
   type StageValue,
-} from '../../src/core/imports/bulk-load.js';
+} from '../../src/core/imports/copy-encoders.js';
 import type { PatientRow } from '../../src/core/patients/patient-csv.parser.js';
-import {
-  batchEnd,
-  mergeDuplicates,
-  STAGE_COLUMNS,
-  type StagedRow,
-  stageCopyBinary,
-} from '../../src/core/patients/patient-import.producer.js';
+import { mergeDuplicates, type StagedRow } from '../../src/core/patients/patient-duplicates.js';
+import { batchEnd, STAGE_COLUMNS, stageCopyBinary } from '../../src/core/patients/patient-import.producer.js';
 
 // ---- The implementations before the rewrite (oracles) ----
 

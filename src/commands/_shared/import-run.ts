@@ -1,16 +1,18 @@
 /**
- * What every CSV import command does around its core call: a progress bar fed by the import's
- * progress and warnings, the summary as one JSON document (also when --max-errors stops the
- * import), a table for people, and exit 6 when rows were rejected.
+ * The one runner of the CSV import commands (`patient import`, `transaction import`): around the
+ * core call, a progress bar fed by the import's progress and warnings, the summary as one JSON
+ * document (also when --max-errors stops the import: TooManyErrorsError carries its partial
+ * result), a table for people, and exit 6 when rows were rejected.
  */
 import type { Database } from '../../core/db/database.js';
-import { PartialFailureError } from '../../core/errors.js';
+import { PartialFailureError, TooManyErrorsError } from '../../core/errors.js';
+import type { ImportProgress } from '../../core/imports/import-pipeline.js';
 import type { CommandContext } from './context.js';
 import { startProgress } from './progress.js';
 import { printJson, printRecord } from './render.js';
 
 export interface ImportHooks {
-  onProgress: (p: { bytesRead: number; totalBytes: number; rows: number }) => void;
+  onProgress: (p: ImportProgress) => void;
   onWarning: (message: string) => void;
 }
 
@@ -23,8 +25,6 @@ interface ImportOutcome {
 
 export interface ImportCommand<R extends ImportOutcome> {
   run(db: Database, hooks: ImportHooks): Promise<R>;
-  /** The result an import stopped by --max-errors carries, when `error` is that. */
-  partialOf(error: unknown): R | undefined;
   /** The `--json` summary: exactly the keys scripts rely on. */
   summary(result: R): Record<string, unknown>;
   /** Counts shown to people, between "rows" and "rejected". */
@@ -46,8 +46,9 @@ export async function runImportCommand<R extends ImportOutcome>(
     .withDatabase((db) => command.run(db, hooks))
     .catch((error) => {
       progress.stop();
-      const partial = command.partialOf(error);
-      if (partial && ctx.json) printJson(ctx, command.summary(partial));
+      // An import stopped by --max-errors still prints what it did before the stop.
+      if (error instanceof TooManyErrorsError && ctx.json)
+        printJson(ctx, command.summary(error.partial as R));
       throw error;
     })
     .finally(() => progress.stop());

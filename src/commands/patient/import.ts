@@ -1,9 +1,17 @@
-import { importPatients, TooManyErrorsError } from '../../core/patients/patient-import.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { importPatients } from '../../core/patients/patient-import.service.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
 import { runImportCommand } from '../_shared/import-run.js';
 
-export async function run(ctx: CommandContext, [file]: string[], flags: Record<string, any>): Promise<void> {
+interface Flags extends GlobalFlags {
+  hospital?: string;
+  map?: string[];
+  dryRun?: boolean;
+  errors?: string;
+  maxErrors?: string;
+}
+
+export async function run(ctx: CommandContext, [file]: string[], flags: Flags): Promise<void> {
   const maxErrors = intFlag(flags.maxErrors, '--max-errors');
   await runImportCommand(ctx, {
     run: (db, hooks) =>
@@ -18,7 +26,6 @@ export async function run(ctx: CommandContext, [file]: string[], flags: Record<s
         actor: ctx.actor(),
         ...hooks,
       }),
-    partialOf: (error) => (error instanceof TooManyErrorsError ? error.partial : undefined),
     summary: (r) => ({
       inserted: r.inserted,
       updated: r.updated,

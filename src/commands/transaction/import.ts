@@ -1,12 +1,15 @@
-import {
-  importTransactions,
-  TooManyTransactionErrorsError,
-} from '../../core/transactions/transaction-import.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { importTransactions } from '../../core/transactions/transaction-import.service.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
 import { runImportCommand } from '../_shared/import-run.js';
 
-export async function run(ctx: CommandContext, [file]: string[], flags: Record<string, any>): Promise<void> {
+interface Flags extends GlobalFlags {
+  dryRun?: boolean;
+  errors?: string;
+  maxErrors?: string;
+}
+
+export async function run(ctx: CommandContext, [file]: string[], flags: Flags): Promise<void> {
   const maxErrors = intFlag(flags.maxErrors, '--max-errors');
   await runImportCommand(ctx, {
     run: (db, hooks) =>
@@ -19,7 +22,6 @@ export async function run(ctx: CommandContext, [file]: string[], flags: Record<s
         actor: ctx.actor(),
         ...hooks,
       }),
-    partialOf: (error) => (error instanceof TooManyTransactionErrorsError ? error.partial : undefined),
     summary: (r) => ({
       inserted: r.inserted,
       unchanged: r.unchanged,

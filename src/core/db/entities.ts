@@ -1,10 +1,12 @@
 import { Appointment } from '../appointments/appointment.entity.js';
 import { Doctor, DoctorAvailability, DoctorTimeOff } from '../doctors/doctor.entity.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
+import { PatientImport } from '../imports/patient-import.entity.js';
 import { Message } from '../messaging/message.entity.js';
 import { MessageTemplate } from '../messaging/message-template.entity.js';
 import { Patient } from '../patients/patient.entity.js';
 import { Reminder } from '../reminders/reminder.entity.js';
+import { HospitalTransaction } from '../transactions/hospital-transaction.entity.js';
 
 /** The explicit entity list: no folder discovery, so start-up stays fast and works under vitest. */
 export const entities = [
@@ -19,4 +21,7 @@ export const entities = [
   DoctorAvailability,
   DoctorTimeOff,
   Appointment,
+  // imports
+  PatientImport,
+  HospitalTransaction,
 ];

@@ -5,7 +5,7 @@
  */
 import { hasInvalidUtf8, NOT_UTF8, normalizeHeader } from '../csv.js';
 import { ValidationError } from '../errors.js';
-import type { RowProblem } from '../imports/bulk-load.js';
+import type { RowProblem } from '../imports/errors-file.js';
 import { parseCalendarDate } from '../time.js';
 
 export const TRANSACTION_FIELDS = ['hospital', 'reference', 'occurred_at', 'amount', 'kind'] as const;

@@ -21,7 +21,7 @@ import { type Actor, recordAudit } from '../audit/audit.js';
 import { type CsvBatchStream, NotOneRecordPerLineError, streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { withRawConnection } from '../db/sql.js';
-import { ErrorsFileWriter, type RowProblem } from '../imports/bulk-load.js';
+import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
 import { mapTransactionColumns, validateTransactionRecord } from './transaction-csv.parser.js';
 
 export interface DirectCopyInput {

@@ -1,0 +1,55 @@
+/**
+ * The errors file of an import (`--errors FILE`): one line per rejected row, with its row number,
+ * the first problem's column and value, all reasons, then the row's original cells so that the
+ * file can be fixed and imported again.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import { protectCell } from '../csv.js';
+
+/** One reason a row was rejected: the column, the value as written and why. */
+export interface RowProblem {
+  column: string;
+  value: string;
+  reason: string;
+}
+
+/** The errors file: row number, first column, its value, all reasons, then the original record. */
+export class ErrorsFileWriter {
+  private readonly out: ReturnType<typeof stringify>;
+  private readonly done: Promise<void>;
+  count = 0;
+
+  constructor(
+    readonly path: string,
+    headers: string[],
+  ) {
+    this.out = stringify({
+      header: true,
+      columns: ['row', 'column', 'value', 'reason', ...headers],
+      bom: true,
+    });
+    const file: WriteStream = createWriteStream(path);
+    this.done = pipeline(this.out, file);
+  }
+
+  async write(rowNumber: number, problems: RowProblem[], record: string[]): Promise<void> {
+    this.count++;
+    const first = problems[0];
+    const reason = problems.map((p) => `${p.column}: ${p.reason}`).join('; ');
+    const ok = this.out.write([
+      rowNumber,
+      first.column,
+      protectCell(first.value),
+      protectCell(reason),
+      ...record.map(protectCell),
+    ]);
+    if (!ok) await new Promise((r) => this.out.once('drain', r));
+  }
+
+  async close(): Promise<void> {
+    this.out.end();
+    await this.done;
+  }
+}
