@@ -2,6 +2,7 @@ import type { InferEntity } from '@mikro-orm/core';
 import { mikroCore } from '../db/mikro-orm.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
 import { ContractMilestoneRepository, ContractRepository } from './contract.repository.js';
+import type { MilestoneKind } from './milestone.planner.js';
 
 const { defineEntity } = mikroCore;
 
@@ -47,7 +48,6 @@ export const Contract = defineEntity({
 });
 export type Contract = InferEntity<typeof Contract>;
 
-export const MILESTONE_KINDS = ['quarterly_review', 'annual_review'] as const;
 export const MILESTONE_STATUSES = ['pending', 'completed', 'cancelled'] as const;
 export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
 
@@ -63,7 +63,7 @@ export const ContractMilestone = defineEntity({
   properties: (p) => ({
     id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
     contract: p.manyToOne(Contract),
-    kind: p.text(),
+    kind: p.text().$type<MilestoneKind>(),
     dueDate: p.date(),
     status: p.text().$type<MilestoneStatus>().default('pending'),
     completedAt: p.datetime().nullable(),
