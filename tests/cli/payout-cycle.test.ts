@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateContract, createContract } from '../../src/core/contracts/contract.service.js';
+import { activateContract } from '../../src/core/contracts/activate-contract.js';
+import { createContract } from '../../src/core/contracts/create-contract.js';
 import { query } from '../../src/core/db/sql.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { addOwner } from '../../src/core/owners/owner.service.js';
-import { systemClock } from '../../src/core/time.js';
 import { type CliResult, jsonOf, runCli, startCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
@@ -285,20 +285,15 @@ describe.runIf(onPostgres)('two payout runs at the same moment (PostgreSQL)', ()
       for (let i = 0; i < 60; i++) {
         const code = `RACE-${String(i).padStart(3, '0')}`;
         await addHospital(services(db, { actor: actor }), { code, name: code, state: 'Kano', city: 'Kano' });
-        const c = await createContract(
-          db.em(),
-          systemClock,
-          {
-            owner: owner.id,
-            hospital: code,
-            share: '60',
-            guarantee: '1000',
-            frequency: 'monthly',
-            start: '2026-01-01',
-          },
-          actor,
-        );
-        await activateContract(db.em(), systemClock, c.number, actor);
+        const c = await createContract(services(db, { actor }), {
+          owner: owner.id,
+          hospital: code,
+          share: '60',
+          guarantee: '1000',
+          frequency: 'monthly',
+          start: '2026-01-01',
+        });
+        await activateContract(services(db, { actor }), c.number);
       }
       await query(
         db.em(),

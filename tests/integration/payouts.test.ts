@@ -2,15 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Config } from '../../src/core/config.js';
-import {
-  activateContract,
-  createContract,
-  editContract,
-  expireDueContracts,
-  listMilestones,
-  showContract,
-  terminateContract,
-} from '../../src/core/contracts/contract.service.js';
+import { activateContract } from '../../src/core/contracts/activate-contract.js';
+import { showContract } from '../../src/core/contracts/contract.queries.js';
+import { listMilestones } from '../../src/core/contracts/contract-milestones.js';
+import { createContract } from '../../src/core/contracts/create-contract.js';
+import { editContract } from '../../src/core/contracts/edit-contract.js';
+import { expireDueContracts } from '../../src/core/contracts/expire-due-contracts.js';
+import { terminateContract } from '../../src/core/contracts/terminate-contract.js';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
 import { ConflictError } from '../../src/core/errors.js';
@@ -87,117 +85,92 @@ afterAll(async () => {
 
 describe('contracts', () => {
   it('creates drafts, edits only drafts, refuses overlaps in code and in the database', async () => {
-    const a = await createContract(
-      db.em(),
-      clock,
-      {
-        owner: 'ops@adebayo.ng',
-        hospital: 'LAG-001',
-        share: '70',
-        guarantee: '500000',
-        frequency: 'monthly',
-        start: '2026-10-16',
-      },
-      ada,
-    );
+    const a = await createContract(services(db, { actor: ada, clock }), {
+      owner: 'ops@adebayo.ng',
+      hospital: 'LAG-001',
+      share: '70',
+      guarantee: '500000',
+      frequency: 'monthly',
+      start: '2026-10-16',
+    });
     expect(a).toMatchObject({ number: 'CT-2026-0001', status: 'draft', shareBasisPoints: 7000 });
     expect(a.guaranteeKobo).toBe(50_000_000);
-    const activated = await activateContract(db.em(), clock, a.number, ada);
+    const activated = await activateContract(services(db, { actor: ada, clock }), a.number);
     expect(activated.status).toBe('active');
     // Open-ended: 3 years of reviews, 12 quarterly and 3 annual.
     expect(activated.milestones).toBe(15);
-    await expect(editContract(db.em(), clock, a.number, { share: '60' }, ada)).rejects.toThrow(
-      /only a draft can be edited/,
-    );
+    await expect(
+      editContract(services(db, { actor: ada, clock }), a.number, { share: '60' }),
+    ).rejects.toThrow(/only a draft can be edited/);
 
-    const b = await createContract(
-      db.em(),
-      clock,
-      {
-        owner: 'okoro@example.ng',
-        hospital: 'LAG-001',
-        share: '50',
-        guarantee: '0',
-        frequency: 'quarterly',
-        start: '2026-12-01',
-        end: '2027-11-30',
-      },
-      ada,
-    );
-    const refusal = activateContract(db.em(), clock, b.number, ada);
+    const b = await createContract(services(db, { actor: ada, clock }), {
+      owner: 'okoro@example.ng',
+      hospital: 'LAG-001',
+      share: '50',
+      guarantee: '0',
+      frequency: 'quarterly',
+      start: '2026-12-01',
+      end: '2027-11-30',
+    });
+    const refusal = activateContract(services(db, { actor: ada, clock }), b.number);
     await expect(refusal).rejects.toBeInstanceOf(ConflictError);
     await expect(refusal).rejects.toThrow(/CT-2026-0001/);
     // Bypassing the service: the exclusion constraint still refuses the second contract in force.
     await expect(
       query(db.em(), `update contract set status = 'active' where number = $1`, [b.number]),
     ).rejects.toMatchObject({ code: '23P01' });
-    const draft = await editContract(db.em(), clock, b.number, { hospital: 'KAN-001', end: 'none' }, ada);
+    const draft = await editContract(services(db, { actor: ada, clock }), b.number, {
+      hospital: 'KAN-001',
+      end: 'none',
+    });
     expect(draft).toMatchObject({ hospital: 'KAN-001', endDate: null, status: 'draft' });
   });
 
   it('activates a past contract as expired, expires due contracts, terminates with a reason', async () => {
-    const past = await createContract(
-      db.em(),
-      clock,
-      {
-        owner: 'okoro@example.ng',
-        hospital: 'ABJ-001',
-        share: '50',
-        guarantee: '0',
-        frequency: 'monthly',
-        start: '2025-01-01',
-        end: '2025-12-31',
-      },
-      ada,
-    );
-    expect((await activateContract(db.em(), clock, past.number, ada)).status).toBe('expired');
+    const past = await createContract(services(db, { actor: ada, clock }), {
+      owner: 'okoro@example.ng',
+      hospital: 'ABJ-001',
+      share: '50',
+      guarantee: '0',
+      frequency: 'monthly',
+      start: '2025-01-01',
+      end: '2025-12-31',
+    });
+    expect((await activateContract(services(db, { actor: ada, clock }), past.number)).status).toBe('expired');
 
-    const abj = await createContract(
-      db.em(),
-      clock,
-      {
-        owner: 'okoro@example.ng',
-        hospital: 'ABJ-001',
-        share: '50',
-        guarantee: '0',
-        frequency: 'monthly',
-        start: '2026-01-01',
-        end: '2026-12-31',
-        terms: '15',
-      },
-      ada,
-    );
-    await activateContract(db.em(), clock, abj.number, ada);
+    const abj = await createContract(services(db, { actor: ada, clock }), {
+      owner: 'okoro@example.ng',
+      hospital: 'ABJ-001',
+      share: '50',
+      guarantee: '0',
+      frequency: 'monthly',
+      start: '2026-01-01',
+      end: '2026-12-31',
+      terms: '15',
+    });
+    await activateContract(services(db, { actor: ada, clock }), abj.number);
     const later = fixedClock(DateTime.fromISO('2027-01-01T00:30:00+01:00'));
-    const first = await expireDueContracts(db.em(), later, ada);
+    const first = await expireDueContracts(services(db, { actor: ada, clock: later }));
     expect(first.expired).toEqual([abj.number]);
-    expect((await expireDueContracts(db.em(), later, ada)).expired).toEqual([]);
+    expect((await expireDueContracts(services(db, { actor: ada, clock: later }))).expired).toEqual([]);
     // Back to active for the payout tests below (the run treats ended contracts alike anyway).
     await query(db.em(), `update contract set status = 'active' where number = $1`, [abj.number]);
 
-    const kan = await createContract(
-      db.em(),
-      clock,
-      {
-        owner: 'ops@adebayo.ng',
-        hospital: 'KAN-001',
-        share: '40',
-        guarantee: '100000',
-        frequency: 'quarterly',
-        start: '2026-01-01',
-      },
-      ada,
-    );
-    await activateContract(db.em(), clock, kan.number, ada);
-    const ended = await terminateContract(
-      db.em(),
-      clock,
-      kan.number,
-      { reason: 'owner sold the hospital', effective: '2026-08-15' },
-      ada,
-    );
+    const kan = await createContract(services(db, { actor: ada, clock }), {
+      owner: 'ops@adebayo.ng',
+      hospital: 'KAN-001',
+      share: '40',
+      guarantee: '100000',
+      frequency: 'quarterly',
+      start: '2026-01-01',
+    });
+    await activateContract(services(db, { actor: ada, clock }), kan.number);
+    const ended = await terminateContract(services(db, { actor: ada, clock }), kan.number, {
+      reason: 'owner sold the hospital',
+      effective: '2026-08-15',
+    });
     expect(ended).toMatchObject({ status: 'terminated', terminatedOn: '2026-08-15' });
-    const milestones = await listMilestones(db.em(), clock, { contract: kan.number, all: true });
+    const milestones = await listMilestones(services(db, { clock }), { contract: kan.number, all: true });
     expect(milestones.filter((m) => m.dueDate > '2026-08-15').every((m) => m.status === 'cancelled')).toBe(
       true,
     );
@@ -397,7 +370,7 @@ describe('payouts', () => {
     expect(lag).toMatchObject({ status: 'paid', paidAt: '2026-12-01T10:00:00+01:00' });
     expect((await payout(abjRef)).status).toBe('exported');
 
-    const perf = (await showContract(db.em(), clock, 'CT-2026-0001')).performance;
+    const perf = (await showContract(services(db, { clock }), 'CT-2026-0001')).performance;
     expect(perf).toMatchObject({
       revenueKobo: 28_000_050,
       topUpsKobo: 6_206_417,

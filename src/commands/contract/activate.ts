@@ -1,9 +1,9 @@
-import { activateContract } from '../../core/contracts/contract.service.js';
+import { activateContract } from '../../core/contracts/activate-contract.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson } from '../_shared/render.js';
 
 export async function run(ctx: CommandContext, [ref]: string[]): Promise<void> {
-  const contract = await ctx.withDatabase((db) => activateContract(db.em(), ctx.clock, ref, ctx.actor()));
+  const contract = await ctx.withServices((svc) => activateContract(svc, ref));
   if (ctx.json) return printJson(ctx, contract);
   ctx.print(
     contract.status === 'expired'

@@ -1,13 +1,10 @@
-import { createContract } from '../../core/contracts/contract.service.js';
+import { createContract } from '../../core/contracts/create-contract.js';
 import type { CommandContext } from '../_shared/context.js';
 import { valueOrPrompt } from '../_shared/prompts.js';
+import type { TermsFlags } from './index.js';
 import { printContract } from './render.js';
 
-export async function run(
-  ctx: CommandContext,
-  _args: string[],
-  flags: Record<string, string>,
-): Promise<void> {
+export async function run(ctx: CommandContext, _args: string[], flags: TermsFlags): Promise<void> {
   const input = {
     owner: await valueOrPrompt(ctx, flags.owner, '--owner', 'Owner (id, e-mail or name)'),
     hospital: await valueOrPrompt(ctx, flags.hospital, '--hospital', 'Hospital code'),
@@ -24,7 +21,7 @@ export async function run(
     terms: flags.terms,
     notes: flags.notes,
   };
-  const contract = await ctx.withDatabase((db) => createContract(db.em(), ctx.clock, input, ctx.actor()));
+  const contract = await ctx.withServices((svc) => createContract(svc, input));
   if (!ctx.json)
     ctx.print(
       `created draft contract ${contract.number}; activate it with \`crm contract activate ${contract.number}\``,

@@ -1,5 +1,19 @@
 import type { Command } from 'commander';
+import type { GlobalFlags } from '../_shared/context.js';
 import { type ActionFactory, examples } from '../_shared/lazy.js';
+
+/** The flags of a contract's terms, shared by `contract create` and `contract edit`. */
+export interface TermsFlags extends GlobalFlags {
+  owner?: string;
+  hospital?: string;
+  share?: string;
+  guarantee?: string;
+  frequency?: string;
+  terms?: string;
+  start?: string;
+  end?: string;
+  notes?: string;
+}
 
 function termsOptions(command: Command): Command {
   return command

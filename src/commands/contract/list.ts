@@ -1,15 +1,17 @@
-import { listContracts } from '../../core/contracts/contract.service.js';
+import { listContracts } from '../../core/contracts/contract.queries.js';
 import { formatNaira } from '../../core/money.js';
-import type { CommandContext } from '../_shared/context.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printJson, printTable } from '../_shared/render.js';
 
-export async function run(
-  ctx: CommandContext,
-  _args: string[],
-  flags: Record<string, string>,
-): Promise<void> {
-  const rows = await ctx.withDatabase((db) =>
-    listContracts(db.em(), { status: flags.status, hospital: flags.hospital, owner: flags.owner }),
+interface Flags extends GlobalFlags {
+  status?: string;
+  hospital?: string;
+  owner?: string;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
+  const rows = await ctx.withServices((svc) =>
+    listContracts(svc, { status: flags.status, hospital: flags.hospital, owner: flags.owner }),
   );
   if (ctx.json) return printJson(ctx, rows);
   await printTable(

@@ -1,13 +1,20 @@
-import { listMilestones } from '../../core/contracts/contract.service.js';
+import { listMilestones } from '../../core/contracts/contract-milestones.js';
 import { parseDuration } from '../../core/time.js';
-import type { CommandContext } from '../_shared/context.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printJson } from '../_shared/render.js';
 import { printMilestones } from './render.js';
 
-export async function run(ctx: CommandContext, _args: string[], flags: Record<string, any>): Promise<void> {
+interface Flags extends GlobalFlags {
+  dueWithin?: string;
+  overdue?: boolean;
+  contract?: string;
+  all?: boolean;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   const dueWithin = flags.dueWithin ? parseDuration(flags.dueWithin, '--due-within') : undefined;
-  const rows = await ctx.withDatabase((db) =>
-    listMilestones(db.em(), ctx.clock, {
+  const rows = await ctx.withServices((svc) =>
+    listMilestones(svc, {
       dueWithin,
       overdue: Boolean(flags.overdue),
       contract: flags.contract,

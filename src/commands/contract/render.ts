@@ -1,4 +1,4 @@
-import type { ContractView, MilestoneView } from '../../core/contracts/contract.service.js';
+import type { ContractView, MilestoneView } from '../../core/contracts/contract.view.js';
 import { formatNaira } from '../../core/money.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printRecord, printTable } from '../_shared/render.js';

@@ -1,11 +1,11 @@
-import { showContract } from '../../core/contracts/contract.service.js';
+import { showContract } from '../../core/contracts/contract.queries.js';
 import { formatNaira } from '../../core/money.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printRecord, printTable } from '../_shared/render.js';
 import { printContract, printMilestones } from './render.js';
 
 export async function run(ctx: CommandContext, [ref]: string[]): Promise<void> {
-  const c = await ctx.withDatabase((db) => showContract(db.em(), ctx.clock, ref));
+  const c = await ctx.withServices((svc) => showContract(svc, ref));
   if (ctx.json) return printJson(ctx, c);
   await printContract(ctx, c);
   const p = c.performance;

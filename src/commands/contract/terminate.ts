@@ -1,18 +1,17 @@
-import { terminateContract } from '../../core/contracts/contract.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { terminateContract } from '../../core/contracts/terminate-contract.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { confirmOrRefuse } from '../_shared/prompts.js';
 import { printContract } from './render.js';
 
-export async function run(ctx: CommandContext, [ref]: string[], flags: Record<string, any>): Promise<void> {
+interface Flags extends GlobalFlags {
+  reason: string;
+  effective?: string;
+}
+
+export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
   await confirmOrRefuse(ctx, flags.yes, `Terminate contract ${ref}? This cannot be undone.`);
-  const contract = await ctx.withDatabase((db) =>
-    terminateContract(
-      db.em(),
-      ctx.clock,
-      ref,
-      { reason: flags.reason, effective: flags.effective },
-      ctx.actor(),
-    ),
+  const contract = await ctx.withServices((svc) =>
+    terminateContract(svc, ref, { reason: flags.reason, effective: flags.effective }),
   );
   if (!ctx.json) ctx.print(`terminated ${contract.number}; last day in force ${contract.terminatedOn}`);
   await printContract(ctx, contract);

@@ -1,4 +1,5 @@
 import { Appointment } from '../appointments/appointment.entity.js';
+import { Contract, ContractMilestone } from '../contracts/contract.entity.js';
 import { Doctor, DoctorAvailability, DoctorTimeOff } from '../doctors/doctor.entity.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
 import { PatientImport } from '../imports/patient-import.entity.js';
@@ -24,4 +25,7 @@ export const entities = [
   // imports
   PatientImport,
   HospitalTransaction,
+  // contracts
+  Contract,
+  ContractMilestone,
 ];
