@@ -20,25 +20,12 @@ export async function lockPeriodRuns(em: EntityManager, period: Period): Promise
   await execute(em, 'select pg_advisory_xact_lock($1, hashtext($2))', [RUN_LOCK, period.label]);
 }
 
-/** A payout as stored, beside the contract it was calculated for. */
-export interface StoredPayout {
+/** A payout of the period as stored: what a run calculated, where it stands. */
+export interface StoredPayout extends CalculatedPayout {
   id: string;
   reference: string;
   status: PayoutStatus;
-  shareBps: number;
-  fullGuaranteeKobo: bigint;
-  taxBps: number;
-  activeDays: number;
   periodDays: number;
-  grossRevenueKobo: bigint;
-  ownerShareKobo: bigint;
-  platformShareKobo: bigint;
-  guaranteeKobo: bigint;
-  topUpKobo: bigint;
-  payoutKobo: bigint;
-  taxKobo: bigint;
-  netKobo: bigint;
-  dueDate: string;
 }
 
 /** One contract of a period: its terms, its revenue in the period, its payout if it has one. */
