@@ -93,7 +93,8 @@ export async function reconcilePayouts(ctx: ServiceContext, input: ReconcileInpu
           : await em.find(
               Payout,
               { reference: { $in: references } },
-              { lockMode: mikroCore.LockMode.PESSIMISTIC_WRITE },
+              // In reference order: concurrent reconciles lock shared payouts in the same order.
+              { lockMode: mikroCore.LockMode.PESSIMISTIC_WRITE, orderBy: { reference: 'asc' } },
             )
         ).map((p) => [p.reference, p]),
       );
