@@ -60,23 +60,6 @@ interface PeriodContractRow {
   start_date: string;
   last_day: string | null;
   gross: string;
-  payout_id: string | null;
-  payout_reference: string;
-  payout_status: PayoutStatus;
-  payout_share_bps: number;
-  full_guarantee_kobo: string;
-  tax_bps: number;
-  active_days: number;
-  period_days: number;
-  gross_revenue_kobo: string;
-  owner_share_kobo: string;
-  platform_share_kobo: string;
-  payout_guarantee_kobo: string;
-  top_up_kobo: string;
-  payout_kobo: string;
-  tax_kobo: string;
-  net_kobo: string;
-  due_date: string;
 }
 
 /**
@@ -85,7 +68,7 @@ interface PeriodContractRow {
  * and its payout of the period if a run made one. One grouped query over the daily revenue
  * rollup `hospital_revenue_day` (kept equal to the grouped transactions by triggers, see its
  * migration): about one row per contract and day of the period, whatever the number of
- * transactions. In contract number order.
+ * transactions; then the period's payouts (one indexed query). In contract number order.
  */
 export async function contractsOfPeriod(em: EntityManager, period: Period): Promise<PeriodContract[]> {
   const rows = await query<PeriodContractRow>(
@@ -105,21 +88,16 @@ export async function contractsOfPeriod(em: EntityManager, period: Period): Prom
      -- depend on how many contracts the planner expects.
      select c.id as contract_id, c.number, c.hospital_code, c.owner_id, c.owner_name, c.tax_type, c.share_bps,
        c.guarantee_kobo::text, c.payment_terms_days, c.start_date::text, c.last_day::text,
-       coalesce(g.gross, 0)::text as gross,
-       p.id as payout_id, p.reference as payout_reference, p.status as payout_status,
-       p.share_bps as payout_share_bps, p.full_guarantee_kobo::text, p.tax_bps, p.active_days, p.period_days,
-       p.gross_revenue_kobo::text, p.owner_share_kobo::text, p.platform_share_kobo::text,
-       p.guarantee_kobo::text as payout_guarantee_kobo, p.top_up_kobo::text, p.payout_kobo::text, p.tax_kobo::text,
-       p.net_kobo::text, p.due_date::text
+       coalesce(g.gross, 0)::text as gross
      from c left join lateral (
        select sum(r.payments_kobo - r.refunds_kobo) as gross
        from hospital_revenue_day r
        where r.hospital_id = c.hospital_id and r.day between c.from_day and c.to_day
      ) g on true
-     left join payout p on p.contract_id = c.id and p.period = $4
      order by c.number`,
-    [period.firstDay, period.lastDay, period.frequency, period.label],
+    [period.firstDay, period.lastDay, period.frequency],
   );
+  const stored = await payoutsOfPeriod(em, period);
   return rows.map((r) => ({
     contractId: r.contract_id,
     number: r.number,
@@ -133,30 +111,65 @@ export async function contractsOfPeriod(em: EntityManager, period: Period): Prom
     startDate: r.start_date,
     lastDay: r.last_day,
     grossKobo: BigInt(r.gross),
-    payout: r.payout_id === null ? undefined : storedPayout(r, r.payout_id),
+    payout: stored.get(r.contract_id),
   }));
 }
 
-function storedPayout(r: PeriodContractRow, id: string): StoredPayout {
-  return {
-    id,
-    reference: r.payout_reference,
-    status: r.payout_status,
-    shareBps: r.payout_share_bps,
-    fullGuaranteeKobo: BigInt(r.full_guarantee_kobo),
-    taxBps: r.tax_bps,
-    activeDays: r.active_days,
-    periodDays: r.period_days,
-    grossRevenueKobo: BigInt(r.gross_revenue_kobo),
-    ownerShareKobo: BigInt(r.owner_share_kobo),
-    platformShareKobo: BigInt(r.platform_share_kobo),
-    guaranteeKobo: BigInt(r.payout_guarantee_kobo),
-    topUpKobo: BigInt(r.top_up_kobo),
-    payoutKobo: BigInt(r.payout_kobo),
-    taxKobo: BigInt(r.tax_kobo),
-    netKobo: BigInt(r.net_kobo),
-    dueDate: r.due_date,
-  };
+interface StoredPayoutRow {
+  contract_id: string;
+  id: string;
+  reference: string;
+  status: PayoutStatus;
+  share_bps: number;
+  full_guarantee_kobo: string;
+  tax_bps: number;
+  active_days: number;
+  period_days: number;
+  gross_revenue_kobo: string;
+  owner_share_kobo: string;
+  platform_share_kobo: string;
+  guarantee_kobo: string;
+  top_up_kobo: string;
+  payout_kobo: string;
+  tax_kobo: string;
+  net_kobo: string;
+  due_date: string;
+}
+
+/** The payouts of a period, by contract (at most one each: the (contract, period) key). */
+async function payoutsOfPeriod(em: EntityManager, period: Period): Promise<Map<string, StoredPayout>> {
+  const rows = await query<StoredPayoutRow>(
+    em,
+    `select contract_id, id, reference, status, share_bps, full_guarantee_kobo::text, tax_bps, active_days,
+       period_days, gross_revenue_kobo::text, owner_share_kobo::text, platform_share_kobo::text,
+       guarantee_kobo::text, top_up_kobo::text, payout_kobo::text, tax_kobo::text, net_kobo::text, due_date::text
+     from payout where period = $1`,
+    [period.label],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.contract_id,
+      {
+        id: r.id,
+        reference: r.reference,
+        status: r.status,
+        shareBps: r.share_bps,
+        fullGuaranteeKobo: BigInt(r.full_guarantee_kobo),
+        taxBps: r.tax_bps,
+        activeDays: r.active_days,
+        periodDays: r.period_days,
+        grossRevenueKobo: BigInt(r.gross_revenue_kobo),
+        ownerShareKobo: BigInt(r.owner_share_kobo),
+        platformShareKobo: BigInt(r.platform_share_kobo),
+        guaranteeKobo: BigInt(r.guarantee_kobo),
+        topUpKobo: BigInt(r.top_up_kobo),
+        payoutKobo: BigInt(r.payout_kobo),
+        taxKobo: BigInt(r.tax_kobo),
+        netKobo: BigInt(r.net_kobo),
+        dueDate: r.due_date,
+      },
+    ]),
+  );
 }
 
 /** The calculated columns of a payout, as a run writes them. */
