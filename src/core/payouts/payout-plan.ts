@@ -70,11 +70,19 @@ export function planPayouts(contracts: PeriodContract[], period: Period, config:
       paymentTermsDays: contract.paymentTermsDays,
     });
     const calculated: CalculatedPayout = {
-      ...result,
       shareBps: contract.shareBps,
       fullGuaranteeKobo: contract.guaranteeKobo,
       taxBps,
       activeDays,
+      grossRevenueKobo: result.grossRevenueKobo,
+      ownerShareKobo: result.ownerShareKobo,
+      platformShareKobo: result.platformShareKobo,
+      guaranteeKobo: result.guaranteeKobo,
+      topUpKobo: result.topUpKobo,
+      payoutKobo: result.payoutKobo,
+      taxKobo: result.taxKobo,
+      netKobo: result.netKobo,
+      dueDate: result.dueDate,
     };
     const stored = contract.payout;
     const action: PlanAction = !stored
