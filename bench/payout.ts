@@ -1,7 +1,8 @@
 /**
  * npm run bench:payout [-- --hospitals 2000] [--transactions 5000000] [--import-rows 1000000]
  *
- * On PostgreSQL (BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres):
+ * On PostgreSQL (BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; the data goes
+ * to the database BENCH_DATABASE, default crm_bench_payout, dropped first):
  * 1. `crm payout run --period 2026-10` (the built binary, process start included) over
  *    `--hospitals` hospitals with active monthly contracts and `--transactions` transactions in
  *    October, against the hand-written `select hospital_id, sum(amount_kobo) … group by
@@ -27,7 +28,11 @@ const root = join(import.meta.dirname, '..');
 const dataDir = join(root, 'bench', 'data');
 mkdirSync(dataDir, { recursive: true });
 const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const benchUrl = adminUrl.replace(/\/[^/]*$/, '/crm_bench_payout');
+// BENCH_DATABASE names the (dropped and re-created) database, for runs side by side.
+const benchDatabase = process.env.BENCH_DATABASE ?? 'crm_bench_payout';
+if (!/^[a-z_][a-z0-9_]*$/.test(benchDatabase))
+  throw new Error(`BENCH_DATABASE: not a plain name: ${benchDatabase}`);
+const benchUrl = adminUrl.replace(/\/[^/]*$/, `/${benchDatabase}`);
 const crmBin = join(root, 'bin', 'crm.js');
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -59,8 +64,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 console.log(
   `setting up ${hospitals} hospitals and ${transactions.toLocaleString()} transactions (not timed)…`,
 );
-psql(adminUrl, 'drop database if exists crm_bench_payout with (force)');
-psql(adminUrl, 'create database crm_bench_payout');
+psql(adminUrl, `drop database if exists ${benchDatabase} with (force)`);
+psql(adminUrl, `create database ${benchDatabase}`);
 spawnSync(process.execPath, [crmBin, 'db', 'migrate'], { env, stdio: 'inherit' });
 const client = new pg.Client({ connectionString: benchUrl });
 await client.connect();

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { Actor } from '../../src/core/audit/audit.js';
 import type { Config } from '../../src/core/config.js';
 import { activateContract } from '../../src/core/contracts/activate-contract.js';
 import { showContract } from '../../src/core/contracts/contract.queries.js';
@@ -14,9 +15,12 @@ import { query } from '../../src/core/db/sql.js';
 import { ConflictError } from '../../src/core/errors.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { addOwner } from '../../src/core/owners/owner.service.js';
-import { listPayouts, runPayouts, showPayout } from '../../src/core/payouts/payout.service.js';
-import { approvePayouts, rejectPayout } from '../../src/core/payouts/payout-approval.service.js';
-import { exportPayouts, reconcilePayouts } from '../../src/core/payouts/payout-bank.service.js';
+import { approvePayouts } from '../../src/core/payouts/approve-payouts.js';
+import { exportPayouts } from '../../src/core/payouts/export-payouts.js';
+import { listPayouts, showPayout } from '../../src/core/payouts/payout.queries.js';
+import { reconcilePayouts } from '../../src/core/payouts/reconcile-payouts.js';
+import { rejectPayout } from '../../src/core/payouts/reject-payout.js';
+import { runPayouts } from '../../src/core/payouts/run-payouts.js';
 import { fixedClock } from '../../src/core/time.js';
 import { importTransactions } from '../../src/core/transactions/transaction-import.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -42,8 +46,13 @@ async function importCsv(body: string, errorsFile?: string) {
   return importTransactions(db, clock, { file: writeTempFile(HEADER + body), actor: ada, errorsFile });
 }
 
+/** The services of the payout tests: the fixed clock, the test config, `actor` acting. */
+function svc(actor: Actor = ada) {
+  return services(db, { config, clock, actor });
+}
+
 async function payout(reference: string) {
-  return showPayout(db.em(), config, reference);
+  return showPayout(svc(), reference);
 }
 
 beforeAll(async () => {
@@ -226,13 +235,13 @@ describe('transaction import', () => {
 
 describe('payouts', () => {
   it('dry run shows the calculation and writes nothing', async () => {
-    const plan = await runPayouts(db, config, clock, { period: '2026-10', dryRun: true, actor: ada });
+    const plan = await runPayouts(svc(ada), { period: '2026-10', dryRun: true });
     expect(plan.created).toBe(2);
-    expect(await listPayouts(db.em(), { period: '2026-10' })).toMatchObject({ payouts: [] });
+    expect(await listPayouts(svc(), { period: '2026-10' })).toMatchObject({ payouts: [] });
   });
 
   it('computes every payout of the period exactly and re-runs without duplicating', async () => {
-    const run = await runPayouts(db, config, clock, { period: '2026-10', actor: ada });
+    const run = await runPayouts(svc(ada), { period: '2026-10' });
     expect(run.created).toBe(2);
     const lag = run.payouts.find((p) => p.hospital === 'LAG-001')!;
     // Gross = 200,000 + 100,000.50 − 20,000 = ₦280,000.50 (T1 precedes the start, T4 is November).
@@ -265,7 +274,7 @@ describe('payouts', () => {
       netKobo: 1_425_000_002,
       dueDate: '2026-11-15',
     });
-    const again = await runPayouts(db, config, clock, { period: '2026-10', actor: ada });
+    const again = await runPayouts(svc(ada), { period: '2026-10' });
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
     const dup = query(
       db.em(),
@@ -282,7 +291,7 @@ describe('payouts', () => {
   });
 
   it('maker-checker: the operator who ran the period cannot approve (exit 5, names the rule)', async () => {
-    const refusal = approvePayouts(db.em(), config, clock, ['CT-2026-0001-2026-10'], ada);
+    const refusal = approvePayouts(svc(ada), ['CT-2026-0001-2026-10']);
     await expect(refusal).rejects.toBeInstanceOf(ConflictError);
     await expect(refusal).rejects.toThrow(/maker-checker rule: ada ran payout period 2026-10/);
     await expect(refusal).rejects.toMatchObject({ exitCode: 5 });
@@ -290,10 +299,10 @@ describe('payouts', () => {
   });
 
   it('re-running after new transactions updates only calculated payouts', async () => {
-    const [approved] = await approvePayouts(db.em(), config, clock, ['CT-2026-0001-2026-10'], bola);
+    const [approved] = await approvePayouts(svc(bola), ['CT-2026-0001-2026-10']);
     expect(approved).toMatchObject({ status: 'approved', approvals: 1, requiredApprovals: 1 });
     await importCsv('LAG-001,T9,2026-10-25 10:00,1000000,payment\nABJ-001,A2,2026-10-25 10:00,1,payment\n');
-    const rerun = await runPayouts(db, config, clock, { period: '2026-10', actor: chidi });
+    const rerun = await runPayouts(svc(chidi), { period: '2026-10' });
     expect(rerun).toMatchObject({ created: 0, updated: 1, kept: 1 });
     const lag = await payout('CT-2026-0001-2026-10');
     expect(lag).toMatchObject({ status: 'approved', grossRevenueKobo: 28_000_050, revision: 1 });
@@ -308,22 +317,22 @@ describe('payouts', () => {
   });
 
   it('dual approval above the threshold needs two different approvers', async () => {
-    const ref = (await listPayouts(db.em(), { period: '2026-10', hospital: 'ABJ-001' })).payouts[0].reference;
+    const ref = (await listPayouts(svc(), { period: '2026-10', hospital: 'ABJ-001' })).payouts[0].reference;
     // chidi ran the period last: also refused.
-    await expect(approvePayouts(db.em(), config, clock, [ref], chidi)).rejects.toThrow(/maker-checker/);
-    const [first] = await approvePayouts(db.em(), config, clock, [ref], bola);
+    await expect(approvePayouts(svc(chidi), [ref])).rejects.toThrow(/maker-checker/);
+    const [first] = await approvePayouts(svc(bola), [ref]);
     expect(first).toMatchObject({ status: 'calculated', approvals: 1, requiredApprovals: 2 });
-    await expect(approvePayouts(db.em(), config, clock, [ref], bola)).rejects.toThrow(/dual approval rule/);
-    const [second] = await approvePayouts(db.em(), config, clock, [ref], { operator: 'dayo', command: 'x' });
+    await expect(approvePayouts(svc(bola), [ref])).rejects.toThrow(/dual approval rule/);
+    const [second] = await approvePayouts(svc({ operator: 'dayo', command: 'x' }), [ref]);
     expect(second).toMatchObject({ status: 'approved', approvals: 2 });
     const detail = await payout(ref);
     expect(detail.approvals.map((a) => a.operator).sort()).toEqual(['bola', 'dayo']);
-    await expect(rejectPayout(db.em(), config, clock, ref, 'late', bola)).rejects.toThrow(/is approved/);
+    await expect(rejectPayout(svc(bola), ref, 'late')).rejects.toThrow(/is approved/);
   });
 
   it('export writes a BOM CSV with protected text cells, marks exported, and a second export adds nothing', async () => {
     const out = tempPath('payouts.csv');
-    const first = await exportPayouts(db, clock, { period: '2026-10', out, actor: ada });
+    const first = await exportPayouts(svc(ada), { period: '2026-10', out });
     expect(first).toMatchObject({ exported: 2, reexported: 0, netKobo: 23_225_807 + 1_425_000_049 });
     const bytes = readFileSync(out);
     expect(bytes.subarray(0, 3).toString('hex')).toBe('efbbbf');
@@ -333,19 +342,18 @@ describe('payouts', () => {
       'Adebayo Holdings Ltd,058,0123456785,232258.07,LAG-001 payout 2026-10,CT-2026-0001-2026-10',
     );
     expect(lines.find((l) => l.includes('ABJ-001'))).toMatch(/^'=Okoro Care,058,0123456785,14250000\.49,/);
-    expect((await listPayouts(db.em(), { period: '2026-10', status: 'exported' })).payouts).toHaveLength(2);
+    expect((await listPayouts(svc(), { period: '2026-10', status: 'exported' })).payouts).toHaveLength(2);
 
     const second = tempPath('again.csv');
-    expect(await exportPayouts(db, clock, { period: '2026-10', out: second, actor: ada })).toMatchObject({
+    expect(await exportPayouts(svc(ada), { period: '2026-10', out: second })).toMatchObject({
       exported: 0,
       file: null,
     });
     expect(existsSync(second)).toBe(false);
-    const asked = await exportPayouts(db, clock, {
+    const asked = await exportPayouts(svc(ada), {
       period: '2026-10',
       out: second,
       includeExported: true,
-      actor: ada,
     });
     expect(asked).toMatchObject({ exported: 0, reexported: 2 });
   });
@@ -357,14 +365,14 @@ describe('payouts', () => {
         'CT-2026-0006-2026-10,Failed,,account dormant\n' +
         'NOPE-1,paid,,\n',
     );
-    const before = await listPayouts(db.em(), { period: '2026-10', hospital: 'ABJ-001' });
+    const before = await listPayouts(svc(), { period: '2026-10', hospital: 'ABJ-001' });
     const abjRef = before.payouts[0].reference;
     const text = readFileSync(bank, 'utf8').replace('CT-2026-0006-2026-10', abjRef);
     const file = writeTempFile(text);
-    const first = await reconcilePayouts(db, clock, { file, actor: ada });
+    const first = await reconcilePayouts(svc(ada), { file });
     expect(first).toMatchObject({ rows: 3, paid: 1, alreadyPaid: 0, rejected: 1 });
     expect(first.failed).toEqual([{ reference: abjRef, note: 'account dormant' }]);
-    const second = await reconcilePayouts(db, clock, { file, actor: ada });
+    const second = await reconcilePayouts(svc(ada), { file });
     expect(second).toMatchObject({ paid: 0, alreadyPaid: 1, rejected: 1 });
     const lag = await payout('CT-2026-0001-2026-10');
     expect(lag).toMatchObject({ status: 'paid', paidAt: '2026-12-01T10:00:00+01:00' });

@@ -1,18 +1,24 @@
 import { formatNaira } from '../../core/money.js';
-import { exportPayouts } from '../../core/payouts/payout-bank.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { exportPayouts } from '../../core/payouts/export-payouts.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { confirmOrRefuse } from '../_shared/prompts.js';
 import { printJson } from '../_shared/render.js';
 
-export async function run(ctx: CommandContext, _args: string[], flags: Record<string, any>): Promise<void> {
+interface Flags extends GlobalFlags {
+  period: string;
+  out?: string;
+  format?: string;
+  includeExported?: boolean;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   await confirmOrRefuse(ctx, flags.yes, `Export the approved payouts of ${flags.period} for payment?`);
-  const result = await ctx.withDatabase((db) =>
-    exportPayouts(db, ctx.clock, {
+  const result = await ctx.withServices((svc) =>
+    exportPayouts(svc, {
       period: flags.period,
       out: flags.out,
       format: flags.format,
       includeExported: Boolean(flags.includeExported),
-      actor: ctx.actor(),
     }),
   );
   if (result.csv !== null) {

@@ -1,15 +1,18 @@
-import { listPayouts } from '../../core/payouts/payout.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { listPayouts } from '../../core/payouts/payout.queries.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printJson } from '../_shared/render.js';
 import { printPayouts } from './render.js';
 
-export async function run(
-  ctx: CommandContext,
-  _args: string[],
-  flags: Record<string, string>,
-): Promise<void> {
-  const result = await ctx.withDatabase((db) =>
-    listPayouts(db.em(), {
+interface Flags extends GlobalFlags {
+  period?: string;
+  status?: string;
+  hospital?: string;
+  contract?: string;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
+  const result = await ctx.withServices((svc) =>
+    listPayouts(svc, {
       period: flags.period,
       status: flags.status,
       hospital: flags.hospital,

@@ -1,14 +1,16 @@
 import { PartialFailureError } from '../../core/errors.js';
-import { reconcilePayouts } from '../../core/payouts/payout-bank.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { reconcilePayouts } from '../../core/payouts/reconcile-payouts.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { confirmOrRefuse } from '../_shared/prompts.js';
 import { printJson, printRecord } from '../_shared/render.js';
 
-export async function run(ctx: CommandContext, [file]: string[], flags: Record<string, any>): Promise<void> {
+interface Flags extends GlobalFlags {
+  errors?: string;
+}
+
+export async function run(ctx: CommandContext, [file]: string[], flags: Flags): Promise<void> {
   await confirmOrRefuse(ctx, flags.yes, `Mark payouts paid from ${file}?`);
-  const result = await ctx.withDatabase((db) =>
-    reconcilePayouts(db, ctx.clock, { file, errorsFile: flags.errors, actor: ctx.actor() }),
-  );
+  const result = await ctx.withServices((svc) => reconcilePayouts(svc, { file, errorsFile: flags.errors }));
   if (ctx.json) printJson(ctx, result);
   else {
     await printRecord(ctx, [

@@ -1,5 +1,5 @@
 import { formatNaira } from '../../core/money.js';
-import type { PayoutTotals, PayoutView } from '../../core/payouts/payout.service.js';
+import type { PayoutTotals, PayoutView } from '../../core/payouts/payout.view.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printTable } from '../_shared/render.js';
 

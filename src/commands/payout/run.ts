@@ -1,15 +1,16 @@
-import { runPayouts } from '../../core/payouts/payout.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { runPayouts } from '../../core/payouts/run-payouts.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printJson } from '../_shared/render.js';
 import { printPayouts } from './render.js';
 
-export async function run(ctx: CommandContext, _args: string[], flags: Record<string, any>): Promise<void> {
-  const result = await ctx.withDatabase((db) =>
-    runPayouts(db, ctx.config, ctx.clock, {
-      period: flags.period,
-      dryRun: Boolean(flags.dryRun),
-      actor: ctx.actor(),
-    }),
+interface Flags extends GlobalFlags {
+  period: string;
+  dryRun?: boolean;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
+  const result = await ctx.withServices((svc) =>
+    runPayouts(svc, { period: flags.period, dryRun: Boolean(flags.dryRun) }),
   );
   if (ctx.json) return printJson(ctx, result);
   await printPayouts(ctx, result.payouts, result.totals);

@@ -1,10 +1,10 @@
 import { formatNaira } from '../../core/money.js';
-import { showPayout } from '../../core/payouts/payout.service.js';
+import { showPayout } from '../../core/payouts/payout.queries.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printRecord, printTable } from '../_shared/render.js';
 
 export async function run(ctx: CommandContext, [ref]: string[]): Promise<void> {
-  const p = await ctx.withDatabase((db) => showPayout(db.em(), ctx.config, ref));
+  const p = await ctx.withServices((svc) => showPayout(svc, ref));
   if (ctx.json) return printJson(ctx, p);
   const n = (k: number) => formatNaira(BigInt(k));
   await printRecord(ctx, [

@@ -6,6 +6,10 @@ import { PatientImport } from '../imports/patient-import.entity.js';
 import { Message } from '../messaging/message.entity.js';
 import { MessageTemplate } from '../messaging/message-template.entity.js';
 import { Patient } from '../patients/patient.entity.js';
+import { HospitalRevenueDay } from '../payouts/hospital-revenue-day.entity.js';
+import { Payout } from '../payouts/payout.entity.js';
+import { PayoutApproval } from '../payouts/payout-approval.entity.js';
+import { PayoutRun } from '../payouts/payout-run.entity.js';
 import { Reminder } from '../reminders/reminder.entity.js';
 import { HospitalTransaction } from '../transactions/hospital-transaction.entity.js';
 
@@ -28,4 +32,9 @@ export const entities = [
   // contracts
   Contract,
   ContractMilestone,
+  // payouts
+  Payout,
+  PayoutRun,
+  PayoutApproval,
+  HospitalRevenueDay,
 ];

@@ -1,0 +1,53 @@
+/** The set-based SQL of `payout export`: a period's payouts to pay, and marking them exported. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { execute, query } from '../db/sql.js';
+
+/** One line of the bank file: a payout, its beneficiary's bank account and its hospital. */
+export interface PayoutToPay {
+  id: string;
+  reference: string;
+  status: string;
+  ownerName: string;
+  bankCode: string;
+  accountNumber: string;
+  hospitalCode: string;
+  netKobo: bigint;
+}
+
+/**
+ * The approved payouts of a period (and, with `includeExported`, the exported ones too) with
+ * their owners' bank accounts, in contract number order, locked (FOR UPDATE) until the export
+ * commits.
+ */
+export async function lockPayoutsToPay(
+  em: EntityManager,
+  period: string,
+  includeExported: boolean,
+): Promise<PayoutToPay[]> {
+  const rows = await query<Omit<PayoutToPay, 'netKobo'> & { netKobo: string }>(
+    em,
+    `select p.id, p.reference, p.status, o.name as "ownerName", o.bank_code as "bankCode",
+       o.account_number as "accountNumber", h.code as "hospitalCode", p.net_kobo::text as "netKobo"
+     from payout p join contract c on c.id = p.contract_id join owner o on o.id = c.owner_id
+       join hospital h on h.id = c.hospital_id
+     where p.period = $1 and (p.status = 'approved' or ($2 and p.status = 'exported'))
+     order by c.number
+     for update of p`,
+    [period, includeExported],
+  );
+  return rows.map((r) => ({ ...r, netKobo: BigInt(r.netKobo) }));
+}
+
+/** Marks the given payouts that are still approved as exported in one batch, in one statement. */
+export async function markExported(
+  em: EntityManager,
+  ids: string[],
+  exported: { at: string; batch: string },
+): Promise<void> {
+  await execute(
+    em,
+    `update payout set status = 'exported', exported_at = $2::timestamptz, export_batch = $3
+     where id = any($1::uuid[]) and status = 'approved'`,
+    [ids, exported.at, exported.batch],
+  );
+}

@@ -1,0 +1,59 @@
+import type { ServiceContext } from '../context.js';
+import { ValidationError } from '../errors.js';
+import { parsePeriod } from '../time.js';
+import { requiredApprovals } from './approve-payouts.js';
+import { PAYOUT_STATUSES, Payout, type PayoutStatus } from './payout.entity.js';
+import { payoutRepository } from './payout.repository.js';
+import { countTransactionsInForce, findPayoutParties, partiesOfContract } from './payout.sql.js';
+import {
+  type PayoutDetail,
+  type PayoutTotals,
+  type PayoutView,
+  toPayoutDetail,
+  toPayoutView,
+  totalsOf,
+} from './payout.view.js';
+import { PayoutApproval } from './payout-approval.entity.js';
+
+export interface ListPayoutsFilters {
+  period?: string;
+  status?: string;
+  hospital?: string;
+  contract?: string;
+}
+
+/** `payout list`: payouts by period start and contract number, with their totals. */
+export async function listPayouts(
+  ctx: ServiceContext,
+  filters: ListPayoutsFilters,
+): Promise<{ payouts: PayoutView[]; totals: PayoutTotals }> {
+  const period = filters.period ? parsePeriod(filters.period).label : undefined;
+  if (filters.status && !(PAYOUT_STATUSES as readonly string[]).includes(filters.status))
+    throw new ValidationError('status', filters.status, `use ${PAYOUT_STATUSES.join(', ')}`);
+  const parties = await findPayoutParties(ctx.em, {
+    period,
+    status: (filters.status || undefined) as PayoutStatus | undefined,
+    hospital: filters.hospital ? filters.hospital.trim().toUpperCase() : undefined,
+    contract: filters.contract ? filters.contract.trim().toUpperCase() : undefined,
+  });
+  const found =
+    parties.length === 0 ? [] : await ctx.em.find(Payout, { id: { $in: parties.map((p) => p.id) } });
+  const byId = new Map(found.map((p) => [p.id, p]));
+  const payouts = parties.map((party) => toPayoutView(byId.get(party.id)!, party));
+  return { payouts, totals: totalsOf(payouts) };
+}
+
+/** `payout show`: the full calculation of one payout: revenue, share, guarantee and proration, top-up, tax, approvals. */
+export async function showPayout(ctx: ServiceContext, ref: string): Promise<PayoutDetail> {
+  const p = await payoutRepository(ctx.em).getByRef(ref);
+  const approvals = await ctx.em.find(
+    PayoutApproval,
+    { payout: p },
+    { orderBy: { decidedAt: 'asc', id: 'asc' } },
+  );
+  return toPayoutDetail(p, await partiesOfContract(ctx.em, p.contractId), {
+    requiredApprovals: requiredApprovals(ctx.config, p.payoutKobo),
+    approvals,
+    transactions: await countTransactionsInForce(ctx.em, p.contractId, p.periodStart, p.periodEnd),
+  });
+}

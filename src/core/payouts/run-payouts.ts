@@ -1,0 +1,125 @@
+/**
+ * `payout run` (SPEC §1 "Payouts"): plan, then apply. The period's revenue is aggregated in
+ * PostgreSQL with one grouped query over the daily revenue rollup that the database keeps from
+ * the transactions (never loading transactions into JavaScript), each contract's payout comes from
+ * the pure `calculatePayout`, and the payouts are written set-based. Runs of one period take turns
+ * on an advisory lock and the (contract, period) unique key guards the rest, so two runs at once
+ * give one payout per contract. A re-run recomputes `calculated` payouts in place and never
+ * touches the others.
+ */
+import { recordAudit } from '../audit/audit.js';
+import type { ServiceContext } from '../context.js';
+import { ConflictError } from '../errors.js';
+import { parsePeriod } from '../time.js';
+import { type PayoutTotals, type PayoutView, totalsOf } from './payout.view.js';
+import { type PlanAction, type PlannedPayout, plannedView, planPayouts } from './payout-plan.js';
+import { PayoutRun } from './payout-run.entity.js';
+import {
+  contractsOfPeriod,
+  insertCalculatedPayouts,
+  lockPeriodRuns,
+  updateCalculatedPayouts,
+} from './payout-run.sql.js';
+
+export type { PlanAction } from './payout-plan.js';
+
+export interface RunPayoutsInput {
+  /** `YYYY-MM` (monthly contracts) or `YYYY-Qn` (quarterly contracts). */
+  period: string;
+  /** Only plan: show the calculation, write nothing. */
+  dryRun?: boolean;
+}
+
+export interface PayoutRunResult {
+  period: string;
+  dryRun: boolean;
+  payouts: (PayoutView & { action: PlanAction })[];
+  totals: PayoutTotals;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Payouts left as they were because they are approved, exported, paid or rejected. */
+  kept: number;
+}
+
+/**
+ * Runs (or, with dryRun, only plans) the payouts of a period for every contract of its frequency
+ * in force on any of its days.
+ */
+export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): Promise<PayoutRunResult> {
+  const period = parsePeriod(input.period);
+  const now = ctx.clock.now().toISO()!;
+  const summarise = (planned: PlannedPayout[], payouts: (PayoutView & { action: PlanAction })[]) => {
+    const count = (a: PlanAction) => planned.filter((p) => p.action === a).length;
+    return {
+      period: period.label,
+      dryRun: Boolean(input.dryRun),
+      payouts,
+      totals: totalsOf(payouts),
+      created: count('create'),
+      updated: count('update'),
+      unchanged: count('unchanged'),
+      kept: count('kept'),
+    };
+  };
+  if (input.dryRun) {
+    const planned = planPayouts(await contractsOfPeriod(ctx.em, period), period, ctx.config);
+    return summarise(
+      planned,
+      planned.map((p) => plannedView(p, period, p.contract.payout?.id ?? null)),
+    );
+  }
+  return ctx.em.transactional(async (em) => {
+    await lockPeriodRuns(em, period);
+    const planned = planPayouts(await contractsOfPeriod(em, period), period, ctx.config);
+    const calculated = { by: ctx.actor.operator, at: now };
+    const created = await insertCalculatedPayouts(
+      em,
+      period,
+      planned
+        .filter((p) => p.action === 'create')
+        .map((p) => ({ ...p.calculated, reference: p.reference, contractId: p.contract.contractId })),
+      calculated,
+    );
+    const updates = planned.filter((p) => p.action === 'update');
+    const touched = await updateCalculatedPayouts(
+      em,
+      updates.map((p) => ({ ...p.calculated, id: p.contract.payout!.id })),
+      calculated,
+    );
+    if (touched !== updates.length)
+      throw new ConflictError(
+        'payout_changed',
+        'payouts of this period changed during the run; run it again',
+      );
+    const kept = planned.filter((p) => p.action === 'kept').length;
+    const run = em.create(PayoutRun, {
+      period: period.label,
+      operator: ctx.actor.operator,
+      ranAt: new Date(now),
+      calculated: planned.length - kept,
+      kept,
+    });
+    await em.flush();
+    const payouts = planned.map((p) =>
+      plannedView(p, period, p.contract.payout?.id ?? created.get(p.contract.contractId)!),
+    );
+    const result = summarise(planned, payouts);
+    await recordAudit(
+      em,
+      ctx.actor,
+      'payout_run',
+      run.id,
+      {
+        period: period.label,
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        kept: result.kept,
+        netKobo: result.totals.netKobo,
+      },
+      now,
+    );
+    return result;
+  });
+}
