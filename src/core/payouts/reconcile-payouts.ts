@@ -9,7 +9,7 @@ import type { ServiceContext } from '../context.js';
 import { normalizeHeader, streamCsv } from '../csv.js';
 import { mikroCore } from '../db/mikro-orm.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { ErrorsFileWriter, type RowProblem } from '../imports/bulk-load.js';
+import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
 import { parseDateTime } from '../time.js';
 import { Payout } from './payout.entity.js';
 
