@@ -30,7 +30,8 @@ function canonicalise(input: string): string {
  * digits. NG's numbering plan (as in libphonenumber's metadata) decides validity and type from a
  * number's leading digits and its length alone, so every number sharing those is judged alike;
  * tests/unit/phone.test.ts checks this against uncached libphonenumber over random numbers.
- * It makes bulk imports about 5× faster, since libphonenumber's regexes are the hot spot.
+ * Bulk imports check millions of numbers and libphonenumber's regexes are their hot spot
+ * (BENCHMARKS.md has the numbers).
  */
 const nigerianPrefixVerdicts = new Map<string, PhoneResult>();
 const NIGERIAN_10_DIGITS = /^\+234\d{10}$/;

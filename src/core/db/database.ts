@@ -225,8 +225,7 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
 
 /**
  * Whether a migration of migrations/names.ts is not recorded as applied. One query, where the
- * Migrator (above all on the embedded database) costs tens of milliseconds of module loading
- * and catalog queries; it is asked only when this says yes.
+ * Migrator (above all on the embedded database) costs module loading and catalog queries; it is asked only when this says yes.
  */
 async function anyMigrationPending(orm: MikroORM): Promise<boolean> {
   let rows: { name: string }[];

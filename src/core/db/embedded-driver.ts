@@ -23,9 +23,9 @@ export async function openPGlite(dataDir: string): Promise<PGlite> {
  *
  * PGlite (0.5.16, pinned) reads the blob of a query with one `arrayBuffer()` call and holds that
  * buffer until the query ends. `new Blob([data])` and its `arrayBuffer()` would copy each batch
- * twice (~3 MB per 10,000 patients), and V8 collects such buffers late: the main thread's own heap
- * barely grows while PGlite works in WASM, so nothing prompts a collection. An embedded import's
- * peak RSS grew with the file (1M rows: 668 MB, 3M rows: 994 MB, ~450 MB of it dead buffers).
+ * twice, and V8 collects such buffers late: the main thread's own heap barely grows while PGlite
+ * works in WASM, so nothing prompts a collection, and an embedded import's peak RSS grew with the
+ * file (BENCHMARKS.md, "Embedded memory", has the measurements).
  * A Blob look-alike that answers `arrayBuffer()` with the bytes already here makes no copy.
  */
 export async function copyFromBytes(db: PGlite, copySql: string, data: string | Uint8Array): Promise<void> {

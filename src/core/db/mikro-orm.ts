@@ -1,7 +1,7 @@
 /**
  * MikroORM's packages, loaded with `require`. They are CommonJS with a thin ESM wrapper; imported
  * from ESM, Node first scans every module they re-export for its export names
- * (cjs-module-lexer), which cost ~200 ms of every database command's start on this machine.
+ * (cjs-module-lexer), a noticeable part of every database command's start (BENCHMARKS.md).
  * `require` loads the very same modules without the scan. Types still come from `import type`.
  *
  * Only code that opens the database reaches this module (`crm --help` never loads it).
