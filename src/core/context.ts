@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from './audit/audit.js';
 import type { Config } from './config.js';
+import type { Database } from './db/database.js';
 import type { Clock } from './time.js';
 
 /**
@@ -14,6 +15,15 @@ export interface ServiceContext {
   readonly clock: Clock;
   readonly config: Config;
   readonly actor: Actor;
+}
+
+/**
+ * A ServiceContext for bulk operations (the CSV imports) that open their own units of work per
+ * batch: they also need the database itself (its kind, its raw COPY support, fresh
+ * EntityManagers).
+ */
+export interface BulkServiceContext extends ServiceContext {
+  readonly db: Database;
 }
 
 /** The same context on another EntityManager (a transaction's, or a fresh fork). */

@@ -17,7 +17,7 @@ let tdb: TestDatabase;
 let db: Database;
 
 async function run(file: string, options: Partial<PatientImportInput> = {}) {
-  return importPatients(db, clock, { file, actor, ...options });
+  return importPatients(services(db, { actor, clock }), { file, ...options });
 }
 
 async function patients() {

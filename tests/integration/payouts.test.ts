@@ -43,7 +43,10 @@ const it = storyTests();
 const HEADER = 'hospital,reference,occurred_at,amount,kind\n';
 
 async function importCsv(body: string, errorsFile?: string) {
-  return importTransactions(db, clock, { file: writeTempFile(HEADER + body), actor: ada, errorsFile });
+  return importTransactions(services(db, { actor: ada, clock }), {
+    file: writeTempFile(HEADER + body),
+    errorsFile,
+  });
 }
 
 /** The services of the payout tests: the fixed clock, the test config, `actor` acting. */

@@ -64,9 +64,8 @@ describe.runIf(onPostgres)('transaction import: direct COPY path against the bat
     const run = async (side: typeof direct, name: string, forceBatched: boolean) => {
       const errorsFile = tempPath(`${name}-errors-${Math.random().toString(36).slice(2)}.csv`);
       const auditBefore = await auditRows(side.db);
-      const result = await importTransactions(side.db, clock, {
+      const result = await importTransactions(services(side.db, { actor: ada, clock }), {
         file,
-        actor: ada,
         errorsFile,
         batchSize: 3,
         directChunkRows: 30,
@@ -166,9 +165,8 @@ describe.runIf(onPostgres)('transaction import: direct COPY path against the bat
       [batched, true],
     ] as const) {
       await expect(
-        importTransactions(side.db, clock, {
+        importTransactions(services(side.db, { actor: ada, clock }), {
           file,
-          actor: ada,
           batchSize: 3,
           directChunkRows: 30,
           ...(forceBatched ? { maxErrors: 1_000_000 } : {}),

@@ -1,6 +1,6 @@
 import type { Actor } from '../../core/audit/audit.js';
 import type { Config } from '../../core/config.js';
-import type { ServiceContext } from '../../core/context.js';
+import type { BulkServiceContext } from '../../core/context.js';
 import type { Database, OpenOptions } from '../../core/db/database.js';
 import { type Clock, fixedClock, systemClock } from '../../core/time.js';
 import type { Io } from './io.js';
@@ -29,10 +29,10 @@ export interface CommandContext {
   withDatabase<T>(fn: (db: Database) => Promise<T>, options?: Partial<OpenOptions>): Promise<T>;
   /**
    * Opens the database for the duration of `fn` and hands it a ServiceContext on a fresh
-   * EntityManager: what core operations take.
+   * EntityManager (what core operations take), with the database itself for bulk operations.
    */
   withServices<T>(
-    fn: (svc: ServiceContext, db: Database) => Promise<T>,
+    fn: (svc: BulkServiceContext, db: Database) => Promise<T>,
     options?: Partial<OpenOptions>,
   ): Promise<T>;
   /** A line of data on stdout. */
@@ -69,7 +69,7 @@ export function createContext(
     withServices(fn, options) {
       return context.withDatabase(
         (db) =>
-          fn({ em: db.em(), clock: context.clock, config: effectiveConfig, actor: context.actor() }, db),
+          fn({ em: db.em(), clock: context.clock, config: effectiveConfig, actor: context.actor(), db }, db),
         options,
       );
     },

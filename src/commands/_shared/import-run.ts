@@ -4,7 +4,7 @@
  * document (also when --max-errors stops the import: TooManyErrorsError carries its partial
  * result), a table for people, and exit 6 when rows were rejected.
  */
-import type { Database } from '../../core/db/database.js';
+import type { BulkServiceContext } from '../../core/context.js';
 import { PartialFailureError, TooManyErrorsError } from '../../core/errors.js';
 import type { ImportProgress } from '../../core/imports/import-pipeline.js';
 import type { CommandContext } from './context.js';
@@ -24,7 +24,7 @@ interface ImportOutcome {
 }
 
 export interface ImportCommand<R extends ImportOutcome> {
-  run(db: Database, hooks: ImportHooks): Promise<R>;
+  run(svc: BulkServiceContext, hooks: ImportHooks): Promise<R>;
   /** The `--json` summary: exactly the keys scripts rely on. */
   summary(result: R): Record<string, unknown>;
   /** Counts shown to people, between "rows" and "rejected". */
@@ -43,7 +43,7 @@ export async function runImportCommand<R extends ImportOutcome>(
     onWarning: (m) => progress.interrupt(() => ctx.warn(m)),
   };
   const result = await ctx
-    .withDatabase((db) => command.run(db, hooks))
+    .withServices((svc) => command.run(svc, hooks))
     .catch((error) => {
       progress.stop();
       // An import stopped by --max-errors still prints what it did before the stop.

@@ -14,8 +14,8 @@ interface Flags extends GlobalFlags {
 export async function run(ctx: CommandContext, [file]: string[], flags: Flags): Promise<void> {
   const maxErrors = intFlag(flags.maxErrors, '--max-errors');
   await runImportCommand(ctx, {
-    run: (db, hooks) =>
-      importPatients(db, ctx.clock, {
+    run: (svc, hooks) =>
+      importPatients(svc, {
         file,
         hospitalCode: flags.hospital,
         maps: flags.map,
@@ -23,7 +23,6 @@ export async function run(ctx: CommandContext, [file]: string[], flags: Flags): 
         errorsFile: flags.errors,
         maxErrors,
         batchSize: ctx.config.importBatchSize,
-        actor: ctx.actor(),
         ...hooks,
       }),
     summary: (r) => ({

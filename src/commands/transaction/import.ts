@@ -12,14 +12,13 @@ interface Flags extends GlobalFlags {
 export async function run(ctx: CommandContext, [file]: string[], flags: Flags): Promise<void> {
   const maxErrors = intFlag(flags.maxErrors, '--max-errors');
   await runImportCommand(ctx, {
-    run: (db, hooks) =>
-      importTransactions(db, ctx.clock, {
+    run: (svc, hooks) =>
+      importTransactions(svc, {
         file,
         dryRun: Boolean(flags.dryRun),
         errorsFile: flags.errors,
         maxErrors,
         batchSize: ctx.config.importBatchSize,
-        actor: ctx.actor(),
         ...hooks,
       }),
     summary: (r) => ({

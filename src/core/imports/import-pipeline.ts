@@ -9,10 +9,8 @@
  * errors file) and how a batch is written to the database.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../audit/audit.js';
-import type { Database } from '../db/database.js';
+import type { BulkServiceContext } from '../context.js';
 import { TooManyErrorsError } from '../errors.js';
-import type { Clock } from '../time.js';
 import { finishCheckpoint, type ImportCheckpoint, startOrResume } from './import-checkpoint.js';
 import { checkErrorsFile, importFileSize, sha256File } from './import-files.js';
 
@@ -30,7 +28,6 @@ export interface ImportOptions {
   /** Stop (exit 3) once more than this many rows have been rejected. */
   maxErrors?: number;
   batchSize?: number;
-  actor: Actor;
   onProgress?: (progress: ImportProgress) => void;
   onWarning?: (message: string) => void;
 }
@@ -94,10 +91,9 @@ export interface ImportSteps<B extends SourceBatch, R> {
   result(outcome: ImportOutcome): R;
 }
 
-/** Runs an import; see the module comment. */
+/** Runs an import as `ctx.actor`; see the module comment. */
 export async function runImport<B extends SourceBatch, R>(
-  db: Database,
-  clock: Clock,
+  ctx: BulkServiceContext,
   input: ImportOptions,
   steps: ImportSteps<B, R>,
 ): Promise<R> {
@@ -105,18 +101,18 @@ export async function runImport<B extends SourceBatch, R>(
   const totalBytes = importFileSize(input.file);
   checkErrorsFile(input.errorsFile);
   const source = await steps.open();
-  const em = db.em();
+  const em = ctx.db.em();
   let checkpoint: ImportCheckpoint | undefined;
   // A dry run works in one transaction that is rolled back at the end, so later batches see
   // earlier ones and the counts are exactly those of a real run.
-  const dryEm = dryRun ? db.em() : undefined;
+  const dryEm = dryRun ? ctx.db.em() : undefined;
   try {
     if (!dryRun && steps.checkpointKey !== undefined)
       checkpoint = await startOrResume(em, {
         fileSha256: await sha256File(input.file),
         optionsKey: steps.checkpointKey,
         fileName: input.file,
-        operator: input.actor.operator,
+        operator: ctx.actor.operator,
       });
     if (dryEm) await dryEm.begin();
   } catch (error) {
@@ -157,7 +153,7 @@ export async function runImport<B extends SourceBatch, R>(
     if (inFlight) await inFlight;
     inFlight = undefined;
     errorsFile = await source.finish();
-    if (checkpoint) await finishCheckpoint(em, checkpoint.id, clock.now().toJSDate());
+    if (checkpoint) await finishCheckpoint(em, checkpoint.id, ctx.clock.now().toJSDate());
     input.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: source.counts().rowsRead });
   } catch (error) {
     if (inFlight) await inFlight.catch(() => undefined);

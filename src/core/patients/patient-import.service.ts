@@ -12,8 +12,8 @@
  * the checkpoint, so two runners of the same file never write a range twice.
  */
 import { auditStatement } from '../audit/audit.js';
+import type { BulkServiceContext } from '../context.js';
 import { streamCsvBatches } from '../csv.js';
-import type { Database } from '../db/database.js';
 import { withRawConnection } from '../db/sql.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { runScript } from '../imports/batch-script.js';
@@ -21,7 +21,7 @@ import { hospitalIdsByCode } from '../imports/import.sql.js';
 import { advanceCheckpointStatement, lockCheckpointStatement } from '../imports/import-checkpoint.js';
 import { type ImportOptions, runImport } from '../imports/import-pipeline.js';
 import { loadStageRows, stageLoadFor } from '../imports/stage-load.js';
-import { type Clock, lagosDate } from '../time.js';
+import { lagosDate } from '../time.js';
 import { mapColumns } from './patient-csv.parser.js';
 import { type ProducedBatch, STAGE_COLUMNS } from './patient-import.producer.js';
 import { patientBatchSource } from './patient-import.worker-client.js';
@@ -64,12 +64,12 @@ interface BatchCounts {
   unchanged: number;
 }
 
-/** Imports a patients CSV. See the module comment for the guarantees. */
+/** Imports a patients CSV as `ctx.actor`. See the module comment for the guarantees. */
 export async function importPatients(
-  db: Database,
-  clock: Clock,
+  ctx: BulkServiceContext,
   input: PatientImportInput,
 ): Promise<PatientImportResult> {
+  const { db, clock } = ctx;
   const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
   const dryRun = input.dryRun ?? false;
   const em = db.em();
@@ -107,7 +107,7 @@ export async function importPatients(
           await runScript(client, db.kind, [
             advanceCheckpointStatement(checkpointId, batch.end, counts),
             auditStatement(
-              input.actor,
+              ctx.actor,
               'patient_import',
               checkpointId,
               { rows: [batch.start + 1, batch.end], ...counts },
@@ -123,7 +123,7 @@ export async function importPatients(
       }
     });
 
-  const result = await runImport(db, clock, input, {
+  const result = await runImport(ctx, input, {
     checkpointKey: optionsKey(input),
     async open() {
       const hospitals = await hospitalIdsByCode(em);

@@ -17,7 +17,7 @@
 import { rmSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from '../audit/audit.js';
-import type { Database } from '../db/database.js';
+import type { BulkServiceContext } from '../context.js';
 import { isoTimestamp } from '../db/values.js';
 import type { RowProblem } from '../imports/errors-file.js';
 import { hospitalIdsByCode } from '../imports/import.sql.js';
@@ -25,7 +25,6 @@ import { checkErrorsFile, importFileSize } from '../imports/import-files.js';
 import { type ImportOptions, runImport } from '../imports/import-pipeline.js';
 import { stageLoadFor } from '../imports/stage-load.js';
 import { formatNaira } from '../money.js';
-import type { Clock } from '../time.js';
 import { type TransactionBatch, TransactionBatchSource } from './transaction-batch-source.js';
 import type { TransactionRow } from './transaction-csv.parser.js';
 import { copyTransactionsDirect } from './transaction-direct-copy.js';
@@ -90,15 +89,15 @@ function conflictProblems(row: TransactionRow, known: KnownReference): RowProble
 }
 
 /**
- * Imports a transactions CSV. See the module comment for the guarantees. On PostgreSQL a real run
+ * Imports a transactions CSV as `ctx.actor`. See the module comment for the guarantees. On PostgreSQL a real run
  * without --max-errors first takes the direct COPY path, which steps aside to the batched path at
  * the first known reference or unusual file layout.
  */
 export async function importTransactions(
-  db: Database,
-  clock: Clock,
+  ctx: BulkServiceContext,
   input: TransactionImportInput,
 ): Promise<TransactionImportResult> {
+  const { db, clock } = ctx;
   const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
   // A warning is said once, whichever path reads the header.
   const warned = new Set<string>();
@@ -107,14 +106,14 @@ export async function importTransactions(
     warned.add(message);
   };
   if (db.kind !== 'postgresql' || input.dryRun || input.maxErrors !== undefined)
-    return importBatched(db, clock, { ...input, onWarning });
+    return importBatched(ctx, { ...input, onWarning });
   const totalBytes = importFileSize(input.file);
   checkErrorsFile(input.errorsFile);
   const direct = await copyTransactionsDirect(db, {
     file: input.file,
     errorsFile: input.errorsFile,
     chunkRows: input.directChunkRows ?? batchSize * DIRECT_CHUNK_BATCHES,
-    actor: input.actor,
+    actor: ctx.actor,
     now: clock.now().toISO()!,
     hospitals: await hospitalIdsByCode(db.em()),
     totalBytes,
@@ -136,7 +135,7 @@ export async function importTransactions(
   }
   // The batched path reads the whole file again; rows the direct path committed are known to it
   // now (unchanged), but they were inserted by this import.
-  const result = await importBatched(db, clock, { ...input, onWarning });
+  const result = await importBatched(ctx, { ...input, onWarning });
   return {
     ...result,
     inserted: result.inserted + direct.committedInserted,
@@ -146,10 +145,10 @@ export async function importTransactions(
 
 /** The batched path: the import pipeline with a staging table per batch. */
 async function importBatched(
-  db: Database,
-  clock: Clock,
+  ctx: BulkServiceContext,
   input: TransactionImportInput,
 ): Promise<TransactionImportResult> {
+  const { db, clock } = ctx;
   const now = clock.now().toISO()!;
   const stageLoad = stageLoadFor(db);
   const totals = { inserted: 0, unchanged: 0, conflicts: 0 };
@@ -182,7 +181,7 @@ async function importBatched(
       if (!dryEm)
         await recordAudit(
           tem,
-          input.actor,
+          ctx.actor,
           'transaction_import',
           null,
           {
@@ -204,7 +203,7 @@ async function importBatched(
       await source!.reject(c.rowNumber, c.problems, batch.records.get(c.rowNumber) ?? []);
   };
 
-  return runImport(db, clock, input, {
+  return runImport(ctx, input, {
     async open() {
       source = await TransactionBatchSource.open(input.file, {
         hospitals: await hospitalIdsByCode(db.em()),
