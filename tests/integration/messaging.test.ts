@@ -11,7 +11,7 @@ import { quietPeriodEnd } from '../../src/core/messaging/quiet-hours.js';
 import { countSegments } from '../../src/core/messaging/segments.js';
 import { pickVariant, renderTemplate, validateTemplate } from '../../src/core/messaging/template.js';
 import { loadTemplate, saveTemplate } from '../../src/core/messaging/template.service.js';
-import { addPatient } from '../../src/core/patients/patient.service.js';
+import { addPatient } from '../../src/core/patients/add-patient.js';
 import { fixedClock, LAGOS } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import {
@@ -21,6 +21,7 @@ import {
   startFakeProvider,
 } from '../support/fake-provider.js';
 import { fakeMessagingConfig, SENDGRID_FROM, TWILIO_SMS_FROM } from '../support/reminders-seed.js';
+import { services } from '../support/services.js';
 
 let fake: FakeProvider;
 let config: MessagingConfig;
@@ -269,12 +270,11 @@ describe('messages table, templates and opt-outs (database)', () => {
   });
 
   it('writes the row before the provider answers, records the outcome; 21610 opts the patient out', async () => {
-    const patient = await addPatient(
-      db.em(),
-      clock,
-      { firstName: 'Ada', lastName: 'Obi', phone: '08031234567' },
-      actor,
-    );
+    const patient = await addPatient(services(db, { clock, actor }), {
+      firstName: 'Ada',
+      lastName: 'Obi',
+      phone: '08031234567',
+    });
     fake.failNext(1, { kind: 'twilio-error', code: 21610, delayMs: 1500 });
     const sending = sendOneMessage(db.em(), messenger, clock, {
       channel: 'sms',

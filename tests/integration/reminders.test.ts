@@ -13,7 +13,7 @@ import { ConflictError, UnavailableError, ValidationError } from '../../src/core
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { loadMessagingConfig, type MessagingConfig } from '../../src/core/messaging/messaging.config.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
-import { addPatient } from '../../src/core/patients/patient.service.js';
+import { addPatient } from '../../src/core/patients/add-patient.js';
 import { planReminders } from '../../src/core/reminders/reminder.planner.js';
 import { planDueReminders, sendDueReminders } from '../../src/core/reminders/reminder.runner.js';
 import { type Clock, fixedClock, LAGOS } from '../../src/core/time.js';
@@ -51,12 +51,13 @@ beforeEach(async () => {
     state: 'Lagos',
     city: 'Lagos',
   });
-  const p = await addPatient(
-    db.em(),
-    BOOKING,
-    { firstName: 'Ada', lastName: 'Obi', phone: '08031234567', email: 'ada@example.ng', hospital: 'LAG-001' },
-    actor,
-  );
+  const p = await addPatient(services(db, { clock: BOOKING, actor }), {
+    firstName: 'Ada',
+    lastName: 'Obi',
+    phone: '08031234567',
+    email: 'ada@example.ng',
+    hospital: 'LAG-001',
+  });
   patientPhone = p.phone!;
   await addDoctor(
     db.em(),
