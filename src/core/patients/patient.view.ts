@@ -32,7 +32,7 @@ export function toPatientView(p: Patient): PatientView {
     email: p.email ?? null,
     dateOfBirth: p.dateOfBirth ?? null,
     gender: p.gender ?? null,
-    hospital: p.hospital ? p.hospital.code : null,
+    hospital: p.hospital ? hospitalCode(p) : null,
     externalId: p.externalId ?? null,
     preferredChannel: p.preferredChannel,
     preferredLanguage: p.preferredLanguage,
@@ -43,4 +43,11 @@ export function toPatientView(p: Patient): PatientView {
     createdAt: isoTimestamp(p.createdAt),
     lastVisitAt: isoTimestampOrNull(p.lastVisitAt),
   };
+}
+
+function hospitalCode(p: Patient): string {
+  const code = p.hospital?.code;
+  // A reference that was not loaded has its id only: the view would silently lose the hospital.
+  if (code === undefined) throw new Error(`patient ${p.id}: load its hospital (populate) before viewing it`);
+  return code;
 }
