@@ -4,7 +4,7 @@ import { activateContract } from '../../src/core/contracts/activate-contract.js'
 import { createContract } from '../../src/core/contracts/create-contract.js';
 import { query } from '../../src/core/db/sql.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
-import { addOwner } from '../../src/core/owners/owner.service.js';
+import { addOwner } from '../../src/core/owners/add-owner.js';
 import { type CliResult, jsonOf, runCli, startCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
 import { tempPath, writeTempFile } from '../support/files.js';
@@ -277,11 +277,12 @@ describe.runIf(onPostgres)('two payout runs at the same moment (PostgreSQL)', ()
     const db = await tdb.open();
     const actor = { operator: 'seed', command: 'test' };
     try {
-      const owner = await addOwner(
-        db.em(),
-        { name: 'Race Owner', taxType: 'exempt', bankCode: '058', accountNumber: '0123456785' },
-        actor,
-      );
+      const owner = await addOwner(services(db, { actor }), {
+        name: 'Race Owner',
+        taxType: 'exempt',
+        bankCode: '058',
+        accountNumber: '0123456785',
+      });
       for (let i = 0; i < 60; i++) {
         const code = `RACE-${String(i).padStart(3, '0')}`;
         await addHospital(services(db, { actor: actor }), { code, name: code, state: 'Kano', city: 'Kano' });

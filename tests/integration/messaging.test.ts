@@ -14,7 +14,7 @@ import { setTemplate } from '../../src/core/messaging/set-template.js';
 import { syncMessages } from '../../src/core/messaging/sync-messages.js';
 import { pickVariant, renderTemplate, validateTemplate } from '../../src/core/messaging/template.js';
 import { loadTemplate } from '../../src/core/messaging/template.queries.js';
-import { addPatient } from '../../src/core/patients/patient.service.js';
+import { addPatient } from '../../src/core/patients/add-patient.js';
 import { fixedClock, LAGOS } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import {
@@ -273,12 +273,11 @@ describe('messages table, templates and opt-outs (database)', () => {
   });
 
   it('writes the row before the provider answers, records the outcome; 21610 opts the patient out', async () => {
-    const patient = await addPatient(
-      db.em(),
-      clock,
-      { firstName: 'Ada', lastName: 'Obi', phone: '08031234567' },
-      actor,
-    );
+    const patient = await addPatient(services(db, { clock, actor }), {
+      firstName: 'Ada',
+      lastName: 'Obi',
+      phone: '08031234567',
+    });
     fake.failNext(1, { kind: 'twilio-error', code: 21610, delayMs: 1500 });
     const sending = sendMessage(services(db, { clock, actor }), messenger, {
       channel: 'sms',

@@ -7,33 +7,31 @@ import { syncMessages } from '../../src/core/messaging/message.service.js';
 import { loadMessagingConfig } from '../../src/core/messaging/messaging.config.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { sendOwnerMessage } from '../../src/core/messaging/owner-message.service.js';
-import { addOwner } from '../../src/core/owners/owner.service.js';
+import { addOwner } from '../../src/core/owners/add-owner.js';
 import { fixedClock } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
 import { fakeMessagingConfig, SENDGRID_FROM } from '../support/reminders-seed.js';
+import { services } from '../support/services.js';
 
 let tdb: TestDatabase;
 let db: Database;
 let fake: FakeProvider;
 const actor = { operator: 'ada', command: 'crm owner message' };
 const clock = fixedClock(DateTime.fromISO('2026-11-20T12:00:00+01:00'));
+const svc = () => services(db, { clock, actor });
 
 beforeAll(async () => {
   [tdb, fake] = await Promise.all([createTestDatabase(), startFakeProvider()]);
   db = await tdb.open();
-  await addOwner(
-    db.em(),
-    {
-      name: 'Adebayo Holdings Ltd',
-      email: 'bayo@example.ng',
-      phone: '08031234567',
-      taxType: 'company',
-      bankCode: '058',
-      accountNumber: '0123456785',
-    },
-    actor,
-  );
+  await addOwner(services(db, { actor }), {
+    name: 'Adebayo Holdings Ltd',
+    email: 'bayo@example.ng',
+    phone: '08031234567',
+    taxType: 'company',
+    bankCode: '058',
+    accountNumber: '0123456785',
+  });
 });
 afterAll(async () => {
   await db?.close();
@@ -51,15 +49,13 @@ describe('crm owner message (messaging layer → owner_communications)', () => {
   it('e-mails the owner through SendGrid and logs the contact with its delivery status', async () => {
     const config = fakeMessagingConfig(fake);
     const r = await sendOwnerMessage(
-      db.em(),
-      clock,
+      svc(),
       {
         owner: 'Adebayo Holdings Ltd',
         channel: 'email',
         subject: 'October payout',
         body: 'Your payout is on its way.',
       },
-      actor,
       realMessengers(config),
     );
     expect(r).toMatchObject({ channel: 'email', to: 'b***@example.ng', status: 'queued', dryRun: false });
@@ -77,19 +73,15 @@ describe('crm owner message (messaging layer → owner_communications)', () => {
     const config = fakeMessagingConfig(fake);
     fake.failNext(1, { kind: 'twilio-error', code: 21211 });
     const error = await sendOwnerMessage(
-      db.em(),
-      clock,
+      svc(),
       { owner: 'Adebayo Holdings Ltd', channel: 'sms', body: 'Call us' },
-      actor,
       realMessengers(config),
     ).catch((e) => e);
     expect(error).toBeInstanceOf(PartialFailureError);
     expect(error.message).toMatch(/\+234803\*\*\*4567 was not accepted: 21211/);
     await sendOwnerMessage(
-      db.em(),
-      clock,
+      svc(),
       { owner: 'Adebayo Holdings Ltd', channel: 'whatsapp', body: 'Thanks!' },
-      actor,
       realMessengers(config),
     );
     await syncMessages(db.em(), await realMessengers(config)(['sms', 'whatsapp']), clock);
@@ -102,24 +94,21 @@ describe('crm owner message (messaging layer → owner_communications)', () => {
 
   it('validates before sending; no credentials is exit 7; a dry run needs none and logs nothing', async () => {
     await expect(
-      sendOwnerMessage(db.em(), clock, { owner: 'Adebayo Holdings Ltd', channel: 'email', body: 'x' }, actor),
+      sendOwnerMessage(svc(), { owner: 'Adebayo Holdings Ltd', channel: 'email', body: 'x' }),
     ).rejects.toThrow(ValidationError);
     const bare = loadMessagingConfig({});
     await expect(
       sendOwnerMessage(
-        db.em(),
-        clock,
+        svc(),
         { owner: 'Adebayo Holdings Ltd', channel: 'sms', body: 'x' },
-        actor,
         realMessengers(bare),
       ),
     ).rejects.toThrow(UnavailableError);
-    const dry = await sendOwnerMessage(
-      db.em(),
-      clock,
-      { owner: 'Adebayo Holdings Ltd', channel: 'sms', body: '₦5,000 paid' },
-      actor,
-    );
+    const dry = await sendOwnerMessage(svc(), {
+      owner: 'Adebayo Holdings Ltd',
+      channel: 'sms',
+      body: '₦5,000 paid',
+    });
     expect(dry).toMatchObject({ dryRun: true, segments: 1, to: '+234803***4567' });
     expect(await comms()).toHaveLength(3);
   });

@@ -14,7 +14,7 @@ import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
 import { ConflictError } from '../../src/core/errors.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
-import { addOwner } from '../../src/core/owners/owner.service.js';
+import { addOwner } from '../../src/core/owners/add-owner.js';
 import { approvePayouts } from '../../src/core/payouts/approve-payouts.js';
 import { exportPayouts } from '../../src/core/payouts/export-payouts.js';
 import { listPayouts, showPayout } from '../../src/core/payouts/payout.queries.js';
@@ -64,30 +64,22 @@ beforeAll(async () => {
   config = tdb.config;
   for (const code of ['LAG-001', 'ABJ-001', 'KAN-001'])
     await addHospital(services(db, { actor: ada }), { code, name: code, state: 'Lagos', city: 'Lagos' });
-  await addOwner(
-    db.em(),
-    {
-      name: 'Adebayo Holdings Ltd',
-      email: 'ops@adebayo.ng',
-      taxType: 'company',
-      bankCode: '058',
-      accountNumber: '0123456785',
-    },
-    ada,
-  );
+  await addOwner(services(db, { actor: ada }), {
+    name: 'Adebayo Holdings Ltd',
+    email: 'ops@adebayo.ng',
+    taxType: 'company',
+    bankCode: '058',
+    accountNumber: '0123456785',
+  });
   // A name that a spreadsheet would run as a formula: the export must neutralise it.
-  await addOwner(
-    db.em(),
-    {
-      name: '=Okoro Care',
-      kind: 'person',
-      email: 'okoro@example.ng',
-      taxType: 'individual',
-      bankCode: '058',
-      accountNumber: '0123456785',
-    },
-    ada,
-  );
+  await addOwner(services(db, { actor: ada }), {
+    name: '=Okoro Care',
+    kind: 'person',
+    email: 'okoro@example.ng',
+    taxType: 'individual',
+    bankCode: '058',
+    accountNumber: '0123456785',
+  });
 });
 
 afterAll(async () => {

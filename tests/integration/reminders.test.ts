@@ -14,7 +14,7 @@ import { ConflictError, UnavailableError, ValidationError } from '../../src/core
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { loadMessagingConfig, type MessagingConfig } from '../../src/core/messaging/messaging.config.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
-import { addPatient } from '../../src/core/patients/patient.service.js';
+import { addPatient } from '../../src/core/patients/add-patient.js';
 import { planDueReminders } from '../../src/core/reminders/plan-due-reminders.js';
 import { planReminders } from '../../src/core/reminders/reminder.planner.js';
 import { sendDueReminders } from '../../src/core/reminders/send-due-reminders.js';
@@ -53,12 +53,13 @@ beforeEach(async () => {
     state: 'Lagos',
     city: 'Lagos',
   });
-  const p = await addPatient(
-    db.em(),
-    BOOKING,
-    { firstName: 'Ada', lastName: 'Obi', phone: '08031234567', email: 'ada@example.ng', hospital: 'LAG-001' },
-    actor,
-  );
+  const p = await addPatient(services(db, { clock: BOOKING, actor }), {
+    firstName: 'Ada',
+    lastName: 'Obi',
+    phone: '08031234567',
+    email: 'ada@example.ng',
+    hospital: 'LAG-001',
+  });
   patientPhone = p.phone!;
   await addDoctor(services(db, { actor }), {
     hospital: 'LAG-001',

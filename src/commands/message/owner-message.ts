@@ -1,10 +1,17 @@
 import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
 import { realMessengers } from '../../core/messaging/messaging.runtime.js';
 import { type OwnerMessageResult, sendOwnerMessage } from '../../core/messaging/owner-message.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printJson, printRecord } from '../_shared/render.js';
 
-export async function run(ctx: CommandContext, [owner]: string[], flags: Record<string, any>): Promise<void> {
+interface Flags extends GlobalFlags {
+  channel: string;
+  subject?: string;
+  body: string;
+  dryRun?: boolean;
+}
+
+export async function run(ctx: CommandContext, [owner]: string[], flags: Flags): Promise<void> {
   const config = loadMessagingConfig(ctx.config.env);
   const print = async (r: OwnerMessageResult) => {
     if (ctx.json) return printJson(ctx, r);
@@ -17,14 +24,9 @@ export async function run(ctx: CommandContext, [owner]: string[], flags: Record<
     ]);
   };
   try {
-    const result = await ctx.withDatabase((db) =>
-      sendOwnerMessage(
-        db.em(),
-        ctx.clock,
-        { owner, channel: flags.channel, subject: flags.subject, body: flags.body },
-        ctx.actor(),
-        flags.dryRun ? undefined : realMessengers(config),
-      ),
+    const input = { owner, channel: flags.channel, subject: flags.subject, body: flags.body };
+    const result = await ctx.withServices((svc) =>
+      sendOwnerMessage(svc, input, flags.dryRun ? undefined : realMessengers(config)),
     );
     await print(result);
   } catch (error) {

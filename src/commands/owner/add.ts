@@ -1,13 +1,20 @@
-import { addOwner } from '../../core/owners/owner.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { addOwner } from '../../core/owners/add-owner.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { valueOrPrompt } from '../_shared/prompts.js';
 import { printJson } from '../_shared/render.js';
 
-export async function run(
-  ctx: CommandContext,
-  _args: string[],
-  flags: Record<string, string>,
-): Promise<void> {
+interface Flags extends GlobalFlags {
+  name?: string;
+  kind?: string;
+  email?: string;
+  phone?: string;
+  taxType?: string;
+  bankName?: string;
+  bankCode?: string;
+  accountNumber?: string;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   const input = {
     name: await valueOrPrompt(ctx, flags.name, '--name', 'Owner name (person or company)'),
     kind: flags.kind,
@@ -23,7 +30,7 @@ export async function run(
       'Account number (NUBAN)',
     ),
   };
-  const owner = await ctx.withDatabase((db) => addOwner(db.em(), input, ctx.actor()));
+  const owner = await ctx.withServices((svc) => addOwner(svc, input));
   if (ctx.json) return printJson(ctx, owner);
   ctx.print(`added owner ${owner.name} (${owner.id})`);
 }

@@ -1,9 +1,9 @@
-import { listOwners } from '../../core/owners/owner.service.js';
+import { listOwners } from '../../core/owners/owner.queries.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printTable } from '../_shared/render.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
-  const owners = await ctx.withDatabase((db) => listOwners(db.em()));
+  const owners = await ctx.withServices((svc) => listOwners(svc));
   if (ctx.json) return printJson(ctx, owners);
   await printTable(
     ctx,

@@ -1,22 +1,23 @@
-import { recordSatisfaction } from '../../core/owners/owner.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { recordSatisfaction } from '../../core/owners/record-satisfaction.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printJson, printRecord } from '../_shared/render.js';
 
-export async function run(ctx: CommandContext, [owner]: string[], flags: Record<string, any>): Promise<void> {
-  const result = await ctx.withDatabase((db) =>
-    recordSatisfaction(
-      db.em(),
-      ctx.clock,
-      {
-        owner,
-        category: flags.category,
-        rating: flags.rating,
-        wouldRecommend: flags.wouldRecommend,
-        comment: flags.comment,
-      },
-      ctx.actor(),
-    ),
-  );
+interface Flags extends GlobalFlags {
+  category: string;
+  rating: string;
+  wouldRecommend?: string;
+  comment?: string;
+}
+
+export async function run(ctx: CommandContext, [owner]: string[], flags: Flags): Promise<void> {
+  const input = {
+    owner,
+    category: flags.category,
+    rating: flags.rating,
+    wouldRecommend: flags.wouldRecommend,
+    comment: flags.comment,
+  };
+  const result = await ctx.withServices((svc) => recordSatisfaction(svc, input));
   if (ctx.json) return printJson(ctx, result);
   const s = result.summary;
   await printRecord(ctx, [

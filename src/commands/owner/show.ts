@@ -1,9 +1,9 @@
-import { showOwner } from '../../core/owners/owner.service.js';
+import { showOwner } from '../../core/owners/owner.queries.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printRecord, printTable } from '../_shared/render.js';
 
 export async function run(ctx: CommandContext, [ref]: string[]): Promise<void> {
-  const owner = await ctx.withDatabase((db) => showOwner(db.em(), ref));
+  const owner = await ctx.withServices((svc) => showOwner(svc, ref));
   if (ctx.json) return printJson(ctx, owner);
   const s = owner.satisfaction;
   await printRecord(ctx, [

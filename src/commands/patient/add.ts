@@ -1,15 +1,28 @@
 import { ValidationError } from '../../core/errors.js';
+import { addPatient } from '../../core/patients/add-patient.js';
 import { CHANNELS, type Channel } from '../../core/patients/patient.entity.js';
-import { addPatient } from '../../core/patients/patient.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { canPrompt, valueOrPrompt } from '../_shared/prompts.js';
 import { printPatient } from './render.js';
 
-export async function run(
-  ctx: CommandContext,
-  _args: string[],
-  flags: Record<string, string>,
-): Promise<void> {
+interface Flags extends GlobalFlags {
+  firstName?: string;
+  lastName?: string;
+  phone?: string;
+  email?: string;
+  dob?: string;
+  gender?: string;
+  hospital?: string;
+  externalId?: string;
+  address?: string;
+  channel?: string;
+  language?: string;
+  referredBy?: string;
+  /** Marketing consent, comma-separated channels. */
+  consent?: string;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   const firstName = await valueOrPrompt(ctx, flags.firstName, '--first-name', 'First name');
   const lastName = await valueOrPrompt(ctx, flags.lastName, '--last-name', 'Last name');
   let phone = flags.phone;
@@ -24,28 +37,22 @@ export async function run(
       throw new ValidationError('consent', c, 'not a channel (sms, whatsapp, email)');
     consent[c as Channel] = true;
   }
-  const patient = await ctx.withDatabase((db) =>
-    addPatient(
-      db.em(),
-      ctx.clock,
-      {
-        firstName,
-        lastName,
-        phone,
-        email: flags.email,
-        dateOfBirth: flags.dob,
-        gender: flags.gender,
-        hospital: flags.hospital,
-        externalId: flags.externalId,
-        address: flags.address,
-        preferredChannel: flags.channel,
-        language: flags.language,
-        referredBy: flags.referredBy,
-        consent,
-      },
-      ctx.actor(),
-    ),
-  );
+  const input = {
+    firstName,
+    lastName,
+    phone,
+    email: flags.email,
+    dateOfBirth: flags.dob,
+    gender: flags.gender,
+    hospital: flags.hospital,
+    externalId: flags.externalId,
+    address: flags.address,
+    preferredChannel: flags.channel,
+    language: flags.language,
+    referredBy: flags.referredBy,
+    consent,
+  };
+  const patient = await ctx.withServices((svc) => addPatient(svc, input));
   if (!ctx.json) ctx.print(`added patient ${patient.id}`);
   await printPatient(ctx, patient);
 }

@@ -1,19 +1,21 @@
-import { listPatients } from '../../core/patients/patient.service.js';
-import type { CommandContext } from '../_shared/context.js';
+import { listPatients } from '../../core/patients/patient.queries.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
 import { printJson, printTable } from '../_shared/render.js';
 
-export async function run(
-  ctx: CommandContext,
-  _args: string[],
-  flags: Record<string, string>,
-): Promise<void> {
+interface Flags extends GlobalFlags {
+  hospital?: string;
+  inactiveDays?: string;
+  limit?: string;
+}
+
+export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   const input = {
     hospital: flags.hospital,
     inactiveDays: intFlag(flags.inactiveDays, '--inactive-days'),
     limit: intFlag(flags.limit, '--limit', { min: 1 }),
   };
-  const patients = await ctx.withDatabase((db) => listPatients(db.em(), ctx.clock, input));
+  const patients = await ctx.withServices((svc) => listPatients(svc, input));
   if (ctx.json) return printJson(ctx, patients);
   await printTable(
     ctx,

@@ -1,4 +1,4 @@
-import type { PatientView } from '../../core/patients/patient.service.js';
+import type { PatientView } from '../../core/patients/patient.view.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printRecord } from '../_shared/render.js';
 

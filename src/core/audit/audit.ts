@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute, sqlLiteral } from '../db/sql.js';
+import { sqlLiteral } from '../db/sql.js';
+import { AuditLog } from './audit-log.entity.js';
 
 /** Who did something, and through which command: carried by every mutating service call. */
 export interface Actor {
@@ -10,7 +11,9 @@ export interface Actor {
 
 /**
  * Appends one audit_log row on the EntityManager's current transaction, so that the record of a
- * change commits or rolls back with the change itself. The table refuses UPDATE and DELETE.
+ * change commits or rolls back with the change itself. The table refuses UPDATE and DELETE: the
+ * row is inserted directly (`em.insert`), never managed by the unit of work. Without `at` the
+ * database's `now()` (the transaction's start) is the time.
  */
 export async function recordAudit(
   em: EntityManager,
@@ -20,21 +23,23 @@ export async function recordAudit(
   summary: Record<string, unknown>,
   at?: string,
 ): Promise<void> {
-  await execute(em, `${AUDIT_INSERT} values (coalesce($1::timestamptz, now()), $2, $3, $4, $5, $6::jsonb)`, [
-    at ?? null,
-    actor.operator,
-    actor.command,
+  await em.insert(AuditLog, {
+    // The text as given, cast by PostgreSQL (timestamptz), as auditStatement's literal is.
+    ...(at === undefined ? {} : { at }),
+    operator: actor.operator,
+    command: actor.command,
     entity,
     entityId,
-    JSON.stringify(summary, bigintReplacer),
-  ]);
+    // Through JSON text and back: bigints (kobo) are written as strings, as in auditStatement.
+    summary: JSON.parse(JSON.stringify(summary, bigintReplacer)),
+  } as never);
 }
 
 const AUDIT_INSERT = 'insert into audit_log (at, operator, command, entity, entity_id, summary)';
 
 /**
- * The statement recordAudit runs, with its values written in (sqlLiteral): for a batch that sends
- * its last statements and its commit in one round trip.
+ * The statement recordAudit's insert amounts to, with its values written in (sqlLiteral): for a
+ * batch that sends its last statements and its commit in one round trip.
  */
 export function auditStatement(
   actor: Actor,

@@ -1,10 +1,14 @@
 import { Appointment } from '../appointments/appointment.entity.js';
+import { AuditLog } from '../audit/audit-log.entity.js';
 import { Contract, ContractMilestone } from '../contracts/contract.entity.js';
 import { Doctor, DoctorAvailability, DoctorTimeOff } from '../doctors/doctor.entity.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
 import { PatientImport } from '../imports/patient-import.entity.js';
 import { Message } from '../messaging/message.entity.js';
 import { MessageTemplate } from '../messaging/message-template.entity.js';
+import { Owner } from '../owners/owner.entity.js';
+import { OwnerCommunication } from '../owners/owner-communication.entity.js';
+import { OwnerSatisfaction } from '../owners/owner-satisfaction.entity.js';
 import { Patient } from '../patients/patient.entity.js';
 import { HospitalRevenueDay } from '../payouts/hospital-revenue-day.entity.js';
 import { Payout } from '../payouts/payout.entity.js';
@@ -37,4 +41,9 @@ export const entities = [
   PayoutRun,
   PayoutApproval,
   HospitalRevenueDay,
+  // owners, patients and audit
+  Owner,
+  OwnerCommunication,
+  OwnerSatisfaction,
+  AuditLog,
 ];

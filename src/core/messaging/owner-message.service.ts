@@ -1,10 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Actor, recordAudit } from '../audit/audit.js';
-import { queryOne } from '../db/sql.js';
+import { recordAudit } from '../audit/audit.js';
+import type { ServiceContext } from '../context.js';
 import { PartialFailureError, ValidationError } from '../errors.js';
-import { findOwner } from '../owners/owner.service.js';
+import { ownerRepository } from '../owners/owner.repository.js';
+import { OwnerCommunication } from '../owners/owner-communication.entity.js';
 import type { Channel } from '../patients/patient.entity.js';
-import type { Clock } from '../time.js';
 import { maskRecipient, type SentMessage, sendOneMessage } from './message.service.js';
 import type { Messenger } from './messenger.js';
 import { countSegments } from './segments.js';
@@ -35,10 +34,8 @@ export interface OwnerMessageResult {
  * status up to date. With `messengerFor` undefined it is a dry run: validated, nothing sent.
  */
 export async function sendOwnerMessage(
-  em: EntityManager,
-  clock: Clock,
+  ctx: ServiceContext,
   input: OwnerMessageInput,
-  actor: Actor,
   messengerFor?: (channels: Channel[]) => Promise<Messenger>,
 ): Promise<OwnerMessageResult> {
   const channel = input.channel?.trim().toLowerCase() as Channel;
@@ -47,7 +44,7 @@ export async function sendOwnerMessage(
   if (!input.body?.trim()) throw new ValidationError('body', input.body, 'is required');
   if (channel === 'email' && !input.subject?.trim())
     throw new ValidationError('subject', input.subject, 'is required for e-mail');
-  const owner = await findOwner(em, input.owner);
+  const owner = await ownerRepository(ctx.em).getByRef(input.owner);
   const to = channel === 'email' ? owner.email : owner.phone;
   if (!to)
     throw new ValidationError(
@@ -71,7 +68,7 @@ export async function sendOwnerMessage(
       errorCode: null,
     };
   const messenger = await messengerFor([channel]);
-  const sent: SentMessage = await sendOneMessage(em, messenger, clock, {
+  const sent: SentMessage = await sendOneMessage(ctx.em, messenger, ctx.clock, {
     channel,
     to,
     subject: input.subject?.trim() || null,
@@ -79,34 +76,29 @@ export async function sendOwnerMessage(
     purpose: 'owner',
     reference: `owner:${owner.id}`,
   });
-  const communicationId = await em.transactional(async (t) => {
-    const tem = t as EntityManager;
-    const at = clock.now().toISO()!;
-    const row = await queryOne<{ id: string }>(
-      tem,
-      `insert into owner_communications (owner_id, channel, direction, subject, body, operator, occurred_at,
-         delivery_status, message_id)
-       values ($1, $2, 'outbound', $3, $4, $5, $6::timestamptz, $7, $8) returning id`,
-      [
-        owner.id,
-        channel,
-        input.subject?.trim() || null,
-        input.body,
-        actor.operator,
-        at,
-        sent.status,
-        sent.id,
-      ],
-    );
+  const communicationId = await ctx.em.transactional(async (em) => {
+    const at = ctx.clock.now().toISO()!;
+    const contact = em.create(OwnerCommunication, {
+      owner: owner.id,
+      channel,
+      direction: 'outbound',
+      subject: input.subject?.trim() || null,
+      body: input.body,
+      operator: ctx.actor.operator,
+      occurredAt: new Date(at),
+      deliveryStatus: sent.status,
+      messageId: sent.id,
+    } as never);
+    await em.flush();
     await recordAudit(
-      tem,
-      actor,
+      em,
+      ctx.actor,
       'owner_communication',
-      row!.id,
+      contact.id,
       { owner: owner.id, channel, message: sent.id },
       at,
     );
-    return row!.id;
+    return contact.id;
   });
   const result = {
     ...base,

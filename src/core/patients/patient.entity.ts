@@ -1,9 +1,9 @@
 import type { InferEntity } from '@mikro-orm/core';
 import { mikroCore } from '../db/mikro-orm.js';
+import { Hospital } from '../hospitals/hospital.entity.js';
+import { PatientRepository } from './patient.repository.js';
 
 const { defineEntity } = mikroCore;
-
-import { Hospital } from '../hospitals/hospital.entity.js';
 
 export const CHANNELS = ['sms', 'whatsapp', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -23,6 +23,7 @@ export const NO_HOSPITAL = "'00000000-0000-0000-0000-000000000000'::uuid";
 export const Patient = defineEntity({
   name: 'Patient',
   tableName: 'patient',
+  repository: () => PatientRepository,
   properties: (p) => ({
     id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
     hospital: p.manyToOne(Hospital).nullable(),
@@ -32,16 +33,17 @@ export const Patient = defineEntity({
     phone: p.text().nullable(),
     email: p.text().nullable(),
     dateOfBirth: p.date().nullable(),
-    gender: p.text().nullable(),
+    gender: p.text().$type<Gender>().nullable(),
     address: p.text().nullable(),
-    preferredChannel: p.text().default('sms'),
-    preferredLanguage: p.text().default('en'),
+    preferredChannel: p.text().$type<Channel>().default('sms'),
+    preferredLanguage: p.text().$type<Language>().default('en'),
     consentSms: p.boolean().default(false),
     consentWhatsapp: p.boolean().default(false),
     consentEmail: p.boolean().default(false),
     optedOutSms: p.boolean().default(false),
     optedOutWhatsapp: p.boolean().default(false),
     optedOutEmail: p.boolean().default(false),
+    /** The referring patient's id (a plain column: a referral is shown, never navigated). */
     referredBy: p.uuid().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),

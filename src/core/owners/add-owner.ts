@@ -1,0 +1,92 @@
+import { recordAudit } from '../audit/audit.js';
+import type { ServiceContext } from '../context.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { normalizePhone } from '../phone.js';
+import { validateNuban } from './nuban.js';
+import { oneOf } from './one-of.js';
+import { OWNER_KINDS, Owner, TAX_TYPES } from './owner.entity.js';
+import { ownerRepository } from './owner.repository.js';
+import { type OwnerView, toOwnerView } from './owner.view.js';
+
+export interface AddOwnerInput {
+  name: string;
+  kind?: string;
+  email?: string;
+  phone?: string;
+  taxType: string;
+  bankName?: string;
+  bankCode: string;
+  accountNumber: string;
+}
+
+/** CBN codes of common deposit-money banks, for display when no bank name is given. */
+const BANK_NAMES: Record<string, string> = {
+  '044': 'Access Bank',
+  '023': 'Citibank Nigeria',
+  '050': 'Ecobank Nigeria',
+  '070': 'Fidelity Bank',
+  '011': 'First Bank of Nigeria',
+  '214': 'First City Monument Bank',
+  '058': 'Guaranty Trust Bank',
+  '030': 'Heritage Bank',
+  '082': 'Keystone Bank',
+  '076': 'Polaris Bank',
+  '221': 'Stanbic IBTC Bank',
+  '068': 'Standard Chartered Bank',
+  '232': 'Sterling Bank',
+  '032': 'Union Bank of Nigeria',
+  '033': 'United Bank for Africa',
+  '215': 'Unity Bank',
+  '035': 'Wema Bank',
+  '057': 'Zenith Bank',
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Adds an owner after validating the phone, e-mail and the NUBAN check digit; a known e-mail is exit 5. */
+export async function addOwner(ctx: ServiceContext, input: AddOwnerInput): Promise<OwnerView> {
+  const name = input.name?.trim();
+  if (!name) throw new ValidationError('name', input.name, 'is required');
+  const kind = input.kind ? oneOf(OWNER_KINDS, input.kind, 'kind') : 'company';
+  const taxType = oneOf(TAX_TYPES, input.taxType, 'tax-type');
+  const email = input.email?.trim().toLowerCase() || null;
+  if (email && !EMAIL.test(email)) throw new ValidationError('email', input.email, 'not an e-mail address');
+  let phone: string | null = null;
+  if (input.phone?.trim()) {
+    const p = normalizePhone(input.phone);
+    if (!p.ok) throw new ValidationError('phone', input.phone, p.reason);
+    phone = p.e164;
+  }
+  const bankCode = input.bankCode?.trim() ?? '';
+  const accountNumber = input.accountNumber?.replace(/\s+/g, '') ?? '';
+  const nuban = validateNuban(bankCode, accountNumber);
+  if (!nuban.ok) {
+    const field = /bank code/.test(nuban.reason) ? 'bank-code' : 'account-number';
+    throw new ValidationError(
+      field,
+      field === 'bank-code' ? input.bankCode : input.accountNumber,
+      nuban.reason,
+    );
+  }
+  const bankName = input.bankName?.trim() || BANK_NAMES[bankCode] || null;
+  return ctx.em.transactional(async (em) => {
+    if (email) {
+      const clash = await ownerRepository(em).findByEmail(email);
+      if (clash)
+        throw new ConflictError('owner_exists', `an owner with e-mail ${email} exists (${clash.name})`);
+    }
+    const owner = em.create(Owner, {
+      name,
+      kind,
+      email,
+      phone,
+      taxType,
+      bankName,
+      bankCode,
+      accountNumber,
+    } as never);
+    await em.flush();
+    await recordAudit(em, ctx.actor, 'owner', owner.id, { name, taxType, bankCode, accountNumber });
+    return toOwnerView(owner);
+  });
+}
