@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateContract } from '../../src/core/contracts/activate-contract.js';
 import { createContract } from '../../src/core/contracts/create-contract.js';
 import { query } from '../../src/core/db/sql.js';
-import { addHospital } from '../../src/core/hospitals/add-hospital.js';
-import { addOwner } from '../../src/core/owners/add-owner.js';
 import { type CliResult, jsonOf, runCli, startCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+import { makeHospital, makeOwner } from '../support/factories.js';
 import { tempPath, writeTempFile } from '../support/files.js';
 import { services } from '../support/services.js';
 
@@ -277,15 +276,14 @@ describe.runIf(onPostgres)('two payout runs at the same moment (PostgreSQL)', ()
     const db = await tdb.open();
     const actor = { operator: 'seed', command: 'test' };
     try {
-      const owner = await addOwner(services(db, { actor }), {
+      const owner = await makeOwner(services(db, { actor }), {
         name: 'Race Owner',
+        email: undefined,
         taxType: 'exempt',
-        bankCode: '058',
-        accountNumber: '0123456785',
       });
       for (let i = 0; i < 60; i++) {
         const code = `RACE-${String(i).padStart(3, '0')}`;
-        await addHospital(services(db, { actor: actor }), { code, name: code, state: 'Kano', city: 'Kano' });
+        await makeHospital(services(db, { actor }), { code, name: code, state: 'Kano', city: 'Kano' });
         const c = await createContract(services(db, { actor }), {
           owner: owner.id,
           hospital: code,

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
 import { PartialFailureError, UnavailableError, ValidationError } from '../../src/core/errors.js';
-import { syncMessages } from '../../src/core/messaging/message.service.js';
 import { loadMessagingConfig } from '../../src/core/messaging/messaging.config.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { sendOwnerMessage } from '../../src/core/messaging/owner-message.service.js';
+import { syncMessages } from '../../src/core/messaging/sync-messages.js';
 import { addOwner } from '../../src/core/owners/add-owner.js';
 import { fixedClock } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -84,7 +84,7 @@ describe('crm owner message (messaging layer → owner_communications)', () => {
       { owner: 'Adebayo Holdings Ltd', channel: 'whatsapp', body: 'Thanks!' },
       realMessengers(config),
     );
-    await syncMessages(db.em(), await realMessengers(config)(['sms', 'whatsapp']), clock);
+    await syncMessages(services(db, { clock }), await realMessengers(config)(['sms', 'whatsapp']));
     expect((await comms()).map((c) => [c.channel, c.delivery_status])).toEqual([
       ['email', 'queued'],
       ['sms', 'failed'],

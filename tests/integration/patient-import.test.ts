@@ -4,10 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
 import { TooManyErrorsError } from '../../src/core/errors.js';
-import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { importPatients, type PatientImportInput } from '../../src/core/patients/patient-import.service.js';
 import { fixedClock } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { makeHospital } from '../support/factories.js';
 import { tempPath, writeTempFile } from '../support/files.js';
 import { services } from '../support/services.js';
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   db = await tdb.open();
   for (const code of ['LAG-001', 'ABJ-001']) {
-    await addHospital(services(db, { actor: actor }), { code, name: code, state: 'Lagos', city: 'Lagos' });
+    await makeHospital(services(db, { actor: actor }), { code, name: code });
   }
 });
 

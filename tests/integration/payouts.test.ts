@@ -13,8 +13,6 @@ import { terminateContract } from '../../src/core/contracts/terminate-contract.j
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
 import { ConflictError } from '../../src/core/errors.js';
-import { addHospital } from '../../src/core/hospitals/add-hospital.js';
-import { addOwner } from '../../src/core/owners/add-owner.js';
 import { approvePayouts } from '../../src/core/payouts/approve-payouts.js';
 import { exportPayouts } from '../../src/core/payouts/export-payouts.js';
 import { listPayouts, showPayout } from '../../src/core/payouts/payout.queries.js';
@@ -24,6 +22,7 @@ import { runPayouts } from '../../src/core/payouts/run-payouts.js';
 import { fixedClock } from '../../src/core/time.js';
 import { importTransactions } from '../../src/core/transactions/transaction-import.service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { makeHospital, makeOwner } from '../support/factories.js';
 import { tempPath, writeTempFile } from '../support/files.js';
 import { services } from '../support/services.js';
 import { storyTests } from '../support/steps.js';
@@ -63,22 +62,14 @@ beforeAll(async () => {
   db = await tdb.open();
   config = tdb.config;
   for (const code of ['LAG-001', 'ABJ-001', 'KAN-001'])
-    await addHospital(services(db, { actor: ada }), { code, name: code, state: 'Lagos', city: 'Lagos' });
-  await addOwner(services(db, { actor: ada }), {
-    name: 'Adebayo Holdings Ltd',
-    email: 'ops@adebayo.ng',
-    taxType: 'company',
-    bankCode: '058',
-    accountNumber: '0123456785',
-  });
+    await makeHospital(services(db, { actor: ada }), { code, name: code });
+  await makeOwner(services(db, { actor: ada }), { name: 'Adebayo Holdings Ltd', email: 'ops@adebayo.ng' });
   // A name that a spreadsheet would run as a formula: the export must neutralise it.
-  await addOwner(services(db, { actor: ada }), {
+  await makeOwner(services(db, { actor: ada }), {
     name: '=Okoro Care',
     kind: 'person',
     email: 'okoro@example.ng',
     taxType: 'individual',
-    bankCode: '058',
-    accountNumber: '0123456785',
   });
 });
 

@@ -6,9 +6,7 @@ import { rescheduleAppointment } from '../../src/core/appointments/reschedule-ap
 import { scheduleAppointment } from '../../src/core/appointments/schedule-appointment.js';
 import type { Database } from '../../src/core/db/database.js';
 import { query, queryOne } from '../../src/core/db/sql.js';
-import { addDoctor } from '../../src/core/doctors/add-doctor.js';
 import { addTimeOff } from '../../src/core/doctors/add-time-off.js';
-import { addAvailability } from '../../src/core/doctors/set-availability.js';
 import { freeSlots } from '../../src/core/doctors/slots.js';
 import { ConflictError, UnavailableError, ValidationError } from '../../src/core/errors.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
@@ -20,6 +18,7 @@ import { planReminders } from '../../src/core/reminders/reminder.planner.js';
 import { sendDueReminders } from '../../src/core/reminders/send-due-reminders.js';
 import { type Clock, fixedClock, LAGOS } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { makeDoctor } from '../support/factories.js';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
 import { clearScheduling, fakeMessagingConfig } from '../support/reminders-seed.js';
 import { services } from '../support/services.js';
@@ -61,15 +60,16 @@ beforeEach(async () => {
     hospital: 'LAG-001',
   });
   patientPhone = p.phone!;
-  await addDoctor(services(db, { actor }), {
+  await makeDoctor(services(db, { actor }), {
     hospital: 'LAG-001',
     name: 'Dr. Ngozi Okafor',
     department: 'cardiology',
     code: 'DR-1',
+    hours: [
+      ...['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, from: '07:00', to: '13:00' })),
+      { day: 'tue', from: '14:00', to: '17:00' },
+    ],
   });
-  for (const day of ['mon', 'tue', 'wed', 'thu', 'fri'])
-    await addAvailability(services(db, { actor }), 'DR-1', { day, from: '07:00', to: '13:00' });
-  await addAvailability(services(db, { actor }), 'DR-1', { day: 'tue', from: '14:00', to: '17:00' });
 });
 
 const book = (when: string, type = 'consultation', clock = BOOKING, patient = '08031234567') =>

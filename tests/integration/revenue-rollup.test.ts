@@ -4,6 +4,7 @@ import type { Database } from '../../src/core/db/database.js';
 import { execute, query } from '../../src/core/db/sql.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { makeHospital } from '../support/factories.js';
 import { services } from '../support/services.js';
 
 /**
@@ -68,10 +69,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   db = await tdb.open();
   for (const code of ['RLP-001', 'RLP-002', 'RLP-003'])
-    hospitals.push(
-      (await addHospital(services(db, { actor: ada }), { code, name: code, state: 'Lagos', city: 'Lagos' }))
-        .id,
-    );
+    hospitals.push((await makeHospital(services(db, { actor: ada }), { code, name: code })).id);
 });
 
 afterAll(async () => {

@@ -3,13 +3,13 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
-import { addHospital } from '../../src/core/hospitals/add-hospital.js';
 import { fixedClock } from '../../src/core/time.js';
 import {
   importTransactions,
   type TransactionImportInput,
 } from '../../src/core/transactions/transaction-import.service.js';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+import { makeHospital } from '../support/factories.js';
 import { tempPath, writeTempFile } from '../support/files.js';
 import { services } from '../support/services.js';
 
@@ -32,7 +32,7 @@ describe.runIf(onPostgres)('transaction import: direct COPY path against the bat
       const tdb = await createTestDatabase();
       const db = await tdb.open();
       for (const code of ['LAG-001', 'ABJ-001'])
-        await addHospital(services(db, { actor: ada }), { code, name: code, state: 'Lagos', city: 'Lagos' });
+        await makeHospital(services(db, { actor: ada }), { code, name: code });
       return { tdb, db };
     };
     [direct, batched] = await Promise.all([open(), open()]);

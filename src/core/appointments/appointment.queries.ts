@@ -2,7 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { ServiceContext } from '../context.js';
 import { doctorRepository } from '../doctors/doctor.repository.js';
 import { ValidationError } from '../errors.js';
-import { findPatient } from '../patients/patient.service.js';
+import { patientRepository } from '../patients/patient.repository.js';
 import { parseDateTime } from '../time.js';
 import { APPOINTMENT_STATUSES, Appointment, type AppointmentStatus } from './appointment.entity.js';
 import { appointmentRepository } from './appointment.repository.js';
@@ -35,7 +35,7 @@ export async function listAppointments(
 ): Promise<AppointmentSummary[]> {
   const where: FilterQuery<Appointment>[] = [];
   if (input.doctor) where.push({ doctor: (await doctorRepository(ctx.em).getByRef(input.doctor)).id });
-  if (input.patient) where.push({ patient: (await findPatient(ctx.em, input.patient)).id });
+  if (input.patient) where.push({ patient: (await patientRepository(ctx.em).getByRef(input.patient)).id });
   if (input.hospital) where.push({ hospital: { code: input.hospital.trim().toUpperCase() } });
   if (input.status) {
     const s = input.status.replace('-', '_') as AppointmentStatus;

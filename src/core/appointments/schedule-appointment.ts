@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { doctorRepository } from '../doctors/doctor.repository.js';
 import { ValidationError } from '../errors.js';
-import { findPatient } from '../patients/patient.service.js';
+import { patientRepository } from '../patients/patient.repository.js';
 import { APPOINTMENT_TYPES, Appointment, type AppointmentType } from './appointment.entity.js';
 import { nextAppointmentCode } from './appointment.sql.js';
 import { type AppointmentView, toAppointmentView } from './appointment.view.js';
@@ -39,7 +39,7 @@ export async function scheduleAppointment(
     durationMinutes: input.durationMinutes,
     type,
   });
-  const patient = await findPatient(ctx.em, input.patient);
+  const patient = await patientRepository(ctx.em).getByRef(input.patient);
   const doctor = await doctorRepository(ctx.em).getByRef(input.doctor);
   const now = ctx.clock.now();
   await assertWithinHours(ctx.em, doctor, type, start, end);

@@ -24,7 +24,7 @@ export const Contract = defineEntity({
   properties: (p) => ({
     id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
     number: p.text().unique(),
-    // The owners' entity is not on this branch yet: the owner is its id.
+    // The owner as its id: views take owners' names in one query for a list (contract.sql.ts).
     ownerId: p.uuid().fieldName('owner_id'),
     hospital: p.manyToOne(Hospital),
     shareBps: p.integer(),

@@ -3,7 +3,7 @@ import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
 import { hospitalRepository } from '../hospitals/hospital.repository.js';
 import { koboToJson } from '../money.js';
-import { findOwner } from '../owners/owner.service.js';
+import { ownerRepository } from '../owners/owner.repository.js';
 import { lagosDate } from '../time.js';
 import { CONTRACT_STATUSES, Contract, ContractMilestone, type ContractStatus } from './contract.entity.js';
 import { contractRepository } from './contract.repository.js';
@@ -45,7 +45,7 @@ export async function listContracts(
     where.status = filters.status as ContractStatus;
   }
   if (filters.hospital) where.hospital = (await hospitalRepository(ctx.em).getByRef(filters.hospital)).id;
-  if (filters.owner) where.ownerId = (await findOwner(ctx.em, filters.owner)).id;
+  if (filters.owner) where.ownerId = (await ownerRepository(ctx.em).getByRef(filters.owner)).id;
   const contracts = await ctx.em.find(Contract, where, {
     populate: ['hospital'],
     orderBy: { number: 'asc' },

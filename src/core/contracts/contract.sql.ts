@@ -109,8 +109,9 @@ export async function contractPayouts(em: EntityManager, contractId: string): Pr
 }
 
 /**
- * The names of owners by id, for contract lists. Stands in for a relation to the owners' entity,
- * which is not on this branch yet.
+ * The names of owners by id, for contract lists: one query for a whole list. (The contract maps
+ * its owner as a plain id; making it a relation to Owner, populated with the hospital, would
+ * replace this.)
  */
 export async function ownerNames(
   em: EntityManager,

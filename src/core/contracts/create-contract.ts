@@ -3,7 +3,7 @@ import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
 import { hospitalRepository } from '../hospitals/hospital.repository.js';
 import { parseNaira, parsePercentToBasisPoints } from '../money.js';
-import { findOwner } from '../owners/owner.service.js';
+import { ownerRepository } from '../owners/owner.repository.js';
 import { requireCalendarDate } from '../time.js';
 import { Contract } from './contract.entity.js';
 import { nextContractNumber } from './contract.sql.js';
@@ -24,7 +24,7 @@ export async function createContract(ctx: ServiceContext, input: ContractInput):
   checkDates(start, end);
   const year = ctx.clock.now().year;
   return ctx.em.transactional(async (em) => {
-    const owner = await findOwner(em, input.owner!);
+    const owner = await ownerRepository(em).getByRef(input.owner!);
     const hospital = await hospitalRepository(em).getByRef(input.hospital!);
     const number = await nextContractNumber(em, year);
     const now = ctx.clock.now().toISO()!;

@@ -3,7 +3,7 @@ import type { ServiceContext } from '../context.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { hospitalRepository } from '../hospitals/hospital.repository.js';
 import { parseNaira, parsePercentToBasisPoints } from '../money.js';
-import { findOwner } from '../owners/owner.service.js';
+import { ownerRepository } from '../owners/owner.repository.js';
 import { requireCalendarDate } from '../time.js';
 import { contractView } from './contract.queries.js';
 import { contractRepository } from './contract.repository.js';
@@ -27,7 +27,7 @@ export async function editContract(
     const changes: Record<string, unknown> = {};
     let ownerName: string | undefined;
     if (input.owner) {
-      const owner = await findOwner(em, input.owner);
+      const owner = await ownerRepository(em).getByRef(input.owner);
       c.ownerId = changes.owner_id = owner.id;
       ownerName = owner.name;
     }

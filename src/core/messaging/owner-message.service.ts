@@ -4,9 +4,10 @@ import { PartialFailureError, ValidationError } from '../errors.js';
 import { ownerRepository } from '../owners/owner.repository.js';
 import { OwnerCommunication } from '../owners/owner-communication.entity.js';
 import type { Channel } from '../patients/patient.entity.js';
-import { maskRecipient, type SentMessage, sendOneMessage } from './message.service.js';
+import { maskRecipient } from './message.view.js';
 import type { Messenger } from './messenger.js';
 import { countSegments } from './segments.js';
+import { type SentMessage, sendMessage } from './send-message.js';
 
 export interface OwnerMessageInput {
   owner: string;
@@ -68,7 +69,7 @@ export async function sendOwnerMessage(
       errorCode: null,
     };
   const messenger = await messengerFor([channel]);
-  const sent: SentMessage = await sendOneMessage(ctx.em, messenger, ctx.clock, {
+  const sent: SentMessage = await sendMessage(ctx, messenger, {
     channel,
     to,
     subject: input.subject?.trim() || null,

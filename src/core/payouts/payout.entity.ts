@@ -22,7 +22,8 @@ export const Payout = defineEntity({
   properties: (p) => ({
     id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
     reference: p.text().unique(),
-    // The contracts helper owns the Contract entity: a plain column until the merge.
+    // The contract as its id: payout reads join contract, hospital and owner in one named query
+    // (payout.sql.ts), so nothing here loads a Contract.
     contractId: p.uuid().fieldName('contract_id'),
     period: p.text(),
     periodStart: p.date(),
