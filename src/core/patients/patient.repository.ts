@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { mikroPostgres } from '../db/mikro-orm.js';
 import { isUuid } from '../db/values.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { normalizePhone } from '../phone.js';
 import type { Patient } from './patient.entity.js';
 
 /** What looks like a phone number rather than an MRN: a `+`, digit or `(`, then 6+ more. */
@@ -21,7 +20,9 @@ export class PatientRepository extends mikroPostgres.EntityRepository<Patient> {
     if (isUuid(text)) {
       patients = await this.find({ id: text }, { populate: ['hospital'] });
     } else {
-      const phone = PHONE_LIKE.test(text) ? normalizePhone(text) : undefined;
+      // phone.ts brings libphonenumber's metadata (~90 modules): loaded only when a reference looks
+      // like a phone, not by every command that opens the database (this module is an entity's).
+      const phone = PHONE_LIKE.test(text) ? (await import('../phone.js')).normalizePhone(text) : undefined;
       patients = await this.find(phone?.ok ? { phone: phone.e164 } : { externalId: text }, {
         populate: ['hospital'],
         orderBy: { createdAt: 'asc' },
