@@ -238,6 +238,18 @@ describe.runIf(onPostgres)('concurrency (PostgreSQL)', () => {
     expect(row).toEqual({ sent: 2000, messages: 2000 });
   });
 
+  const LEASE_SECONDS = 15;
+  async function waitForLeasesToExpire(): Promise<void> {
+    for (;;) {
+      const [{ leased }] = await sqlOnce<{ leased: number }>(
+        tdb,
+        `select count(*)::int as leased from reminder where status = 'pending' and claimed_until > now()`,
+      );
+      if (leased === 0) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
   it('a runner killed with SIGKILL: its claims come back after the lease; none twice beyond the in-flight window', async () => {
     await seed(2000);
     const concurrency = 8;
@@ -246,7 +258,9 @@ describe.runIf(onPostgres)('concurrency (PostgreSQL)', () => {
       CRM_NOW: NOW,
       CRM_REMINDER_BATCH: '100',
       CRM_REMINDER_CONCURRENCY: String(concurrency),
-      CRM_REMINDER_LEASE_SECONDS: '3',
+      // Long enough that the dry run just after the kill still sees the dead runner's claims
+      // however slowly the machine starts the next process (a 3 s lease ran out first under load).
+      CRM_REMINDER_LEASE_SECONDS: String(LEASE_SECONDS),
     };
     fake.plan('twilio', { kind: 'success', delayMs: 2 }, Number.POSITIVE_INFINITY);
     const child = startCli(['reminder', 'send', '--json'], { ...tdb.env, ...env });
@@ -266,8 +280,9 @@ describe.runIf(onPostgres)('concurrency (PostgreSQL)', () => {
     // Straight away, the leased reminders are not due for anyone else (the dry run shows what a run would take).
     const dry = await crm(['reminder', 'send', '--dry-run', '--json'], env);
     expect(JSON.parse(dry.stdout).sent).toBe(2000 - state.sent - state.leased);
-    // After the lease, one run sends all the rest, the dead runner's claims included.
-    await new Promise((r) => setTimeout(r, 3500));
+    // After the lease, one run sends all the rest, the dead runner's claims included. Waits for the
+    // database to see every claim expired rather than for a fixed time.
+    await waitForLeasesToExpire();
     const rerun = await crm(['reminder', 'send', '--json'], env);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(JSON.parse(rerun.stdout).sent).toBe(2000 - state.sent);
