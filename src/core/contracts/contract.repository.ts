@@ -1,13 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { mikroCore, mikroPostgres } from '../db/mikro-orm.js';
-import { isUuid } from '../db/values.js';
+import { idPrefixRange, isUuid } from '../db/values.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Contract, ContractMilestone } from './contract.entity.js';
 
-const { LockMode, sql } = mikroCore;
-
-/** A milestone's id as text, for matching a prefix of it. */
-const ID_TEXT = sql`id::text`;
+const { LockMode } = mikroCore;
 
 /** Lookups of contracts, by the number operators type or by id. */
 export class ContractRepository extends mikroPostgres.EntityRepository<Contract> {
@@ -38,10 +35,13 @@ export class ContractMilestoneRepository extends mikroPostgres.EntityRepository<
   async getByRef(ref: string, options: { lock?: boolean } = {}): Promise<ContractMilestone> {
     const text = ref.trim().toLowerCase();
     if (!/^[0-9a-f-]{8,36}$/.test(text)) throw new NotFoundError('milestone', ref);
-    const found = await this.find(isUuid(text) ? { id: text } : { [ID_TEXT]: { $like: `${text}%` } }, {
-      limit: 2,
-      ...(options.lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}),
-    });
+    const id = idPrefixRange(text);
+    const found = id
+      ? await this.find(
+          { id },
+          { limit: 2, ...(options.lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) },
+        )
+      : [];
     if (found.length === 0) throw new NotFoundError('milestone', ref);
     if (found.length > 1)
       throw new ConflictError('milestone_ambiguous', `more than one milestone starts with ${ref}`);

@@ -1,22 +1,9 @@
 import type { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { mikroCore, mikroPostgres } from '../db/mikro-orm.js';
+import { idPrefixRange } from '../db/values.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Payout } from './payout.entity.js';
-
-/** An id as text, for the bounds of an id prefix: dashes where a UUID has them. */
-const LOWEST_ID = '00000000-0000-0000-0000-000000000000';
-const HIGHEST_ID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
-
-/**
- * The ids a prefix of an id's text covers, as an inclusive range (ids compare as their text
- * does), or undefined when no id can start with it (a dash or a digit in the wrong place).
- */
-function idRange(prefix: string): { $gte: string; $lte: string } | undefined {
-  const text = prefix.toLowerCase();
-  for (let i = 0; i < text.length; i++) if ((LOWEST_ID[i] === '-') !== (text[i] === '-')) return undefined;
-  return { $gte: text + LOWEST_ID.slice(text.length), $lte: text + HIGHEST_ID.slice(text.length) };
-}
 
 /** Lookups of payouts, by the reference operators type, an id or an id prefix. */
 export class PayoutRepository extends mikroPostgres.EntityRepository<Payout> {
@@ -35,7 +22,7 @@ export class PayoutRepository extends mikroPostgres.EntityRepository<Payout> {
       const payout = await this.findOne({ reference: text.toUpperCase() }, lock);
       if (payout) found = [payout];
     } else if (/^[0-9a-f-]{8,36}$/i.test(text)) {
-      const id = idRange(text);
+      const id = idPrefixRange(text);
       if (id) found = await this.find({ id }, { ...lock, limit: 2 });
     }
     if (found.length === 0) throw new NotFoundError('payout', ref);
