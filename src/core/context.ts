@@ -25,8 +25,3 @@ export interface ServiceContext {
 export interface BulkServiceContext extends ServiceContext {
   readonly db: Database;
 }
-
-/** The same context on another EntityManager (a transaction's, or a fresh fork). */
-export function withEntityManager(ctx: ServiceContext, em: EntityManager): ServiceContext {
-  return { ...ctx, em };
-}
