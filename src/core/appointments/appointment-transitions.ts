@@ -75,15 +75,3 @@ export async function changeAppointmentStatus(
     return toAppointmentView(em, appointment);
   });
 }
-
-/** Confirms a scheduled appointment. */
-export const confirmAppointment = (ctx: ServiceContext, ref: string) =>
-  changeAppointmentStatus(ctx, ref, 'confirm');
-/** Cancels a live appointment and its pending reminders. */
-export const cancelAppointment = (ctx: ServiceContext, ref: string, reason?: string) =>
-  changeAppointmentStatus(ctx, ref, 'cancel', { reason });
-/** Marks a live appointment that has started as completed. */
-export const completeAppointment = (ctx: ServiceContext, ref: string) =>
-  changeAppointmentStatus(ctx, ref, 'complete');
-/** Marks that the patient did not come to a live appointment that has started. */
-export const markNoShow = (ctx: ServiceContext, ref: string) => changeAppointmentStatus(ctx, ref, 'no-show');

@@ -53,11 +53,6 @@ export async function listContracts(
   return contractViews(ctx.em, contracts);
 }
 
-/** One contract by number or id. */
-export async function getContract(ctx: ServiceContext, ref: string): Promise<ContractView> {
-  return contractView(ctx.em, await contractRepository(ctx.em).getByRef(ref));
-}
-
 /** A contract with its milestones and its performance per payout period. */
 export async function showContract(ctx: ServiceContext, ref: string): Promise<ContractDetail> {
   const em = ctx.em;

@@ -1,7 +1,6 @@
 import type { InferEntity } from '@mikro-orm/core';
 import { mikroCore } from '../db/mikro-orm.js';
 import { type Channel, Patient } from '../patients/patient.entity.js';
-import { MessageRepository } from './message.repository.js';
 import type { MessagePurpose, MessageStatus } from './message.types.js';
 
 const { defineEntity } = mikroCore;
@@ -15,7 +14,6 @@ const { defineEntity } = mikroCore;
 export const Message = defineEntity({
   name: 'Message',
   tableName: 'messages',
-  repository: () => MessageRepository,
   properties: (p) => ({
     id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
     channel: p.text().$type<Channel>(),

@@ -2,7 +2,6 @@ import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
 import type { Channel } from '../patients/patient.entity.js';
 import { Message } from './message.entity.js';
-import { messageRepository } from './message.repository.js';
 import { MESSAGE_STATUSES, type MessagePurpose, type MessageStatus } from './message.types.js';
 import { type MessageView, toMessageView } from './message.view.js';
 
@@ -27,9 +26,4 @@ export async function listMessages(ctx: ServiceContext, input: ListMessagesInput
     { orderBy: { createdAt: 'desc', id: 'asc' }, limit: input.limit ?? 100 },
   );
   return messages.map(toMessageView);
-}
-
-/** One message by id (exit 4 when there is none). */
-export async function showMessage(ctx: ServiceContext, id: string): Promise<MessageView> {
-  return toMessageView(await messageRepository(ctx.em).getById(id));
 }
