@@ -36,6 +36,19 @@ describe('crm --help', () => {
     expect(r.stdout).toContain('$ crm patient show 08031234567 --json');
   });
 
+  it('a reader that closes the pipe early ends crm quietly: exit 0, nothing on stderr', async () => {
+    // The read end is closed before crm writes, so its first write to stdout fails with EPIPE.
+    const child = startCli(['--help']);
+    child.stdout!.destroy();
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('unknown commands and missing arguments are usage errors (exit 2)', async () => {
     expect((await runCli(['nope'])).code).toBe(2);
     const r = await runCli(['patient', 'show']);

@@ -15,7 +15,20 @@ export interface Io {
   color: boolean;
 }
 
+/**
+ * When the reader of stdout goes away (`crm payout list | head`), stop quietly: the rest of the
+ * output has nobody to read it. Exit 0 like a reader that stopped early expects; whatever the
+ * command wrote to the database was committed before its result was printed.
+ */
+function exitQuietlyWhenThePipeCloses(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 export function processIo(noColor: boolean): Io {
+  exitQuietlyWhenThePipeCloses(process.stdout);
   const stdoutIsTTY = Boolean(process.stdout.isTTY);
   return {
     stdout: process.stdout,
