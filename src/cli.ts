@@ -8,12 +8,14 @@ import { type CommandContext, createContext, type GlobalFlags } from './commands
 import { processIo } from './commands/_shared/io.js';
 import { examples, lazyActions } from './commands/_shared/lazy.js';
 import { registerAppointmentCommands } from './commands/appointment/index.js';
+import { registerAuditCommands } from './commands/audit/index.js';
 import { registerDbCommands } from './commands/db/index.js';
 import { registerDoctorCommands } from './commands/doctor/index.js';
 import { registerHospitalCommands } from './commands/hospital/index.js';
 import { registerMessageCommands } from './commands/message/index.js';
 import { registerOwnerCrmCommands } from './commands/owner/owner-crm.js';
 import { registerPatientCommands } from './commands/patient/index.js';
+import { registerPolicyCommands } from './commands/policy/index.js';
 import { registerReminderCommands } from './commands/reminder/index.js';
 import { type Config, loadConfig } from './core/config.js';
 import { mapDriverError } from './core/db/driver-errors.js';
@@ -50,6 +52,8 @@ export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext
   registerAppointmentCommands(program, action);
   registerReminderCommands(program, action);
   registerMessageCommands(program, action);
+  registerPolicyCommands(program, action);
+  registerAuditCommands(program, action);
   for (const group of program.commands)
     group.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
@@ -95,9 +99,11 @@ export async function main(argv: string[]): Promise<void> {
   let warnedNow = false;
   const makeContext = (flags: GlobalFlags) => {
     const ctx = createContext(io, config, flags, commandLine);
-    if (config.fixedNow && !warnedNow) {
+    if (!warnedNow) {
       warnedNow = true;
-      ctx.warn(`CRM_NOW is set: running as if it were ${config.fixedNow.toISO()}`);
+      if (config.fixedNow) ctx.warn(`CRM_NOW is set: running as if it were ${config.fixedNow.toISO()}`);
+      for (const name of config.ignoredVariables)
+        ctx.warn(`${name} is ignored: money rules are policy in the database (crm policy list)`);
     }
     return ctx;
   };

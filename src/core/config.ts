@@ -23,13 +23,22 @@ export interface Config {
   embeddedLockWaitMs: number;
   /** Rows per committed batch of `patient import` (CRM_IMPORT_BATCH_SIZE, default 10,000). */
   importBatchSize: number;
-  /** Payouts above this many kobo need two approvers (CRM_DUAL_APPROVAL_KOBO, default ₦10,000,000). */
-  dualApprovalKobo: bigint;
-  /** Withholding-tax rates in basis points per owner tax type (CRM_WHT_COMPANY_BPS, …). */
-  withholdingTaxBps: { company: number; individual: number; exempt: number };
+  /**
+   * Variables of earlier versions that are set but no longer read: the money rules they held
+   * are policy in the database now (`crm policy list`), which no environment can change.
+   */
+  ignoredVariables: string[];
   /** Raw environment for the messaging layer (credentials are read there, never printed). */
   env: Readonly<Record<string, string | undefined>>;
 }
+
+/** Environment variables that once set money rules; the policy table holds them now. */
+const POLICY_VARIABLES = [
+  'CRM_DUAL_APPROVAL_KOBO',
+  'CRM_WHT_COMPANY_BPS',
+  'CRM_WHT_INDIVIDUAL_BPS',
+  'CRM_WHT_EXEMPT_BPS',
+];
 
 /** Reads `.env` from the working directory when present; real environment variables win. */
 function loadDotEnv(): void {
@@ -59,13 +68,6 @@ function positiveInt(value: string | undefined, name: string): number | undefine
   return Number(value);
 }
 
-function basisPoints(value: string | undefined, name: string): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) > 10_000)
-    throw new ValidationError(name, value, 'expected basis points 0..10000 (1000 = 10%)');
-  return Number(value);
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = true } = {}): Config {
   if (readDotEnv) loadDotEnv();
   let fixedNow: DateTime | undefined;
@@ -83,14 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     embeddedLockWaitMs: Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : 5000,
     importBatchSize: positiveInt(env.CRM_IMPORT_BATCH_SIZE, 'CRM_IMPORT_BATCH_SIZE') ?? 10_000,
-    dualApprovalKobo: BigInt(
-      positiveInt(env.CRM_DUAL_APPROVAL_KOBO, 'CRM_DUAL_APPROVAL_KOBO') ?? 1_000_000_000,
-    ),
-    withholdingTaxBps: {
-      company: basisPoints(env.CRM_WHT_COMPANY_BPS, 'CRM_WHT_COMPANY_BPS') ?? 1000,
-      individual: basisPoints(env.CRM_WHT_INDIVIDUAL_BPS, 'CRM_WHT_INDIVIDUAL_BPS') ?? 500,
-      exempt: basisPoints(env.CRM_WHT_EXEMPT_BPS, 'CRM_WHT_EXEMPT_BPS') ?? 0,
-    },
+    ignoredVariables: POLICY_VARIABLES.filter((name) => env[name] !== undefined),
     env: { ...env },
   };
 }

@@ -1,3 +1,4 @@
+import { normalizeOperator, resolveOperator } from '../../core/access/identity.js';
 import type { Actor } from '../../core/audit/audit.js';
 import type { Config } from '../../core/config.js';
 import type { BulkServiceContext } from '../../core/context.js';
@@ -24,6 +25,10 @@ export interface CommandContext {
   verbose: boolean;
   /** The command as typed, for the audit log (`crm patient import x.csv`). */
   commandLine: string;
+  /**
+   * Who is acting and through which command. Inside withDatabase on PostgreSQL, a person's login
+   * (see core/access/identity.ts); before the database is open, the declared name.
+   */
   actor(): Actor;
   /** Opens the database for the duration of `fn`, then closes it (and the embedded lock). */
   withDatabase<T>(fn: (db: Database) => Promise<T>, options?: Partial<OpenOptions>): Promise<T>;
@@ -47,7 +52,13 @@ export function createContext(
   flags: GlobalFlags,
   commandLine: string,
 ): CommandContext {
-  const operator = flags.operator?.trim() || config.operator;
+  const declared =
+    flags.operator !== undefined
+      ? { name: flags.operator, source: '--operator', explicit: true }
+      : config.env.CRM_OPERATOR?.trim()
+        ? { name: config.operator, source: 'CRM_OPERATOR', explicit: true }
+        : { name: config.operator, source: 'the OS user name', explicit: false };
+  let operator: string | undefined;
   const effectiveConfig: Config = flags.databaseUrl ? { ...config, databaseUrl: flags.databaseUrl } : config;
   const context: CommandContext = {
     io,
@@ -56,11 +67,15 @@ export function createContext(
     json: Boolean(flags.json),
     verbose: Boolean(flags.verbose) || config.debug,
     commandLine,
-    actor: () => ({ operator, command: commandLine }),
+    actor: () => ({
+      operator: operator ?? normalizeOperator(declared.name, declared.source),
+      command: commandLine,
+    }),
     async withDatabase(fn, options) {
-      const { openDatabase } = await import('../../core/db/database.js');
+      const { openDatabase, sessionOf } = await import('../../core/db/database.js');
       const db = await openDatabase(effectiveConfig, { command: commandLine, ...options });
       try {
+        operator = resolveOperator(await sessionOf(db), declared);
         return await fn(db);
       } finally {
         await db.close();

@@ -12,8 +12,10 @@ export interface Actor {
 /**
  * Appends one audit_log row on the EntityManager's current transaction, so that the record of a
  * change commits or rolls back with the change itself. The table refuses UPDATE and DELETE: the
- * row is inserted directly (`em.insert`), never managed by the unit of work. Without `at` the
- * database's `now()` (the transaction's start) is the time.
+ * row is inserted directly (`em.insert`), never managed by the unit of work. The database sets
+ * the time (its own clock, whatever CRM_NOW says), the operator of a person's login and the
+ * row's place in the hash chain. The chain's head stays locked until commit, so a transaction
+ * records its audit rows last.
  */
 export async function recordAudit(
   em: EntityManager,
@@ -21,11 +23,8 @@ export async function recordAudit(
   entity: string,
   entityId: string | null,
   summary: Record<string, unknown>,
-  at?: string,
 ): Promise<void> {
   await em.insert(AuditLog, {
-    // The text as given, cast by PostgreSQL (timestamptz), as auditStatement's literal is.
-    ...(at === undefined ? {} : { at }),
     operator: actor.operator,
     command: actor.command,
     entity,
@@ -35,7 +34,7 @@ export async function recordAudit(
   } as never);
 }
 
-const AUDIT_INSERT = 'insert into audit_log (at, operator, command, entity, entity_id, summary)';
+const AUDIT_INSERT = 'insert into audit_log (operator, command, entity, entity_id, summary)';
 
 /**
  * The statement recordAudit's insert amounts to, with its values written in (sqlLiteral): for a
@@ -46,10 +45,8 @@ export function auditStatement(
   entity: string,
   entityId: string | null,
   summary: Record<string, unknown>,
-  at?: string,
 ): string {
   const values = [
-    `coalesce(${sqlLiteral(at ?? null)}::timestamptz, now())`,
     sqlLiteral(actor.operator),
     sqlLiteral(actor.command),
     sqlLiteral(entity),

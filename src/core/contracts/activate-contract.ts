@@ -59,14 +59,12 @@ export async function activateContract(
     }
     const planned = planMilestones(c.startDate, c.endDate ?? null);
     await insertMilestones(em, c.id, planned);
-    await recordAudit(
-      em,
-      ctx.actor,
-      'contract',
-      c.id,
-      { action: 'activate', number: c.number, expired, milestones: planned.length },
-      now,
-    );
+    await recordAudit(em, ctx.actor, 'contract', c.id, {
+      action: 'activate',
+      number: c.number,
+      expired,
+      milestones: planned.length,
+    });
     return { ...(await contractView(em, c)), milestones: planned.length };
   });
 }

@@ -62,7 +62,7 @@ export async function completeMilestone(
     m.completedBy = ctx.actor.operator;
     m.notes = notes.trim();
     await em.flush();
-    await recordAudit(em, ctx.actor, 'contract_milestone', m.id, { action: 'complete' }, now);
+    await recordAudit(em, ctx.actor, 'contract_milestone', m.id, { action: 'complete' });
     await em.populate(m, ['contract.hospital']);
     return toMilestoneView(m, lagosDate(ctx.clock.now()));
   });

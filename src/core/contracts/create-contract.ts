@@ -44,24 +44,17 @@ export async function createContract(ctx: ServiceContext, input: ContractInput):
       updatedAt: new Date(now),
     });
     await em.flush();
-    await recordAudit(
-      em,
-      ctx.actor,
-      'contract',
-      contract.id,
-      {
-        action: 'create',
-        number,
-        owner: owner.id,
-        hospital: hospital.code,
-        shareBps,
-        guarantee,
-        frequency,
-        start,
-        end,
-      },
-      now,
-    );
+    await recordAudit(em, ctx.actor, 'contract', contract.id, {
+      action: 'create',
+      number,
+      owner: owner.id,
+      hospital: hospital.code,
+      shareBps,
+      guarantee,
+      frequency,
+      start,
+      end,
+    });
     return toContractView(contract, owner.name);
   });
 }

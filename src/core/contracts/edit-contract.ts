@@ -56,7 +56,7 @@ export async function editContract(
     const now = ctx.clock.now().toISO()!;
     c.updatedAt = new Date(now);
     await em.flush();
-    await recordAudit(em, ctx.actor, 'contract', c.id, { action: 'edit', number: c.number, ...changes }, now);
+    await recordAudit(em, ctx.actor, 'contract', c.id, { action: 'edit', number: c.number, ...changes });
     return ownerName === undefined ? contractView(em, c) : toContractView(c, ownerName);
   });
 }

@@ -10,14 +10,11 @@ export async function expireDueContracts(ctx: ServiceContext): Promise<{ expired
   return ctx.em.transactional(async (em) => {
     const rows = await expireContractsEndedBefore(em, today, now);
     for (const r of rows)
-      await recordAudit(
-        em,
-        ctx.actor,
-        'contract',
-        r.id,
-        { action: 'expire', number: r.number, endDate: r.end_date },
-        now,
-      );
+      await recordAudit(em, ctx.actor, 'contract', r.id, {
+        action: 'expire',
+        number: r.number,
+        endDate: r.end_date,
+      });
     return { expired: rows.map((r) => r.number).sort() };
   });
 }

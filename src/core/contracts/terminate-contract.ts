@@ -49,20 +49,13 @@ export async function terminateContract(
       { contract: c.id, status: 'pending', dueDate: { $gt: lastDay } },
       { status: 'cancelled' },
     );
-    await recordAudit(
-      em,
-      ctx.actor,
-      'contract',
-      c.id,
-      {
-        action: 'terminate',
-        number: c.number,
-        reason,
-        terminatedOn: lastDay,
-        milestonesCancelled: cancelled,
-      },
-      now,
-    );
+    await recordAudit(em, ctx.actor, 'contract', c.id, {
+      action: 'terminate',
+      number: c.number,
+      reason,
+      terminatedOn: lastDay,
+      milestonesCancelled: cancelled,
+    });
     return contractView(em, c);
   });
 }

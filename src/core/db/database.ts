@@ -12,6 +12,7 @@ import type {
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrationNames } from '../../../migrations/names.js';
+import type { SessionIdentity } from '../access/identity.js';
 import type { Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock.js';
@@ -238,6 +239,27 @@ async function anyMigrationPending(orm: MikroORM): Promise<boolean> {
   }
   const applied = new Set(rows.map((row) => row.name));
   return migrationNames.some((name) => !applied.has(name));
+}
+
+/**
+ * Who is connected, on PostgreSQL: the login and whether it is a person's (core/access/identity.ts).
+ * The embedded database has one user, the tool itself: undefined.
+ */
+export async function sessionOf(db: Database): Promise<SessionIdentity | undefined> {
+  if (db.kind !== 'postgresql') return undefined;
+  try {
+    const [row] = await db.orm.em
+      .getConnection()
+      .execute<{ login: string; person: boolean }[]>(
+        'select session_user::text as login, crm_session_is_person() as person',
+      );
+    return row;
+  } catch (error) {
+    // undefined_function: the access-control migration is not applied yet (`crm db migrate` runs
+    // as the schema owner, a single user).
+    if ((error as { code?: string }).code === '42883') return undefined;
+    throw error;
+  }
 }
 
 export async function pendingMigrations(orm: MikroORM): Promise<string[]> {

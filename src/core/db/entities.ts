@@ -1,5 +1,6 @@
+import { Policy } from '../access/policy.entity.js';
 import { Appointment } from '../appointments/appointment.entity.js';
-import { AuditLog } from '../audit/audit-log.entity.js';
+import { AuditChainHead, AuditLog } from '../audit/audit-log.entity.js';
 import { Contract, ContractMilestone } from '../contracts/contract.entity.js';
 import { Doctor, DoctorAvailability, DoctorTimeOff } from '../doctors/doctor.entity.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
@@ -46,4 +47,7 @@ export const entities = [
   OwnerCommunication,
   OwnerSatisfaction,
   AuditLog,
+  // access control
+  AuditChainHead,
+  Policy,
 ];

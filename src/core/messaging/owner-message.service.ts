@@ -91,14 +91,11 @@ export async function sendOwnerMessage(
       messageId: sent.id,
     } as never);
     await em.flush();
-    await recordAudit(
-      em,
-      ctx.actor,
-      'owner_communication',
-      contact.id,
-      { owner: owner.id, channel, message: sent.id },
-      at,
-    );
+    await recordAudit(em, ctx.actor, 'owner_communication', contact.id, {
+      owner: owner.id,
+      channel,
+      message: sent.id,
+    });
     return contact.id;
   });
   const result = {

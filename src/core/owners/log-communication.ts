@@ -39,14 +39,11 @@ export async function logOwnerContact(
       occurredAt: new Date(at),
     } as never);
     await em.flush();
-    await recordAudit(
-      em,
-      ctx.actor,
-      'owner_communication',
-      contact.id,
-      { owner: owner.id, channel, direction },
-      at,
-    );
+    await recordAudit(em, ctx.actor, 'owner_communication', contact.id, {
+      owner: owner.id,
+      channel,
+      direction,
+    });
     return toCommunicationView(contact);
   });
 }

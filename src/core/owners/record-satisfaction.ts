@@ -44,14 +44,7 @@ export async function recordSatisfaction(
       recordedAt: new Date(at),
     } as never);
     await em.flush();
-    await recordAudit(
-      em,
-      ctx.actor,
-      'owner_satisfaction',
-      entry.id,
-      { owner: owner.id, category, rating },
-      at,
-    );
+    await recordAudit(em, ctx.actor, 'owner_satisfaction', entry.id, { owner: owner.id, category, rating });
     return { owner: owner.id, category, rating, summary: await satisfactionSummary(em, owner.id) };
   });
 }

@@ -92,14 +92,10 @@ export async function addPatient(ctx: ServiceContext, input: AddPatientInput): P
       updatedAt: new Date(now),
     } as never);
     await em.flush();
-    await recordAudit(
-      em,
-      ctx.actor,
-      'patient',
-      patient.id,
-      { firstName: row.firstName, lastName: row.lastName },
-      now,
-    );
+    await recordAudit(em, ctx.actor, 'patient', patient.id, {
+      firstName: row.firstName,
+      lastName: row.lastName,
+    });
     return toPatientView(patient);
   });
 }

@@ -106,13 +106,10 @@ export async function importPatients(
         if (checkpointId) {
           await runScript(client, db.kind, [
             advanceCheckpointStatement(checkpointId, batch.end, counts),
-            auditStatement(
-              ctx.actor,
-              'patient_import',
-              checkpointId,
-              { rows: [batch.start + 1, batch.end], ...counts },
-              now,
-            ),
+            auditStatement(ctx.actor, 'patient_import', checkpointId, {
+              rows: [batch.start + 1, batch.end],
+              ...counts,
+            }),
             'commit',
           ]);
         }

@@ -1,70 +1,59 @@
 /**
- * `payout approve`: maker-checker approval of payouts (SPEC §1 "Approval"). An operator who ran
- * the payout's period cannot approve its payouts; payouts above `CRM_DUAL_APPROVAL_KOBO` need two
- * different approvers. Every decision is a `payout_approvals` row, counted only for the payout's
- * current revision (a re-run that changes the amounts needs fresh approvals).
+ * `payout approve`: maker-checker approval of payouts (SPEC §1 "Approval"). The rules live in the
+ * database (access-control migration), whoever connects: an approval by anyone who ran the
+ * payout's period is refused (CR001), one person counts once (CR002), and the move to `approved`
+ * needs as many different approvers as the policy's threshold demands. This operation records the
+ * decision and moves the payout when the count is reached; the database checks both again.
+ * Approvals count only for the payout's current revision (a re-run that changes the amounts needs
+ * fresh approvals).
  */
+import { readPolicy, requiredApprovals } from '../access/policy.js';
 import { recordAudit } from '../audit/audit.js';
-import type { Config } from '../config.js';
 import type { ServiceContext } from '../context.js';
+import { underDatabaseRules } from '../db/driver-errors.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import { formatNaira } from '../money.js';
 import { payoutRepository } from './payout.repository.js';
 import type { DecisionResult } from './payout.view.js';
 import { PayoutApproval } from './payout-approval.entity.js';
-import { PayoutRun } from './payout-run.entity.js';
-
-/** How many different approvers a payout of this amount needs. */
-export function requiredApprovals(config: Config, payoutKobo: bigint): number {
-  return payoutKobo > config.dualApprovalKobo ? 2 : 1;
-}
 
 /** Approves payouts, all or none: the first refusal leaves every payout of the command as it was. */
 export async function approvePayouts(ctx: ServiceContext, refs: string[]): Promise<DecisionResult[]> {
   if (refs.length === 0) throw new ValidationError('payout', undefined, 'name at least one payout');
-  const now = ctx.clock.now().toISO()!;
   const { operator } = ctx.actor;
-  return ctx.em.transactional(async (em) => {
-    const results: DecisionResult[] = [];
-    for (const ref of refs) {
-      const p = await payoutRepository(em).getByRef(ref, { lock: true });
-      if (p.status !== 'calculated')
-        throw new ConflictError(
-          'payout_not_calculated',
-          `payout ${p.reference} is ${p.status}: only a calculated payout can be approved`,
-        );
-      if (await em.findOne(PayoutRun, { period: p.period, operator }, { fields: ['id'] }))
-        throw new ConflictError(
-          'maker_checker',
-          `maker-checker rule: ${operator} ran payout period ${p.period} and cannot approve its payouts (${p.reference}); another operator must approve`,
-        );
-      const approve = { payout: p, revision: p.revision, decision: 'approve' } as const;
-      if (await em.findOne(PayoutApproval, { ...approve, operator }, { fields: ['id'] }))
-        throw new ConflictError(
-          'dual_approval',
-          `dual approval rule: ${operator} already approved ${p.reference}; payouts above ${formatNaira(ctx.config.dualApprovalKobo)} need a second, different approver`,
-        );
-      em.create(PayoutApproval, { ...approve, operator, decidedAt: new Date(now) });
-      await em.flush();
-      // One decision per (payout, revision, operator): rows are different approvers.
-      const approvals = await em.count(PayoutApproval, approve);
-      const required = requiredApprovals(ctx.config, p.payoutKobo);
-      const status = approvals >= required ? 'approved' : 'calculated';
-      if (status === 'approved') {
-        p.status = 'approved';
-        p.approvedAt = new Date(now);
+  return underDatabaseRules(
+    ctx.em.transactional(async (em) => {
+      const policy = await readPolicy(em);
+      const results: DecisionResult[] = [];
+      for (const ref of refs) {
+        const p = await payoutRepository(em).getByRef(ref, { lock: true });
+        if (p.status !== 'calculated')
+          throw new ConflictError(
+            'payout_not_calculated',
+            `payout ${p.reference} is ${p.status}: only a calculated payout can be approved`,
+          );
+        const approve = { payout: p, revision: p.revision, decision: 'approve' } as const;
+        // The database stamps the approver (a person's login) and the time (its clock).
+        em.create(PayoutApproval, { ...approve, operator } as never);
         await em.flush();
+        // One decision per (payout, revision, operator): rows are different approvers.
+        const approvals = await em.count(PayoutApproval, approve);
+        const required = requiredApprovals(policy, p.payoutKobo);
+        const status = approvals >= required ? 'approved' : 'calculated';
+        if (status === 'approved') {
+          p.status = 'approved';
+          await em.flush();
+        }
+        results.push({ id: p.id, reference: p.reference, status, approvals, requiredApprovals: required });
       }
-      await recordAudit(
-        em,
-        ctx.actor,
-        'payout',
-        p.id,
-        { action: 'approve', reference: p.reference, revision: p.revision, approvals, required, status },
-        now,
-      );
-      results.push({ id: p.id, reference: p.reference, status, approvals, requiredApprovals: required });
-    }
-    return results;
-  });
+      for (const r of results)
+        await recordAudit(em, ctx.actor, 'payout', r.id, {
+          action: 'approve',
+          reference: r.reference,
+          approvals: r.approvals,
+          required: r.requiredApprovals,
+          status: r.status,
+        });
+      return results;
+    }),
+  );
 }

@@ -94,20 +94,13 @@ export async function exportPayouts(ctx: ServiceContext, input: ExportPayoutsInp
         { header: true, columns: EXPORT_HEADER, bom: true },
       );
       const net = rows.reduce((s, r) => s + r.netKobo, 0n);
-      await recordAudit(
-        em,
-        ctx.actor,
-        'payout_export',
-        batch,
-        {
-          period: period.label,
-          exported: fresh.length,
-          reexported: rows.length - fresh.length,
-          netKobo: net,
-          file: input.out ?? '(stdout)',
-        },
-        now,
-      );
+      await recordAudit(em, ctx.actor, 'payout_export', batch, {
+        period: period.label,
+        exported: fresh.length,
+        reexported: rows.length - fresh.length,
+        netKobo: net,
+        file: input.out ?? '(stdout)',
+      });
       if (tmp) writeFileSync(tmp, csv);
       return {
         period: period.label,

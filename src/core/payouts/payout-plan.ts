@@ -2,7 +2,7 @@
  * The pure part of a payout run: from each contract's terms and revenue (payout-run.sql.ts), what
  * its payout would be and what the run would do with it. No database, no clock.
  */
-import type { Config } from '../config.js';
+import { type PolicyValues, withholdingTaxBps } from '../access/policy.js';
 import { koboToJson } from '../money.js';
 import type { Period } from '../time.js';
 import { activeDaysInPeriod, calculatePayout } from './payout.calculator.js';
@@ -48,7 +48,11 @@ function sameAmounts(c: CalculatedPayout, s: StoredPayout): boolean {
  * Each contract's payout for the period and the run's action on it; contracts without an
  * active day in the period get none.
  */
-export function planPayouts(contracts: PeriodContract[], period: Period, config: Config): PlannedPayout[] {
+export function planPayouts(
+  contracts: PeriodContract[],
+  period: Period,
+  policy: PolicyValues,
+): PlannedPayout[] {
   const planned: PlannedPayout[] = [];
   for (const contract of contracts) {
     const activeDays = activeDaysInPeriod(
@@ -58,7 +62,7 @@ export function planPayouts(contracts: PeriodContract[], period: Period, config:
       period.lastDay,
     );
     if (activeDays === 0) continue;
-    const taxBps = config.withholdingTaxBps[contract.taxType];
+    const taxBps = withholdingTaxBps(policy, contract.taxType);
     const result = calculatePayout({
       grossRevenueKobo: contract.grossKobo,
       shareBasisPoints: contract.shareBps,

@@ -1,7 +1,7 @@
+import { readPolicy, requiredApprovals } from '../access/policy.js';
 import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
 import { parsePeriod } from '../time.js';
-import { requiredApprovals } from './approve-payouts.js';
 import { PAYOUT_STATUSES, Payout, type PayoutStatus } from './payout.entity.js';
 import { payoutRepository } from './payout.repository.js';
 import { countTransactionsInForce, findPayoutParties, partiesOfContract } from './payout.sql.js';
@@ -52,7 +52,7 @@ export async function showPayout(ctx: ServiceContext, ref: string): Promise<Payo
     { orderBy: { decidedAt: 'asc', id: 'asc' } },
   );
   return toPayoutDetail(p, await partiesOfContract(ctx.em, p.contractId), {
-    requiredApprovals: requiredApprovals(ctx.config, p.payoutKobo),
+    requiredApprovals: requiredApprovals(await readPolicy(ctx.em), p.payoutKobo),
     approvals,
     transactions: await countTransactionsInForce(ctx.em, p.contractId, p.periodStart, p.periodEnd),
   });

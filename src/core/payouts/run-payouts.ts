@@ -7,6 +7,7 @@
  * give one payout per contract. A re-run recomputes `calculated` payouts in place and never
  * touches the others.
  */
+import { readPolicy } from '../access/policy.js';
 import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { ConflictError } from '../errors.js';
@@ -63,7 +64,7 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
     };
   };
   if (input.dryRun) {
-    const planned = planPayouts(await contractsOfPeriod(ctx.em, period), period, ctx.config);
+    const planned = planPayouts(await contractsOfPeriod(ctx.em, period), period, await readPolicy(ctx.em));
     return summarise(
       planned,
       planned.map((p) => plannedView(p, period, p.contract.payout?.id ?? null)),
@@ -71,7 +72,7 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
   }
   return ctx.em.transactional(async (em) => {
     await lockPeriodRuns(em, period);
-    const planned = planPayouts(await contractsOfPeriod(em, period), period, ctx.config);
+    const planned = planPayouts(await contractsOfPeriod(em, period), period, await readPolicy(em));
     const calculated = { by: ctx.actor.operator, at: now };
     const created = await insertCalculatedPayouts(
       em,
@@ -105,21 +106,14 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
       plannedView(p, period, p.contract.payout?.id ?? created.get(p.contract.contractId)!),
     );
     const result = summarise(planned, payouts);
-    await recordAudit(
-      em,
-      ctx.actor,
-      'payout_run',
-      run.id,
-      {
-        period: period.label,
-        created: result.created,
-        updated: result.updated,
-        unchanged: result.unchanged,
-        kept: result.kept,
-        netKobo: result.totals.netKobo,
-      },
-      now,
-    );
+    await recordAudit(em, ctx.actor, 'payout_run', run.id, {
+      period: period.label,
+      created: result.created,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      kept: result.kept,
+      netKobo: result.totals.netKobo,
+    });
     return result;
   });
 }

@@ -134,20 +134,13 @@ export async function copyTransactionsDirect(
           ) as unknown as NodeJS.WritableStream & { rowCount: number };
           await pipeline(Readable.from(copyText()), sink);
           const inserted = sink.rowCount;
-          await recordAudit(
-            tem,
-            input.actor,
-            'transaction_import',
-            null,
-            {
-              file: input.file,
-              rows: [firstRow - 1, dataRows],
-              inserted,
-              unchanged: 0,
-              conflicts: 0,
-            },
-            input.now,
-          );
+          await recordAudit(tem, input.actor, 'transaction_import', null, {
+            file: input.file,
+            rows: [firstRow - 1, dataRows],
+            inserted,
+            unchanged: 0,
+            conflicts: 0,
+          });
           return inserted;
         });
       committedInserted += await db.em().transactional(chunk);

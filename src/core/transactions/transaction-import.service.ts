@@ -148,8 +148,7 @@ async function importBatched(
   ctx: BulkServiceContext,
   input: TransactionImportInput,
 ): Promise<TransactionImportResult> {
-  const { db, clock } = ctx;
-  const now = clock.now().toISO()!;
+  const { db } = ctx;
   const stageLoad = stageLoadFor(db);
   const totals = { inserted: 0, unchanged: 0, conflicts: 0 };
   let source: TransactionBatchSource | undefined;
@@ -179,20 +178,13 @@ async function importBatched(
       conflicts.sort((a, b) => a.rowNumber - b.rowNumber);
       const unchanged = known.length - conflicts.length;
       if (!dryEm)
-        await recordAudit(
-          tem,
-          ctx.actor,
-          'transaction_import',
-          null,
-          {
-            file: input.file,
-            rows: [batch.start + 1, batch.end],
-            inserted,
-            unchanged,
-            conflicts: conflicts.length,
-          },
-          now,
-        );
+        await recordAudit(tem, ctx.actor, 'transaction_import', null, {
+          file: input.file,
+          rows: [batch.start + 1, batch.end],
+          inserted,
+          unchanged,
+          conflicts: conflicts.length,
+        });
       return { inserted, unchanged, conflicts };
     };
     const outcome = dryEm ? await work(dryEm) : await db.em().transactional(work);
