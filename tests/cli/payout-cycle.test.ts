@@ -200,7 +200,9 @@ describe('the monthly payout cycle from the command line', () => {
     );
     expect(again).toMatchObject({ exported: 0, file: null });
 
-    const bank = writeTempFile('reference,status,paid_at\nCT-2026-0001-2026-10,paid,2026-12-01 09:30\n');
+    const bank = writeTempFile(
+      'reference,status,amount,paid_at\nCT-2026-0001-2026-10,paid,450000.00,2026-11-03 08:30\n',
+    );
     const rec = json(await crm(['payout', 'reconcile', bank, '--yes', '--json']));
     expect(rec).toMatchObject({ paid: 1, alreadyPaid: 0, failed: [], rejected: 0 });
     expect(json(await crm(['payout', 'reconcile', bank, '--yes', '--json']))).toMatchObject({
@@ -210,7 +212,7 @@ describe('the monthly payout cycle from the command line', () => {
     const list = json(await crm(['payout', 'list', '--period', '2026-10', '--status', 'paid', '--json']));
     expect(list.payouts).toHaveLength(1);
     const show = json(await crm(['payout', 'show', 'CT-2026-0001-2026-10', '--json']));
-    expect(show).toMatchObject({ status: 'paid', paidAt: '2026-12-01T09:30:00+01:00' });
+    expect(show).toMatchObject({ status: 'paid', paidAt: '2026-11-03T08:30:00+01:00' });
     expect(show.approvals).toEqual([expect.objectContaining({ decision: 'approve', operator: 'bola' })]);
     const contract = json(await crm(['contract', 'show', 'CT-2026-0001', '--json']));
     expect(contract.performance).toMatchObject({

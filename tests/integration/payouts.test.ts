@@ -346,10 +346,10 @@ describe('payouts', () => {
 
   it('reconcile marks paid, reports failures, and is harmless to run twice', async () => {
     const bank = writeTempFile(
-      'Reference,Status,Paid At,Remarks\n' +
-        'CT-2026-0001-2026-10,Successful,2026-12-01 10:00,\n' +
-        'CT-2026-0006-2026-10,Failed,,account dormant\n' +
-        'NOPE-1,paid,,\n',
+      'Reference,Status,Amount,Paid At,Remarks\n' +
+        'CT-2026-0001-2026-10,Successful,"232,258.07",2026-11-25 09:00,\n' +
+        'CT-2026-0006-2026-10,Failed,14250000.49,,account dormant\n' +
+        'NOPE-1,paid,1.00,,\n',
     );
     const before = await listPayouts(svc(), { period: '2026-10', hospital: 'ABJ-001' });
     const abjRef = before.payouts[0].reference;
@@ -361,8 +361,8 @@ describe('payouts', () => {
     const second = await reconcilePayouts(svc(ada), { file });
     expect(second).toMatchObject({ paid: 0, alreadyPaid: 1, rejected: 1 });
     const lag = await payout('CT-2026-0001-2026-10');
-    expect(lag).toMatchObject({ status: 'paid', paidAt: '2026-12-01T10:00:00+01:00' });
-    expect((await payout(abjRef)).status).toBe('exported');
+    expect(lag).toMatchObject({ status: 'paid', paidAt: '2026-11-25T09:00:00+01:00' });
+    expect((await payout(abjRef)).status).toBe('failed');
 
     const perf = (await showContract(services(db, { clock }), 'CT-2026-0001')).performance;
     expect(perf).toMatchObject({

@@ -17,4 +17,8 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
   ctx.print(
     `${result.dryRun ? 'dry run, nothing written — would create' : 'created'} ${result.created}, ${result.dryRun ? 'update' : 'updated'} ${result.updated}, unchanged ${result.unchanged}, kept ${result.kept} (approved, exported, paid or rejected)`,
   );
+  for (const v of result.voided)
+    ctx.print(
+      `${result.dryRun ? 'would void' : 'voided'} ${v.reference} (was ${v.wasStatus}): its contract has no active day in ${result.period} any more`,
+    );
 }

@@ -272,3 +272,36 @@ export async function updateCalculatedPayouts(
     [...columnArrays(payouts, [(p) => p.id]), calculated.by, calculated.at],
   );
 }
+
+export interface StalePayout {
+  id: string;
+  reference: string;
+  status: 'calculated' | 'approved';
+  netKobo: string;
+}
+
+/**
+ * Payouts of the period not yet exported whose contract no longer has an active day in it (it
+ * was terminated or ended after they were calculated): what a run voids. `live` are the contracts
+ * the run plans a payout for.
+ */
+export async function stalePayoutsOfPeriod(
+  em: EntityManager,
+  period: Period,
+  live: string[],
+): Promise<StalePayout[]> {
+  return query<StalePayout>(
+    em,
+    `select id, reference, status, net_kobo::text as "netKobo" from payout
+      where period = $1 and status in ('calculated', 'approved') and contract_id <> all ($2::uuid[])
+      order by reference
+      for update`,
+    [period.label, live],
+  );
+}
+
+/** Marks payouts void (they are then never approved or exported). */
+export async function voidPayouts(em: EntityManager, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return execute(em, `update payout set status = 'void' where id = any ($1::uuid[])`, [ids]);
+}

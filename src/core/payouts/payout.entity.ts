@@ -4,7 +4,15 @@ import { PayoutRepository } from './payout.repository.js';
 
 const { defineEntity } = mikroCore;
 
-export const PAYOUT_STATUSES = ['calculated', 'approved', 'exported', 'paid', 'rejected'] as const;
+export const PAYOUT_STATUSES = [
+  'calculated',
+  'approved',
+  'exported',
+  'paid',
+  'failed',
+  'rejected',
+  'void',
+] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
 /**

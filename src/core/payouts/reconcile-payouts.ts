@@ -1,27 +1,23 @@
 /**
- * `payout reconcile`: reads the bank's confirmation file (reference, status, paid-at) and marks
- * exported payouts paid. Idempotent: a payout already paid stays paid, and failures are reported
- * every time they are read.
+ * `payout reconcile`: applies the bank's confirmation file to exported payouts — `exported → paid`
+ * when the bank paid exactly the payout's net amount on a day between the export and now,
+ * `exported → failed` when it refused the transfer (then only `crm payout retry` exports it again).
+ * A line that does not match (amount, impossible date, unknown reference, a payout in another
+ * state, lines contradicting each other) changes nothing and is reported with its reason; the
+ * command then exits 6. Idempotent: a payout already paid by the same confirmation stays paid, and
+ * failures are reported every time they are read.
  */
 import { rmSync } from 'node:fs';
+import { DateTime } from 'luxon';
 import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
-import { normalizeHeader, streamCsv } from '../csv.js';
+import { underDatabaseRules } from '../db/driver-errors.js';
 import { mikroCore } from '../db/mikro-orm.js';
-import { NotFoundError, ValidationError } from '../errors.js';
 import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
-import { parseDateTime } from '../time.js';
+import { formatNaira } from '../money.js';
+import { lagosDate, toIsoLagos } from '../time.js';
+import { type BankLine, type BankProblem, readBankConfirmation } from './bank-confirmation.js';
 import { Payout } from './payout.entity.js';
-
-const PAID = new Set(['paid', 'success', 'successful', 'completed', 'complete', 'processed', 'ok']);
-const FAILED = new Set(['failed', 'failure', 'rejected', 'reversed', 'returned', 'error', 'declined']);
-
-const RECONCILE_ALIASES: Record<string, string[]> = {
-  reference: ['reference', 'ref', 'paymentreference', 'transactionreference', 'customerreference'],
-  status: ['status', 'result', 'paymentstatus', 'transferstatus'],
-  paid_at: ['paidat', 'paid', 'paiddate', 'valuedate', 'paymentdate', 'date'],
-  note: ['note', 'reason', 'message', 'remarks', 'narration'],
-};
 
 export interface ReconcileInput {
   /** The bank's confirmation CSV. */
@@ -41,36 +37,34 @@ export interface ReconcileResult {
   errorsFile: string | null;
 }
 
-/** Reads the bank's confirmation (reference, status, paid-at) and marks exported payouts paid. */
-export async function reconcilePayouts(ctx: ServiceContext, input: ReconcileInput): Promise<ReconcileResult> {
-  let csv: Awaited<ReturnType<typeof streamCsv>>;
-  try {
-    csv = await streamCsv(input.file);
-  } catch {
-    throw new NotFoundError('file', input.file, 'file_not_found');
+/** Why a line cannot be applied to its payout, or undefined when it can. */
+function mismatch(line: BankLine, p: Payout, paidAt: DateTime, now: DateTime): RowProblem | undefined {
+  if (BigInt(line.amountKobo) !== BigInt(p.netKobo))
+    return {
+      column: 'amount',
+      value: formatNaira(line.amountKobo),
+      reason: `does not match the payout's net amount ${formatNaira(BigInt(p.netKobo))}`,
+    };
+  if (line.outcome === 'paid') {
+    const raw = line.paidAt ? toIsoLagos(paidAt) : '';
+    if (p.exportedAt && lagosDate(paidAt) < lagosDate(DateTime.fromJSDate(p.exportedAt)))
+      return {
+        column: 'paid_at',
+        value: raw,
+        reason: `is before the payout was exported (${toIsoLagos(p.exportedAt)})`,
+      };
+    if (paidAt > now) return { column: 'paid_at', value: raw, reason: 'is in the future' };
   }
-  const records: string[][] = [];
-  for await (const r of csv.records) records.push(r);
-  if (records.length === 0) throw new ValidationError('file', input.file, 'is empty (no header row)');
-  const headers = records[0].map((h) => h.trim());
-  const keys = headers.map(normalizeHeader);
-  const col = (field: string) => keys.findIndex((k) => RECONCILE_ALIASES[field].includes(k));
-  const columns = {
-    reference: col('reference'),
-    status: col('status'),
-    paidAt: col('paid_at'),
-    note: col('note'),
-  };
-  if (columns.reference < 0 || columns.status < 0)
-    throw new ValidationError(
-      'header',
-      headers.join(','),
-      'needs the columns reference and status (and paid_at)',
-    );
+  return undefined;
+}
+
+/** Reads the bank's confirmation and applies each matching line to its exported payout. */
+export async function reconcilePayouts(ctx: ServiceContext, input: ReconcileInput): Promise<ReconcileResult> {
+  const bank = await readBankConfirmation(input.file);
   const now = ctx.clock.now();
-  const errors = input.errorsFile ? new ErrorsFileWriter(input.errorsFile, headers) : undefined;
+  const problems: BankProblem[] = [...bank.problems];
   const result: ReconcileResult = {
-    rows: records.length - 1,
+    rows: bank.rows,
     paid: 0,
     alreadyPaid: 0,
     failed: [],
@@ -78,91 +72,86 @@ export async function reconcilePayouts(ctx: ServiceContext, input: ReconcileInpu
     problems: [],
     errorsFile: null,
   };
-  const problems: { rowNumber: number; problem: RowProblem; record: string[] }[] = [];
-  const cell = (record: string[], c: number) => (c >= 0 ? (record[c] ?? '').trim() : '');
+  const errors = input.errorsFile ? new ErrorsFileWriter(input.errorsFile, bank.headers) : undefined;
   try {
-    await ctx.em.transactional(async (em) => {
-      // Every payout the file names, locked (FOR UPDATE) in one query; rows then apply in file
-      // order to these entities, so a reference named twice sees the first row's change.
-      const references = [
-        ...new Set(records.slice(1).map((r) => cell(r, columns.reference).toUpperCase())),
-      ].filter(Boolean);
-      const payouts = new Map(
-        (references.length === 0
-          ? []
-          : await em.find(
-              Payout,
-              { reference: { $in: references } },
-              // In reference order: concurrent reconciles lock shared payouts in the same order.
-              { lockMode: mikroCore.LockMode.PESSIMISTIC_WRITE, orderBy: { reference: 'asc' } },
-            )
-        ).map((p) => [p.reference, p]),
-      );
-      for (let i = 1; i < records.length; i++) {
-        const record = records[i];
-        const rowNumber = i + 1;
-        const get = (c: number) => cell(record, c);
-        const reference = get(columns.reference).toUpperCase();
-        const status = get(columns.status).toLowerCase();
-        const note = get(columns.note) || null;
-        const reject = (problem: RowProblem) => problems.push({ rowNumber, problem, record });
-        const p = reference ? payouts.get(reference) : undefined;
-        if (!p) {
-          reject({ column: 'reference', value: reference, reason: 'no payout has this reference' });
-          continue;
-        }
-        if (PAID.has(status)) {
-          let paidAt = now;
-          const rawPaidAt = get(columns.paidAt);
-          if (rawPaidAt) {
-            try {
-              paidAt = parseDateTime(rawPaidAt, 'paid_at');
-            } catch {
-              reject({ column: 'paid_at', value: rawPaidAt, reason: 'not a date and time' });
-              continue;
-            }
+    await underDatabaseRules(
+      ctx.em.transactional(async (em) => {
+        // Every payout the file names, locked in reference order (concurrent reconciles lock
+        // shared payouts in the same order); identical repeated lines then see the first's change.
+        const references = [...new Set(bank.lines.map((l) => l.reference))];
+        const payouts = new Map(
+          (references.length === 0
+            ? []
+            : await em.find(
+                Payout,
+                { reference: { $in: references } },
+                { lockMode: mikroCore.LockMode.PESSIMISTIC_WRITE, orderBy: { reference: 'asc' } },
+              )
+          ).map((p) => [p.reference, p]),
+        );
+        const audits: { id: string; summary: Record<string, unknown> }[] = [];
+        for (const line of bank.lines) {
+          const reject = (problem: RowProblem) =>
+            problems.push({ rowNumber: line.rowNumber, record: line.record, problem });
+          const p = payouts.get(line.reference);
+          if (!p) {
+            reject({ column: 'reference', value: line.reference, reason: 'no payout has this reference' });
+            continue;
           }
-          if (p.status === 'paid') {
-            result.alreadyPaid++;
+          const paidAt = line.paidAt ?? now;
+          const wrong = mismatch(line, p, paidAt, now);
+          if (wrong) {
+            reject(wrong);
+            continue;
+          }
+          if (line.outcome === 'paid' && p.status === 'paid') {
+            if (line.paidAt && p.paidAt && line.paidAt.toMillis() !== p.paidAt.getTime())
+              reject({
+                column: 'paid_at',
+                value: toIsoLagos(line.paidAt),
+                reason: `the payout was recorded paid at ${toIsoLagos(p.paidAt)}; check with the bank`,
+              });
+            else result.alreadyPaid++;
+            continue;
+          }
+          if (line.outcome === 'failed' && p.status === 'failed') {
+            result.failed.push({ reference: p.reference, note: line.note });
             continue;
           }
           if (p.status !== 'exported') {
-            reject({ column: 'reference', value: reference, reason: `payout is ${p.status}, not exported` });
-            continue;
-          }
-          p.status = 'paid';
-          p.paidAt = paidAt.toJSDate();
-          p.bankStatus = 'paid';
-          p.bankNote = note;
-          await recordAudit(em, ctx.actor, 'payout', p.id, {
-            action: 'paid',
-            reference,
-            paidAt: paidAt.toISO(),
-          });
-          result.paid++;
-        } else if (FAILED.has(status)) {
-          if (p.status === 'paid') {
             reject({
-              column: 'status',
-              value: status,
-              reason: 'payout was already marked paid; check with the bank',
+              column: line.outcome === 'failed' && p.status === 'paid' ? 'status' : 'reference',
+              value: line.outcome === 'failed' && p.status === 'paid' ? 'failed' : line.reference,
+              reason:
+                p.status === 'paid'
+                  ? 'payout was already marked paid; check with the bank'
+                  : `payout is ${p.status}, not exported`,
             });
             continue;
           }
-          if (p.status !== 'exported') {
-            reject({ column: 'reference', value: reference, reason: `payout is ${p.status}, not exported` });
-            continue;
+          p.status = line.outcome;
+          p.bankStatus = line.outcome;
+          p.bankNote = line.note;
+          if (line.outcome === 'paid') {
+            p.paidAt = paidAt.toJSDate();
+            result.paid++;
+            audits.push({
+              id: p.id,
+              summary: { action: 'paid', reference: p.reference, paidAt: paidAt.toISO() },
+            });
+          } else {
+            result.failed.push({ reference: p.reference, note: line.note });
+            audits.push({
+              id: p.id,
+              summary: { action: 'bank_failed', reference: p.reference, note: line.note },
+            });
           }
-          p.bankStatus = 'failed';
-          p.bankNote = note;
-          await recordAudit(em, ctx.actor, 'payout', p.id, { action: 'bank_failed', reference, note });
-          result.failed.push({ reference, note });
-        } else {
-          reject({ column: 'status', value: status, reason: 'use paid/successful or failed' });
         }
-      }
-      await em.flush();
-    });
+        await em.flush();
+        for (const a of audits) await recordAudit(em, ctx.actor, 'payout', a.id, a.summary);
+      }),
+    );
+    problems.sort((a, b) => a.rowNumber - b.rowNumber);
     for (const p of problems) await errors?.write(p.rowNumber, [p.problem], p.record);
   } finally {
     await errors?.close();

@@ -7,11 +7,12 @@
  * give one payout per contract. A re-run recomputes `calculated` payouts in place and never
  * touches the others.
  */
+import { DateTime } from 'luxon';
 import { readPolicy } from '../access/policy.js';
 import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
-import { ConflictError } from '../errors.js';
-import { parsePeriod } from '../time.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { lagosDate, parsePeriod } from '../time.js';
 import { type PayoutTotals, type PayoutView, totalsOf } from './payout.view.js';
 import { type PlanAction, type PlannedPayout, plannedView, planPayouts } from './payout-plan.js';
 import { PayoutRun } from './payout-run.entity.js';
@@ -19,7 +20,10 @@ import {
   contractsOfPeriod,
   insertCalculatedPayouts,
   lockPeriodRuns,
+  type StalePayout,
+  stalePayoutsOfPeriod,
   updateCalculatedPayouts,
+  voidPayouts,
 } from './payout-run.sql.js';
 
 export type { PlanAction } from './payout-plan.js';
@@ -41,6 +45,11 @@ export interface PayoutRunResult {
   unchanged: number;
   /** Payouts left as they were because they are approved, exported, paid or rejected. */
   kept: number;
+  /**
+   * Payouts not yet exported whose contract no longer has an active day in the period: voided
+   * (with dryRun: would be), never approved or exported.
+   */
+  voided: { reference: string; wasStatus: string; netKobo: number }[];
 }
 
 /**
@@ -49,8 +58,21 @@ export interface PayoutRunResult {
  */
 export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): Promise<PayoutRunResult> {
   const period = parsePeriod(input.period);
+  const today = lagosDate(ctx.clock.now());
+  // A period is paid once it is over: run earlier, a month's guarantee would be paid in full for
+  // days still to come. A dry run may preview it.
+  if (!input.dryRun && period.lastDay >= today)
+    throw new ValidationError(
+      'period',
+      input.period,
+      `has not ended yet (its last day is ${period.lastDay}); run it from ${DateTime.fromISO(period.lastDay).plus({ days: 1 }).toISODate()}, or preview it with --dry-run`,
+    );
   const now = ctx.clock.now().toISO()!;
-  const summarise = (planned: PlannedPayout[], payouts: (PayoutView & { action: PlanAction })[]) => {
+  const summarise = (
+    planned: PlannedPayout[],
+    payouts: (PayoutView & { action: PlanAction })[],
+    stale: StalePayout[],
+  ) => {
     const count = (a: PlanAction) => planned.filter((p) => p.action === a).length;
     return {
       period: period.label,
@@ -61,13 +83,16 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
       updated: count('update'),
       unchanged: count('unchanged'),
       kept: count('kept'),
+      voided: stale.map((p) => ({ reference: p.reference, wasStatus: p.status, netKobo: Number(p.netKobo) })),
     };
   };
+  const live = (planned: PlannedPayout[]) => planned.map((p) => p.contract.contractId);
   if (input.dryRun) {
     const planned = planPayouts(await contractsOfPeriod(ctx.em, period), period, await readPolicy(ctx.em));
     return summarise(
       planned,
       planned.map((p) => plannedView(p, period, p.contract.payout?.id ?? null)),
+      await stalePayoutsOfPeriod(ctx.em, period, live(planned)),
     );
   }
   return ctx.em.transactional(async (em) => {
@@ -93,6 +118,11 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
         'payout_changed',
         'payouts of this period changed during the run; run it again',
       );
+    const stale = await stalePayoutsOfPeriod(em, period, live(planned));
+    await voidPayouts(
+      em,
+      stale.map((p) => p.id),
+    );
     const kept = planned.filter((p) => p.action === 'kept').length;
     const run = em.create(PayoutRun, {
       period: period.label,
@@ -105,13 +135,21 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
     const payouts = planned.map((p) =>
       plannedView(p, period, p.contract.payout?.id ?? created.get(p.contract.contractId)!),
     );
-    const result = summarise(planned, payouts);
+    const result = summarise(planned, payouts, stale);
+    for (const p of stale)
+      await recordAudit(em, ctx.actor, 'payout', p.id, {
+        action: 'void',
+        reference: p.reference,
+        was: p.status,
+        reason: 'no active contract day in the period',
+      });
     await recordAudit(em, ctx.actor, 'payout_run', run.id, {
       period: period.label,
       created: result.created,
       updated: result.updated,
       unchanged: result.unchanged,
       kept: result.kept,
+      voided: result.voided.length,
       netKobo: result.totals.netKobo,
     });
     return result;

@@ -1,0 +1,93 @@
+import { loadMikroMigrations } from '../src/core/db/mikro-orm.js';
+
+const { Migration } = loadMikroMigrations();
+
+/**
+ * The payout's states as a machine the database enforces (docs/payouts.md):
+ *   calculated → approved | rejected | void
+ *   approved   → exported | void
+ *   exported   → paid | failed
+ *   failed     → exported            (`crm payout retry`, after the bank refused the transfer)
+ * `void`: a payout a re-run found without an active contract day in its period (the contract was
+ * terminated or ended after the payout was calculated); it is never exported. `failed` replaces
+ * "exported with bank_status failed", so a failed transfer can no longer be marked paid or exported
+ * by accident. Who may make each move is payout_guard's other half (access-control migration).
+ */
+export class Migration20261202120000_payout_states extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table payout drop constraint payout_status_check;`);
+    this.addSql(`alter table payout add constraint payout_status_check
+  check (status in ('calculated', 'approved', 'exported', 'paid', 'failed', 'rejected', 'void'));`);
+    this.addSql(`update payout set status = 'failed' where status = 'exported' and bank_status = 'failed';`);
+    this.addSql(`create or replace function payout_guard() returns trigger language plpgsql as $$
+declare
+  approvers integer;
+  required integer;
+  mover text;
+begin
+  if TG_OP = 'INSERT' then
+    if crm_session_is_person() and NEW.status <> 'calculated' then
+      raise exception 'a payout is created calculated, not %', NEW.status using errcode = 'CR003';
+    end if;
+    return NEW;
+  end if;
+  if row(NEW.share_bps, NEW.full_guarantee_kobo, NEW.tax_bps, NEW.gross_revenue_kobo, NEW.owner_share_kobo,
+         NEW.platform_share_kobo, NEW.guarantee_kobo, NEW.top_up_kobo, NEW.payout_kobo, NEW.tax_kobo,
+         NEW.net_kobo, NEW.active_days, NEW.revision, NEW.contract_id, NEW.period)
+     is distinct from
+     row(OLD.share_bps, OLD.full_guarantee_kobo, OLD.tax_bps, OLD.gross_revenue_kobo, OLD.owner_share_kobo,
+         OLD.platform_share_kobo, OLD.guarantee_kobo, OLD.top_up_kobo, OLD.payout_kobo, OLD.tax_kobo,
+         OLD.net_kobo, OLD.active_days, OLD.revision, OLD.contract_id, OLD.period) then
+    if OLD.status <> 'calculated' or NEW.status <> 'calculated' then
+      raise exception 'payout % is %: its amounts are fixed', OLD.reference, OLD.status using errcode = 'CR003';
+    end if;
+    if not crm_may('crm_operator') then
+      perform crm_refuse('crm_operator', 'calculate payouts');
+    end if;
+  end if;
+  if NEW.status is distinct from OLD.status then
+    -- The moves there are, and the group whose members may make each (a single user makes all).
+    mover := case OLD.status || ' > ' || NEW.status
+      when 'calculated > approved' then 'crm_approver'
+      when 'calculated > rejected' then 'crm_approver'
+      when 'calculated > void' then 'crm_operator'
+      when 'approved > void' then 'crm_operator'
+      when 'approved > exported' then 'crm_finance'
+      when 'exported > paid' then 'crm_finance'
+      when 'exported > failed' then 'crm_finance'
+      when 'failed > exported' then 'crm_finance'
+    end;
+    if mover is null then
+      raise exception 'payout % is %: it cannot become %', OLD.reference, OLD.status, NEW.status
+        using errcode = 'CR003';
+    end if;
+    if not crm_may(mover) then
+      perform crm_refuse(mover, format('move payouts from %s to %s', OLD.status, NEW.status));
+    end if;
+    if NEW.status = 'approved' then
+      required := crm_required_approvals(NEW.payout_kobo);
+      select count(distinct crm_normalize_operator(a.operator)) into approvers
+        from payout_approvals a
+       where a.payout_id = NEW.id and a.revision = NEW.revision and a.decision = 'approve';
+      if approvers < required then
+        raise exception 'dual approval rule: payout % needs % different approvers, has %',
+          NEW.reference, required, approvers using errcode = 'CR002';
+      end if;
+      NEW.approved_at := clock_timestamp();
+    end if;
+  end if;
+  return NEW;
+end $$;`);
+  }
+
+  // Back to the five states; payout_guard keeps this version's moves (a superset of the old rules).
+  override async down(): Promise<void> {
+    this.addSql('alter table payout disable trigger payout_guard;');
+    this.addSql(`update payout set status = 'exported', bank_status = 'failed' where status = 'failed';`);
+    this.addSql(`update payout set status = 'rejected', rejection_reason = 'void' where status = 'void';`);
+    this.addSql('alter table payout enable trigger payout_guard;');
+    this.addSql(`alter table payout drop constraint payout_status_check;`);
+    this.addSql(`alter table payout add constraint payout_status_check
+  check (status in ('calculated', 'approved', 'exported', 'paid', 'rejected'));`);
+  }
+}
