@@ -1,4 +1,5 @@
 import type { Actor } from '../../core/audit/audit.js';
+import { maskText } from '../../core/audit/redact.js';
 import type { Config } from '../../core/config.js';
 import type { BulkServiceContext } from '../../core/context.js';
 import type { Database, OpenOptions } from '../../core/db/database.js';
@@ -77,7 +78,7 @@ export function createContext(
       io.stdout.write(`${text}\n`);
     },
     warn(text) {
-      io.stderr.write(`warning: ${text}\n`);
+      io.stderr.write(`warning: ${maskText(text)}\n`);
     },
   };
   return context;
