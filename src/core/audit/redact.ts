@@ -74,19 +74,21 @@ const EMAIL = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
  * `+234 (0) 803-123-4567`, `0803.123.4567`), not glued to letters, ids or codes (`CT-2026-0001`,
  * a UUID's groups) on either side.
  */
-const PHONE_RUN = /(?<![\p{L}\p{N}_./+(-])[+(]*\d[\d \t\-.()/\u00a0]*\d\)?(?![\p{L}\p{N}_/-]|\.\d)/gu;
+const PHONE_RUN = /(?<![\p{L}\p{N}_.+(-])[+(]*\d[\d \t\-.()/\u00a0]*\d\)?(?![\p{L}\p{N}_-]|\.\d)/gu;
 
 /** The number as E.164 when `run` has the shape of a Nigerian or international phone number. */
 function phoneE164(run: string): string | undefined {
   const digits = run.replace(/\D/g, '');
   const n = digits.length;
+  // Each shape is judged on how the run starts as written, so that a run spanning an amount's
+  // decimals or a bracket (`000.00 (2500…`) is not read as a number with a prefix.
   if (/^\(?\+/.test(run)) return n >= 8 && n <= 15 ? `+${trunk(digits)}` : undefined;
-  if (digits.startsWith('00')) return n >= 10 && n <= 17 ? `+${trunk(digits.slice(2))}` : undefined;
-  if (digits.startsWith('234')) return n === 13 || n === 14 ? `+${trunk(digits)}` : undefined;
+  if (/^00[1-9]/.test(run)) return n >= 10 && n <= 17 ? `+${trunk(digits.slice(2))}` : undefined;
+  if (/^234/.test(run)) return n === 13 || n === 14 ? `+${trunk(digits)}` : undefined;
   // National forms with the trunk zero: mobiles (0803…, 11 digits) and fixed lines (01…, 9–10).
-  if (digits.startsWith('0')) return n >= 9 && n <= 11 ? `+234${digits.slice(1)}` : undefined;
+  if (/^\(?0\d/.test(run)) return n >= 9 && n <= 11 ? `+234${digits.slice(1)}` : undefined;
   // A Nigerian mobile without its trunk zero (803 123 4567), which libphonenumber also reads.
-  if (/^[789][01]\d{8}$/.test(digits)) return `+234${digits}`;
+  if (/^[789][01]/.test(run) && n === 10) return `+234${digits}`;
   return undefined;
 }
 

@@ -97,7 +97,8 @@ export async function addPatient(ctx: ServiceContext, input: AddPatientInput): P
       ctx.actor,
       'patient',
       patient.id,
-      { firstName: row.firstName, lastName: row.lastName },
+      // No names: the audit log is kept forever; the entity id says which patient.
+      { hospital: hospital?.code ?? null },
       now,
     );
     return toPatientView(patient);
