@@ -17,6 +17,7 @@ import { registerOwnerCrmCommands } from './commands/owner/owner-crm.js';
 import { registerPatientCommands } from './commands/patient/index.js';
 import { registerPolicyCommands } from './commands/policy/index.js';
 import { registerReminderCommands } from './commands/reminder/index.js';
+import { maskText, redactCommandLine } from './core/audit/redact.js';
 import { type Config, loadConfig } from './core/config.js';
 import { mapDriverError } from './core/db/driver-errors.js';
 import { CrmError, ExitCode } from './core/errors.js';
@@ -34,7 +35,8 @@ export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext
     .addOption(new Option('--no-color', 'no colour in output (also when NO_COLOR is set)'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // Commander quotes what it could not parse (`unknown option '--token=…'`): masked like our errors.
+    .configureOutput({ outputError: (text, write) => write(maskText(text)) });
   program.addHelpText(
     'after',
     examples(
@@ -71,15 +73,19 @@ function reportError(error: unknown, verbose: boolean, stderr: NodeJS.WritableSt
     // commander already printed its message.
     return ExitCode.usage;
   }
+  // Messages quote values as given (`patient not found: 08031234567`): secrets, phones and
+  // e-mails are masked in everything written here, stack traces included.
   const mapped = error instanceof CrmError ? error : mapDriverError(error);
   if (mapped) {
-    stderr.write(`crm: error: ${mapped.message}\n`);
-    if (verbose && mapped.stack) stderr.write(`${mapped.stack}\n`);
+    stderr.write(`crm: error: ${maskText(mapped.message)}\n`);
+    if (verbose && mapped.stack) stderr.write(`${maskText(mapped.stack)}\n`);
     return mapped.exitCode;
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  stderr.write(`crm: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
-  if (verbose && error instanceof Error) stderr.write(`${error.stack}\n`);
+  stderr.write(
+    `crm: unexpected error: ${maskText(message)}${verbose ? '' : ' (run with --verbose for details)'}\n`,
+  );
+  if (verbose && error instanceof Error) stderr.write(`${maskText(String(error.stack))}\n`);
   return ExitCode.unexpected;
 }
 
@@ -93,9 +99,8 @@ export async function main(argv: string[]): Promise<void> {
   }
   const noColor = config.noColor || argv.includes('--no-color');
   const io = processIo(noColor);
-  const commandLine = ['crm', ...argv.slice(2).map((a) => (/^postgres(ql)?:\/\//.test(a) ? '***' : a))].join(
-    ' ',
-  );
+  // What the audit log and the embedded database's lock file record: no secret, no personal data.
+  const commandLine = redactCommandLine(argv.slice(2));
   let warnedNow = false;
   const makeContext = (flags: GlobalFlags) => {
     const ctx = createContext(io, config, flags, commandLine);

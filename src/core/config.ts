@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { devNull, homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { DateTime } from 'luxon';
 import { ValidationError } from './errors.js';
 
@@ -40,12 +41,74 @@ const POLICY_VARIABLES = [
   'CRM_WHT_EXEMPT_BPS',
 ];
 
-/** Reads `.env` from the working directory when present; real environment variables win. */
-function loadDotEnv(): void {
-  const file = resolve('.env');
-  if (!existsSync(file)) return;
-  // Node ≥ 20.12 parses .env itself; it never overrides variables that are already set.
-  process.loadEnvFile(file);
+/**
+ * The variables a `.env` file may set: where the database is, the providers' credentials and
+ * senders, and tuning. Not the business clock (CRM_NOW), the operator, money policy or where
+ * credentials are sent (the provider base URLs): a `.env` is a file in whatever directory a
+ * command runs in, and whoever can write there must not be able to change those. Those come from
+ * the environment of the command itself.
+ */
+export const DOTENV_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'CRM_DATA_DIR',
+  'CRM_LOCK_WAIT_MS',
+  'CRM_IMPORT_BATCH_SIZE',
+  'CRM_DEBUG',
+  'NO_COLOR',
+  'TWILIO_ACCOUNT_SID',
+  'TWILIO_AUTH_TOKEN',
+  'TWILIO_SMS_FROM',
+  'TWILIO_MESSAGING_SERVICE_SID',
+  'TWILIO_WHATSAPP_FROM',
+  'SENDGRID_API_KEY',
+  'SENDGRID_FROM',
+  'CRM_RATE_SMS',
+  'CRM_RATE_WHATSAPP',
+  'CRM_RATE_EMAIL',
+  'CRM_QUIET_HOURS',
+  'CRM_SEND_MAX_TRIES',
+  'CRM_SEND_BACKOFF_MS',
+  'CRM_SEND_BACKOFF_MAX_MS',
+  'CRM_SEND_TIMEOUT_MS',
+  'CRM_WHATSAPP_REMINDER_CONTENT_SID',
+  'CRM_REMINDER_BATCH',
+  'CRM_REMINDER_CONCURRENCY',
+  'CRM_REMINDER_LEASE_SECONDS',
+]);
+
+/**
+ * Reads `.env` from the working directory, and from nowhere else, when present: only the
+ * variables of DOTENV_VARIABLES (any other is refused, exit 3, naming it); real environment
+ * variables win.
+ */
+function loadDotEnv(env: NodeJS.ProcessEnv): void {
+  let text: string;
+  try {
+    text = readFileSync(resolve('.env'), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const parsed = parseEnv(text);
+  for (const name of Object.keys(parsed))
+    if (!DOTENV_VARIABLES.has(name))
+      throw new ValidationError(
+        `.env: ${name}`,
+        undefined,
+        'cannot be set in a .env file (see the README for those that can); set it in the environment of the command',
+      );
+  for (const [name, value] of Object.entries(parsed)) if (env[name] === undefined) env[name] = value;
+}
+
+/**
+ * MikroORM reads a `.env` of its own (from `$MIKRO_ORM_ENV`, any path, else the working directory)
+ * and lets `MIKRO_ORM_*` variables override the options crm gives it: the connection URL, query
+ * logging with parameters, the migrations. crm's configuration is the variables of this module
+ * only, so those are removed and MikroORM's own `.env` reading is pointed at an empty file.
+ */
+function isolateOrmFromEnvironment(env: NodeJS.ProcessEnv): void {
+  for (const name of Object.keys(env)) if (name.startsWith('MIKRO_ORM_')) delete env[name];
+  env.MIKRO_ORM_ENV = devNull;
 }
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {
@@ -69,7 +132,10 @@ function positiveInt(value: string | undefined, name: string): number | undefine
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = true } = {}): Config {
-  if (readDotEnv) loadDotEnv();
+  if (readDotEnv) {
+    isolateOrmFromEnvironment(env);
+    loadDotEnv(env);
+  }
   let fixedNow: DateTime | undefined;
   if (env.CRM_NOW) {
     fixedNow = DateTime.fromISO(env.CRM_NOW, { zone: 'Africa/Lagos', setZone: true });

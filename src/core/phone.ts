@@ -109,15 +109,5 @@ function describeLength(code: string): string {
   }
 }
 
-/** `+2348031234567` → `+234803***4567`: for logs and messages shown to operators. */
-export function maskPhone(e164: string): string {
-  if (e164.length < 10) return `${e164.slice(0, 3)}***`;
-  return `${e164.slice(0, 7)}***${e164.slice(-4)}`;
-}
-
-/** `ada.obi@example.ng` → `a***@example.ng`. */
-export function maskEmail(email: string): string {
-  const at = email.indexOf('@');
-  if (at <= 0) return '***';
-  return `${email[0]}***${email.slice(at)}`;
-}
+// The maskers live with the rest of the redaction, which must load without libphonenumber.
+export { maskEmail, maskPhone } from './audit/redact.js';

@@ -232,9 +232,12 @@ describe('hospitals and patients from the command line', { timeout: 120_000 }, (
     expect(JSON.parse(all.stdout)).toHaveLength(1);
   });
 
-  it('patient show of an unknown phone is exit 4', async () => {
+  it('patient show of an unknown phone is exit 4, the number masked', async () => {
     const unknown = await crm(['patient', 'show', '08099999999']);
-    expect([unknown.code, unknown.stderr.trim()]).toEqual([4, 'crm: error: patient not found: 08099999999']);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([
+      4,
+      'crm: error: patient not found: +234809***9999',
+    ]);
   });
 
   it('patient opt-out answers the opted-out channels', async () => {

@@ -1,5 +1,6 @@
 import { normalizeOperator, resolveOperator } from '../../core/access/identity.js';
 import type { Actor } from '../../core/audit/audit.js';
+import { maskText } from '../../core/audit/redact.js';
 import type { Config } from '../../core/config.js';
 import type { BulkServiceContext } from '../../core/context.js';
 import type { Database, OpenOptions } from '../../core/db/database.js';
@@ -92,7 +93,7 @@ export function createContext(
       io.stdout.write(`${text}\n`);
     },
     warn(text) {
-      io.stderr.write(`warning: ${text}\n`);
+      io.stderr.write(`warning: ${maskText(text)}\n`);
     },
   };
   return context;

@@ -13,6 +13,7 @@ import type {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrationNames } from '../../../migrations/names.js';
 import type { SessionIdentity } from '../access/identity.js';
+import { maskText } from '../audit/redact.js';
 import type { Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock.js';
@@ -150,8 +151,9 @@ function baseOptions(): Options {
 }
 
 function describeConnectionError(error: unknown, url: string): UnavailableError {
-  const safeUrl = url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@');
-  const reason = (error as Error).message?.split('\n')[0] ?? String(error);
+  // maskText, not a pattern of its own: a password may hold '@', ':' or '/'.
+  const safeUrl = maskText(url);
+  const reason = maskText((error as Error).message?.split('\n')[0] ?? String(error));
   return new UnavailableError(
     'database_unavailable',
     `cannot connect to PostgreSQL at ${safeUrl}: ${reason}`,

@@ -35,10 +35,8 @@ export async function addDoctor(ctx: ServiceContext, input: AddDoctorInput): Pro
       department: input.department.trim().toLowerCase(),
     } as never);
     await em.flush();
-    await recordAudit(em, ctx.actor, 'doctor', doctor.id, {
-      name: input.name.trim(),
-      hospital: hospital.code,
-    });
+    // No name: the audit log is kept forever; the entity id says which doctor.
+    await recordAudit(em, ctx.actor, 'doctor', doctor.id, { code: doctor.code, hospital: hospital.code });
     return loadDoctorView(em, doctor);
   });
 }

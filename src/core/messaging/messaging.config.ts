@@ -126,3 +126,40 @@ export function requireCredentials(config: MessagingConfig, channels: Iterable<C
       `cannot send: ${problems.join('; ')} (set them in the environment or .env; --dry-run needs none)`,
     );
 }
+
+/**
+ * A provider base URL the credentials may be sent to: https:// anywhere, plain http:// only to
+ * this machine (127.0.0.0/8, ::1, localhost), where a test fake or a local egress proxy listens.
+ * Over http:// to any other host the account SID and token (HTTP Basic) or the API key (Bearer)
+ * would cross the network in clear text.
+ */
+export function insecureBaseUrlReason(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'not a URL';
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol !== 'http:') return `${url.protocol} is not http(s)`;
+  // WHATWG URL has already normalised the host: `127.1` and `0x7f.0.0.1` read as 127.0.0.1.
+  const host = url.hostname.toLowerCase();
+  if (host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)) return undefined;
+  return `plain http:// is accepted only for this machine (127.0.0.1, ::1, localhost), not ${host}`;
+}
+
+/** Throws exit 7 when a channel about to be used would send its credentials over an unsafe URL. */
+export function requireSafeBaseUrls(config: MessagingConfig, channels: Iterable<Channel>): void {
+  const used = new Set(channels);
+  const urls: Array<[string, string | undefined]> = [];
+  if ([...used].some((c) => c !== 'email')) urls.push(['CRM_TWILIO_BASE_URL', config.twilio.baseUrl]);
+  if (used.has('email')) urls.push(['CRM_SENDGRID_BASE_URL', config.sendgrid.baseUrl]);
+  for (const [name, url] of urls) {
+    const reason = url === undefined ? undefined : insecureBaseUrlReason(url);
+    if (reason)
+      throw new UnavailableError(
+        'provider_url_insecure',
+        `cannot send: ${name} ${reason}; nothing was sent (use https://)`,
+      );
+  }
+}

@@ -2,9 +2,14 @@
  * The two providers behind the messaging layer: Twilio (SMS, WhatsApp) and SendGrid (e-mail),
  * through their official SDKs, loaded only when a message is really sent. Every provider answer
  * is turned into a ProviderResult: accepted, or a classified error (transient or permanent).
+ *
+ * Provider error texts quote the recipient ("The 'To' number +234… is not valid"); they are masked
+ * here (`maskText`), where they enter crm, so that `messages.error_message`, reminders' errors and
+ * printed errors never hold a full number or address.
  */
+import { maskText } from '../audit/redact.js';
 import type { Channel } from '../patients/patient.entity.js';
-import { type MessagingConfig, requireCredentials } from './messaging.config.js';
+import { type MessagingConfig, requireCredentials, requireSafeBaseUrls } from './messaging.config.js';
 
 export interface OutgoingMessage {
   channel: Channel;
@@ -73,7 +78,7 @@ function retryAfter(headers: any): number | undefined {
 export function classifyTwilioError(error: any): ProviderResult & { ok: false } {
   const status: number | undefined = typeof error?.status === 'number' ? error.status : undefined;
   const code: number | undefined = typeof error?.code === 'number' ? error.code : undefined;
-  const message = String(error?.message ?? error).split('\n')[0];
+  const message = maskText(String(error?.message ?? error).split('\n')[0]);
   if (status !== undefined) {
     const transient =
       code !== undefined && TWILIO_PERMANENT.has(code)
@@ -111,11 +116,11 @@ export function classifySendgridError(error: any): ProviderResult & { ok: false 
       ok: false,
       transient: status === 429 || status >= 500,
       errorCode: `http_${status}`,
-      errorMessage: detail.split('\n')[0],
+      errorMessage: maskText(detail.split('\n')[0]),
       retryAfterMs: retryAfter(error?.response?.headers),
     };
   }
-  return networkError(error, String(error?.message ?? error).split('\n')[0]);
+  return networkError(error, maskText(String(error?.message ?? error).split('\n')[0]));
 }
 
 /**
@@ -124,6 +129,8 @@ export function classifySendgridError(error: any): ProviderResult & { ok: false 
  */
 export async function createProvider(config: MessagingConfig, channels: Channel[]): Promise<MessageProvider> {
   requireCredentials(config, channels);
+  // Before any SDK holds a credential: plain http:// only to this machine.
+  requireSafeBaseUrls(config, channels);
   const needTwilio = channels.some((c) => c !== 'email');
   const needSendgrid = channels.includes('email');
   let twilioClient: any;
@@ -200,7 +207,7 @@ export async function createProvider(config: MessagingConfig, channels: Channel[
       return {
         status: m.status,
         errorCode: m.errorCode === null || m.errorCode === undefined ? null : String(m.errorCode),
-        errorMessage: m.errorMessage ?? null,
+        errorMessage: m.errorMessage == null ? null : maskText(m.errorMessage),
       };
     },
   };

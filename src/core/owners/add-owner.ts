@@ -86,7 +86,8 @@ export async function addOwner(ctx: ServiceContext, input: AddOwnerInput): Promi
       accountNumber,
     } as never);
     await em.flush();
-    await recordAudit(em, ctx.actor, 'owner', owner.id, { name, taxType, bankCode, accountNumber });
+    // No name or account number: the audit log is kept forever; the entity id says which owner.
+    await recordAudit(em, ctx.actor, 'owner', owner.id, { kind, taxType, bankCode });
     return toOwnerView(owner);
   });
 }

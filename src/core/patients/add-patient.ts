@@ -92,10 +92,8 @@ export async function addPatient(ctx: ServiceContext, input: AddPatientInput): P
       updatedAt: new Date(now),
     } as never);
     await em.flush();
-    await recordAudit(em, ctx.actor, 'patient', patient.id, {
-      firstName: row.firstName,
-      lastName: row.lastName,
-    });
+    // No names: the audit log is kept forever; the entity id says which patient.
+    await recordAudit(em, ctx.actor, 'patient', patient.id, { hospital: hospital?.code ?? null });
     return toPatientView(patient);
   });
 }
