@@ -12,7 +12,7 @@ import { query } from '../../src/core/db/sql.js';
 import { ConflictError, ValidationError } from '../../src/core/errors.js';
 import { approvePayouts } from '../../src/core/payouts/approve-payouts.js';
 import { exportPayouts } from '../../src/core/payouts/export-payouts.js';
-import { showPayout } from '../../src/core/payouts/payout.queries.js';
+import { listAdjustments, showPayout } from '../../src/core/payouts/payout.queries.js';
 import { reconcilePayouts } from '../../src/core/payouts/reconcile-payouts.js';
 import { runPayouts } from '../../src/core/payouts/run-payouts.js';
 import { fixedClock } from '../../src/core/time.js';
@@ -163,5 +163,87 @@ describe('re-runs and periods', () => {
     await expect(runPayouts(svc('ada'), { period: '2027-06' })).rejects.toThrow(/has not ended yet/);
     const preview = await runPayouts(svc('ada'), { period: '2026-11', dryRun: true });
     expect(preview.dryRun).toBe(true);
+  });
+});
+
+describe('adjustments: revenue that lands in a decided period', () => {
+  it('a late transaction into a paid period is an adjustment that the next calculated payout carries', async () => {
+    const december = at('2026-12-05T09:00:00+01:00');
+    const as = (operator: string) => svc(operator, december);
+    const hospital = await makeHospital(svc());
+    const contract = await makeContract(svc(), { hospital: hospital.code, share: '70', guarantee: '500000' });
+    await importTransactionRows(as('ada'), [
+      { hospital: hospital.code, at: '2026-10-10 10:00', amount: '1000000' },
+    ]);
+    const october = `${contract.number}-2026-10`;
+    await runPayouts(as('ada'), { period: '2026-10' });
+    await approvePayouts(as('bola'), [october]);
+    await exportPayouts(as('cy'), { period: '2026-10', out: tempPath('october.csv') });
+    const paid = await showPayout(as('cy'), october);
+    expect(paid.payoutKobo).toBe(70_000_000);
+    await reconcilePayouts(as('cy'), {
+      file: bankFile(`${october},paid,${(paid.netKobo / 100).toFixed(2)},2026-12-05 08:00,`),
+    });
+
+    // ₦100,000 more October revenue arrives after the payout was paid: 70% of it is owed.
+    await importTransactionRows(as('ada'), [
+      { hospital: hospital.code, at: '2026-10-28 10:00', amount: '100000' },
+    ]);
+    const rerun = await runPayouts(as('ada'), { period: '2026-10' });
+    expect(rerun.adjustments.filter((a) => a.reference === october)).toEqual([
+      { reference: october, wasKobo: 70_000_000, nowKobo: 77_000_000, amountKobo: 7_000_000 },
+    ]);
+    expect((await showPayout(as('ada'), october)).status).toBe('paid');
+    // Nothing new to record when nothing changed again.
+    expect(
+      (await runPayouts(as('ada'), { period: '2026-10' })).adjustments.map((a) => a.reference),
+    ).not.toContain(october);
+
+    const november = `${contract.number}-2026-11`;
+    await runPayouts(as('ada'), { period: '2026-11' });
+    const carrying = await showPayout(as('ada'), november);
+    // November: no revenue, the ₦500,000 guarantee, plus the ₦70,000 owed; 10% tax on both.
+    expect(carrying).toMatchObject({
+      payoutKobo: 50_000_000,
+      adjustmentKobo: 7_000_000,
+      taxKobo: 5_700_000,
+      netKobo: 51_300_000,
+    });
+    expect(await listAdjustments(as('ada'), '2026-10')).toEqual([
+      expect.objectContaining({
+        payout: october,
+        amountKobo: 7_000_000,
+        carriedBy: november,
+        carriedByStatus: 'calculated',
+      }),
+    ]);
+
+    // A refund into October once November is approved: the difference waits for December.
+    await approvePayouts(as('bola'), [november]);
+    await importTransactionRows(as('ada'), [
+      { hospital: hospital.code, at: '2026-10-29 10:00', amount: '50000', kind: 'refund' },
+    ]);
+    const third = await runPayouts(as('ada'), { period: '2026-10' });
+    expect(third.adjustments.find((a) => a.reference === october)).toMatchObject({
+      wasKobo: 77_000_000,
+      nowKobo: 73_500_000,
+      amountKobo: -3_500_000,
+    });
+    const open = await listAdjustments(as('ada'), '2026-10');
+    expect(open.map((a) => [a.amountKobo, a.carriedBy])).toEqual([
+      [7_000_000, november],
+      [-3_500_000, null],
+    ]);
+    const january = at('2027-01-03T09:00:00+01:00');
+    await runPayouts(svc('ada', january), { period: '2026-12' });
+    expect(await showPayout(svc('ada', january), `${contract.number}-2026-12`)).toMatchObject({
+      adjustmentKobo: -3_500_000,
+      netKobo: 50_000_000 - 3_500_000 - 4_650_000,
+    });
+    // The database keeps adjustments as recorded.
+    await expect(query(db.em(), 'delete from payout_adjustment')).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      query(db.em(), 'update payout_adjustment set amount_kobo = 1, now_payout_kobo = was_payout_kobo + 1'),
+    ).rejects.toMatchObject({ code: 'CR003' });
   });
 });

@@ -17,15 +17,24 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
     );
   payout
     .command('run')
-    .description('calculate the payouts of a period (re-runs recompute only calculated payouts)')
+    .description(
+      'calculate the payouts of an ended period (re-runs recompute calculated payouts, void those without an active contract day, and record adjustments for decided ones)',
+    )
     .requiredOption('--period <period>', 'YYYY-MM (monthly contracts) or YYYY-Qn (quarterly contracts)')
     .option('--dry-run', 'show the full calculation, write nothing')
     .action(action(() => import('./run.js')));
   payout
+    .command('adjustments')
+    .description(
+      "differences found after a period's payouts were decided, and which later payout carries each",
+    )
+    .requiredOption('--period <period>', 'the period of the payouts that changed: YYYY-MM or YYYY-Qn')
+    .action(action(() => import('./adjustments.js')));
+  payout
     .command('list')
     .description('list payouts')
     .option('--period <period>', 'YYYY-MM or YYYY-Qn')
-    .option('--status <status>', 'calculated, approved, exported, paid, rejected')
+    .option('--status <status>', 'calculated, approved, exported, paid, failed, rejected, void')
     .option('--hospital <code>')
     .option('--contract <number>')
     .action(action(() => import('./list.js')));

@@ -25,8 +25,12 @@ export async function run(ctx: CommandContext, [ref]: string[]): Promise<void> {
     ],
     ['top-up', `${n(p.topUpKobo)} (payout − owner share)`],
     ['payout', `${n(p.payoutKobo)} = max(owner share, guarantee)`],
+    [
+      'adjustments',
+      p.adjustmentKobo === 0 ? null : `${n(p.adjustmentKobo)} (from earlier periods: crm payout adjustments)`,
+    ],
     ['withholding tax', `${n(p.taxKobo)} (${p.taxType}, ${p.taxBasisPoints / 100}%)`],
-    ['net', n(p.netKobo)],
+    ['net', p.adjustmentKobo === 0 ? n(p.netKobo) : `${n(p.netKobo)} = payout + adjustments − tax`],
     ['due date', p.dueDate],
     ['calculated', `${p.calculatedAt} by ${p.calculatedBy} (revision ${p.revision})`],
     ['approvals needed', p.requiredApprovals],

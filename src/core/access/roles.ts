@@ -46,6 +46,8 @@ export const TABLE_GRANTS: Record<string, Partial<Record<Exclude<Group, 'crm_adm
   // Rows are created by the run; trigger payout_guard decides which change each group may make.
   payout: { crm_operator: ['insert', 'update'], crm_approver: ['update'], crm_finance: ['update'] },
   payout_approvals: { crm_approver: ['insert'] },
+  // Recorded and carried by the run; trigger payout_adjustment_guard keeps them as recorded.
+  payout_adjustment: { crm_operator: ['insert', 'update'] },
   // Updated by admins only (trigger policy_guard), see below.
   policy: {},
   // Inserts only, for every group; the chain's head is written by the insert trigger alone.

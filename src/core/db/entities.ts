@@ -13,6 +13,7 @@ import { OwnerSatisfaction } from '../owners/owner-satisfaction.entity.js';
 import { Patient } from '../patients/patient.entity.js';
 import { HospitalRevenueDay } from '../payouts/hospital-revenue-day.entity.js';
 import { Payout } from '../payouts/payout.entity.js';
+import { PayoutAdjustment } from '../payouts/payout-adjustment.entity.js';
 import { PayoutApproval } from '../payouts/payout-approval.entity.js';
 import { PayoutRun } from '../payouts/payout-run.entity.js';
 import { Reminder } from '../reminders/reminder.entity.js';
@@ -41,6 +42,7 @@ export const entities = [
   Payout,
   PayoutRun,
   PayoutApproval,
+  PayoutAdjustment,
   HospitalRevenueDay,
   // owners, patients and audit
   Owner,

@@ -3,7 +3,7 @@
  * its payout would be and what the run would do with it. No database, no clock.
  */
 import { type PolicyValues, withholdingTaxBps } from '../access/policy.js';
-import { koboToJson } from '../money.js';
+import { applyBasisPoints, koboToJson } from '../money.js';
 import type { Period } from '../time.js';
 import { activeDaysInPeriod, calculatePayout } from './payout.calculator.js';
 import type { PayoutStatus } from './payout.entity.js';
@@ -25,7 +25,17 @@ export interface PlannedPayout {
    * rejected and stays as it is.
    */
   action: PlanAction;
+  /** Whether its payout carries the contract's open adjustments (false when it has none). */
+  carries: boolean;
+  /**
+   * For a kept payout that is decided (approved, exported, paid, failed) and would now come out
+   * differently: the difference to record as an adjustment.
+   */
+  adjustment?: { sourcePayoutId: string; wasKobo: bigint; nowKobo: bigint };
 }
+
+/** Payouts whose amounts are decided: a change in their period becomes an adjustment. */
+const DECIDED: readonly PayoutStatus[] = ['approved', 'exported', 'paid', 'failed'];
 
 /** Whether a stored payout already holds these calculated amounts and inputs. */
 function sameAmounts(c: CalculatedPayout, s: StoredPayout): boolean {
@@ -36,6 +46,7 @@ function sameAmounts(c: CalculatedPayout, s: StoredPayout): boolean {
     s.payoutKobo === c.payoutKobo &&
     s.taxKobo === c.taxKobo &&
     s.netKobo === c.netKobo &&
+    s.adjustmentKobo === c.adjustmentKobo &&
     s.dueDate === c.dueDate &&
     s.activeDays === c.activeDays &&
     s.taxBps === c.taxBps &&
@@ -73,6 +84,12 @@ export function planPayouts(
       periodLastDay: period.lastDay,
       paymentTermsDays: contract.paymentTermsDays,
     });
+    // The open adjustments ride on this payout unless they would take it below zero: then they
+    // wait for a later one (an owner is never asked to pay back through a payout).
+    const open = contract.openAdjustmentKobo;
+    const carries = open !== 0n && result.payoutKobo + open >= 0n;
+    const adjustmentKobo = carries ? open : 0n;
+    const taxKobo = carries ? applyBasisPoints(result.payoutKobo + open, taxBps) : result.taxKobo;
     const calculated: CalculatedPayout = {
       shareBps: contract.shareBps,
       fullGuaranteeKobo: contract.guaranteeKobo,
@@ -84,8 +101,9 @@ export function planPayouts(
       guaranteeKobo: result.guaranteeKobo,
       topUpKobo: result.topUpKobo,
       payoutKobo: result.payoutKobo,
-      taxKobo: result.taxKobo,
-      netKobo: result.netKobo,
+      taxKobo,
+      netKobo: result.payoutKobo + adjustmentKobo - taxKobo,
+      adjustmentKobo,
       dueDate: result.dueDate,
     };
     const stored = contract.payout;
@@ -96,7 +114,20 @@ export function planPayouts(
         : sameAmounts(calculated, stored)
           ? 'unchanged'
           : 'update';
-    planned.push({ contract, reference: `${contract.number}-${period.label}`, calculated, action });
+    const decided = stored && DECIDED.includes(stored.status) ? stored : undefined;
+    const wasKobo = decided ? decided.payoutKobo + decided.recordedAdjustmentKobo : 0n;
+    const adjustment =
+      decided && wasKobo !== result.payoutKobo
+        ? { sourcePayoutId: decided.id, wasKobo, nowKobo: result.payoutKobo }
+        : undefined;
+    planned.push({
+      contract,
+      reference: `${contract.number}-${period.label}`,
+      calculated,
+      action,
+      carries: action !== 'kept' && carries,
+      adjustment,
+    });
   }
   return planned;
 }
@@ -129,6 +160,7 @@ export function plannedView(
     guaranteeKobo: k(figures.guaranteeKobo),
     topUpKobo: k(figures.topUpKobo),
     payoutKobo: k(figures.payoutKobo),
+    adjustmentKobo: k(figures.adjustmentKobo),
     taxKobo: k(figures.taxKobo),
     netKobo: k(figures.netKobo),
     dueDate: figures.dueDate,

@@ -8,6 +8,7 @@ import { execute, query } from '../db/sql.js';
 import type { Period } from '../time.js';
 import type { TaxType } from './payout.calculator.js';
 import type { PayoutStatus } from './payout.entity.js';
+import { openAdjustmentsByContract, recordedAdjustmentsOfPeriod } from './payout-adjustment.sql.js';
 
 /** Advisory-lock class of payout runs (the second key is the period's hash). */
 const RUN_LOCK = 73_010_004;
@@ -26,6 +27,8 @@ export interface StoredPayout extends CalculatedPayout {
   reference: string;
   status: PayoutStatus;
   periodDays: number;
+  /** The adjustments recorded for this payout so far (its period changed after it was decided). */
+  recordedAdjustmentKobo: bigint;
 }
 
 /** One contract of a period: its terms, its revenue in the period, its payout if it has one. */
@@ -45,6 +48,8 @@ export interface PeriodContract {
   /** Payments minus refunds of its hospital on the period's days it was in force. */
   grossKobo: bigint;
   payout: StoredPayout | undefined;
+  /** Its open adjustments of earlier periods (0 when none): what this period's payout may carry. */
+  openAdjustmentKobo: bigint;
 }
 
 interface PeriodContractRow {
@@ -98,6 +103,7 @@ export async function contractsOfPeriod(em: EntityManager, period: Period): Prom
     [period.firstDay, period.lastDay, period.frequency],
   );
   const stored = await payoutsOfPeriod(em, period);
+  const open = await openAdjustmentsByContract(em, period);
   return rows.map((r) => ({
     contractId: r.contract_id,
     number: r.number,
@@ -112,6 +118,7 @@ export async function contractsOfPeriod(em: EntityManager, period: Period): Prom
     lastDay: r.last_day,
     grossKobo: BigInt(r.gross),
     payout: stored.get(r.contract_id),
+    openAdjustmentKobo: open.get(r.contract_id) ?? 0n,
   }));
 }
 
@@ -133,6 +140,7 @@ interface StoredPayoutRow {
   payout_kobo: string;
   tax_kobo: string;
   net_kobo: string;
+  adjustment_kobo: string;
   due_date: string;
 }
 
@@ -142,10 +150,12 @@ async function payoutsOfPeriod(em: EntityManager, period: Period): Promise<Map<s
     em,
     `select contract_id, id, reference, status, share_bps, full_guarantee_kobo::text, tax_bps, active_days,
        period_days, gross_revenue_kobo::text, owner_share_kobo::text, platform_share_kobo::text,
-       guarantee_kobo::text, top_up_kobo::text, payout_kobo::text, tax_kobo::text, net_kobo::text, due_date::text
+       guarantee_kobo::text, top_up_kobo::text, payout_kobo::text, tax_kobo::text, net_kobo::text,
+       adjustment_kobo::text, due_date::text
      from payout where period = $1`,
     [period.label],
   );
+  const recorded = await recordedAdjustmentsOfPeriod(em, period);
   return new Map(
     rows.map((r) => [
       r.contract_id,
@@ -166,7 +176,9 @@ async function payoutsOfPeriod(em: EntityManager, period: Period): Promise<Map<s
         payoutKobo: BigInt(r.payout_kobo),
         taxKobo: BigInt(r.tax_kobo),
         netKobo: BigInt(r.net_kobo),
+        adjustmentKobo: BigInt(r.adjustment_kobo),
         dueDate: r.due_date,
+        recordedAdjustmentKobo: recorded.get(r.id) ?? 0n,
       },
     ]),
   );
@@ -186,6 +198,8 @@ export interface CalculatedPayout {
   payoutKobo: bigint;
   taxKobo: bigint;
   netKobo: bigint;
+  /** Open adjustments of earlier periods this payout carries (net = payout + adjustment − tax). */
+  adjustmentKobo: bigint;
   dueDate: string;
 }
 
@@ -203,6 +217,7 @@ const CALC_COLUMNS: readonly [string, string, (c: CalculatedPayout) => string | 
   ['payout_kobo', 'bigint', (c) => c.payoutKobo.toString()],
   ['tax_kobo', 'bigint', (c) => c.taxKobo.toString()],
   ['net_kobo', 'bigint', (c) => c.netKobo.toString()],
+  ['adjustment_kobo', 'bigint', (c) => c.adjustmentKobo.toString()],
   ['due_date', 'date', (c) => c.dueDate],
 ];
 

@@ -17,7 +17,9 @@ export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
 /**
  * One contract's payout for one period (SPEC §1 "Payouts"): the calculation's inputs and results
- * in bigint kobo, and where it stands (calculated → approved → exported → paid, or rejected).
+ * in bigint kobo, and where it stands (calculated → approved → exported → paid | failed, or
+ * rejected, or void: the states migration). `adjustmentKobo` is what it carries of adjustments
+ * of earlier periods (payout-adjustment.entity.ts); net = payout + adjustment − tax.
  * `revision` is bumped whenever a re-run changes the amounts: approvals count only for the
  * current revision. Checks (the split, top-up and net identities, one payout per contract and
  * period) live in migrations/Migration20261125100000_owner_crm.ts. Runs write payouts set-based
@@ -49,6 +51,7 @@ export const Payout = defineEntity({
     payoutKobo: p.bigint('bigint'),
     taxKobo: p.bigint('bigint'),
     netKobo: p.bigint('bigint'),
+    adjustmentKobo: p.bigint('bigint').default(0),
     dueDate: p.date(),
     status: p.text().$type<PayoutStatus>().default('calculated'),
     revision: p.integer().default(1),

@@ -1,7 +1,7 @@
 import { readPolicy, requiredApprovals } from '../access/policy.js';
 import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
-import { parsePeriod } from '../time.js';
+import { parsePeriod, toIsoLagos } from '../time.js';
 import { PAYOUT_STATUSES, Payout, type PayoutStatus } from './payout.entity.js';
 import { payoutRepository } from './payout.repository.js';
 import { countTransactionsInForce, findPayoutParties, partiesOfContract } from './payout.sql.js';
@@ -13,6 +13,7 @@ import {
   toPayoutView,
   totalsOf,
 } from './payout.view.js';
+import { adjustmentsOfPeriod } from './payout-adjustment.sql.js';
 import { PayoutApproval } from './payout-approval.entity.js';
 
 export interface ListPayoutsFilters {
@@ -56,4 +57,35 @@ export async function showPayout(ctx: ServiceContext, ref: string): Promise<Payo
     approvals,
     transactions: await countTransactionsInForce(ctx.em, p.contractId, p.periodStart, p.periodEnd),
   });
+}
+
+export interface AdjustmentView {
+  contract: string;
+  /** The payout whose period changed after it was decided. */
+  payout: string;
+  wasKobo: number;
+  nowKobo: number;
+  amountKobo: number;
+  detectedAt: string;
+  detectedBy: string;
+  /** The payout that carries it, or null while it waits for the contract's next calculated payout. */
+  carriedBy: string | null;
+  carriedByStatus: string | null;
+}
+
+/** `payout adjustments --period`: the differences found for a period's decided payouts. */
+export async function listAdjustments(ctx: ServiceContext, periodText: string): Promise<AdjustmentView[]> {
+  const period = parsePeriod(periodText);
+  const rows = await adjustmentsOfPeriod(ctx.em, period.label);
+  return rows.map((r) => ({
+    contract: r.contract,
+    payout: r.source,
+    wasKobo: Number(r.wasKobo),
+    nowKobo: Number(r.nowKobo),
+    amountKobo: Number(r.amountKobo),
+    detectedAt: toIsoLagos(new Date(r.detectedAt)),
+    detectedBy: r.detectedBy,
+    carriedBy: r.carriedBy,
+    carriedByStatus: r.carriedByStatus,
+  }));
 }

@@ -12,6 +12,8 @@ export interface PayoutAmounts {
   guaranteeKobo: number;
   topUpKobo: number;
   payoutKobo: number;
+  /** Adjustments of earlier periods carried by this payout (payout + adjustment − tax = net). */
+  adjustmentKobo: number;
   taxKobo: number;
   netKobo: number;
 }
@@ -24,6 +26,7 @@ const AMOUNT_FIELDS = [
   'guaranteeKobo',
   'topUpKobo',
   'payoutKobo',
+  'adjustmentKobo',
   'taxKobo',
   'netKobo',
 ] as const satisfies readonly (keyof PayoutAmounts)[];
@@ -114,6 +117,7 @@ export function toPayoutView(p: Payout, parties: PayoutParties): PayoutView {
     guaranteeKobo: k(p.guaranteeKobo),
     topUpKobo: k(p.topUpKobo),
     payoutKobo: k(p.payoutKobo),
+    adjustmentKobo: k(p.adjustmentKobo),
     taxKobo: k(p.taxKobo),
     netKobo: k(p.netKobo),
     dueDate: p.dueDate,

@@ -12,8 +12,16 @@ import { readPolicy } from '../access/policy.js';
 import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { ConflictError, ValidationError } from '../errors.js';
+import { koboToJson } from '../money.js';
 import { lagosDate, parsePeriod } from '../time.js';
 import { type PayoutTotals, type PayoutView, totalsOf } from './payout.view.js';
+import {
+  carryAdjustments,
+  type DecidedStalePayout,
+  decidedStalePayouts,
+  type NewAdjustment,
+  recordAdjustments,
+} from './payout-adjustment.sql.js';
 import { type PlanAction, type PlannedPayout, plannedView, planPayouts } from './payout-plan.js';
 import { PayoutRun } from './payout-run.entity.js';
 import {
@@ -50,6 +58,41 @@ export interface PayoutRunResult {
    * (with dryRun: would be), never approved or exported.
    */
   voided: { reference: string; wasStatus: string; netKobo: number }[];
+  /**
+   * Payouts already decided (approved, exported, paid, failed) that would now come out
+   * differently: the difference recorded (with dryRun: that would be) as an adjustment, which the
+   * contract's next calculated payout carries.
+   */
+  adjustments: { reference: string; wasKobo: number; nowKobo: number; amountKobo: number }[];
+}
+
+/** A difference found by the run, with the payout it is about. */
+type FoundAdjustment = NewAdjustment & { reference: string };
+
+/** The adjustments a run finds: decided payouts recalculated differently, and decided ones gone stale. */
+function foundAdjustments(planned: PlannedPayout[], stale: DecidedStalePayout[]): FoundAdjustment[] {
+  return [
+    ...planned.flatMap((p) =>
+      p.adjustment
+        ? [
+            {
+              contractId: p.contract.contractId,
+              sourcePayoutId: p.adjustment.sourcePayoutId,
+              wasKobo: p.adjustment.wasKobo,
+              nowKobo: p.adjustment.nowKobo,
+              reference: p.contract.payout!.reference,
+            },
+          ]
+        : [],
+    ),
+    ...stale.map((p) => ({
+      contractId: p.contractId,
+      sourcePayoutId: p.id,
+      wasKobo: p.decidedKobo,
+      nowKobo: 0n,
+      reference: p.reference,
+    })),
+  ];
 }
 
 /**
@@ -72,6 +115,7 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
     planned: PlannedPayout[],
     payouts: (PayoutView & { action: PlanAction })[],
     stale: StalePayout[],
+    found: FoundAdjustment[],
   ) => {
     const count = (a: PlanAction) => planned.filter((p) => p.action === a).length;
     return {
@@ -84,6 +128,12 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
       unchanged: count('unchanged'),
       kept: count('kept'),
       voided: stale.map((p) => ({ reference: p.reference, wasStatus: p.status, netKobo: Number(p.netKobo) })),
+      adjustments: found.map((a) => ({
+        reference: a.reference,
+        wasKobo: koboToJson(a.wasKobo),
+        nowKobo: koboToJson(a.nowKobo),
+        amountKobo: koboToJson(a.nowKobo - a.wasKobo),
+      })),
     };
   };
   const live = (planned: PlannedPayout[]) => planned.map((p) => p.contract.contractId);
@@ -93,6 +143,7 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
       planned,
       planned.map((p) => plannedView(p, period, p.contract.payout?.id ?? null)),
       await stalePayoutsOfPeriod(ctx.em, period, live(planned)),
+      foundAdjustments(planned, await decidedStalePayouts(ctx.em, period, live(planned))),
     );
   }
   return ctx.em.transactional(async (em) => {
@@ -135,7 +186,20 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
     const payouts = planned.map((p) =>
       plannedView(p, period, p.contract.payout?.id ?? created.get(p.contract.contractId)!),
     );
-    const result = summarise(planned, payouts, stale);
+    const found = foundAdjustments(planned, await decidedStalePayouts(em, period, live(planned)));
+    await recordAdjustments(em, run.id, ctx.actor.operator, found);
+    await carryAdjustments(
+      em,
+      period,
+      planned
+        .filter((p) => p.action !== 'kept')
+        .map((p) => ({
+          contractId: p.contract.contractId,
+          payoutId: p.contract.payout?.id ?? created.get(p.contract.contractId)!,
+          carries: p.carries,
+        })),
+    );
+    const result = summarise(planned, payouts, stale, found);
     for (const p of stale)
       await recordAudit(em, ctx.actor, 'payout', p.id, {
         action: 'void',
@@ -150,6 +214,7 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
       unchanged: result.unchanged,
       kept: result.kept,
       voided: result.voided.length,
+      adjustments: result.adjustments.length,
       netKobo: result.totals.netKobo,
     });
     return result;
