@@ -7,6 +7,7 @@ import { Migration20261125140000_patient_keys_bytewise } from './Migration202611
 import { Migration20261126000000_patient_checks_per_statement } from './Migration20261126000000_patient_checks_per_statement.js';
 import { Migration20261126100000_patient_contact_hash_indexes } from './Migration20261126100000_patient_contact_hash_indexes.js';
 import { Migration20261126110000_patient_update_check_linear } from './Migration20261126110000_patient_update_check_linear.js';
+import { Migration20261202110000_money_bounds } from './Migration20261202110000_money_bounds.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -23,6 +24,7 @@ const classes = {
   Migration20261126000000_patient_checks_per_statement,
   Migration20261126100000_patient_contact_hash_indexes,
   Migration20261126110000_patient_update_check_linear,
+  Migration20261202110000_money_bounds,
 } satisfies Record<MigrationName, unknown>;
 
 /**

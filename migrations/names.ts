@@ -13,6 +13,7 @@ export const migrationNames = [
   'Migration20261126000000_patient_checks_per_statement',
   'Migration20261126100000_patient_contact_hash_indexes',
   'Migration20261126110000_patient_update_check_linear',
+  'Migration20261202110000_money_bounds',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];
