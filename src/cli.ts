@@ -18,6 +18,7 @@ import { registerReminderCommands } from './commands/reminder/index.js';
 import { type Config, loadConfig } from './core/config.js';
 import { mapDriverError } from './core/db/driver-errors.js';
 import { CrmError, ExitCode } from './core/errors.js';
+import { clip } from './core/text.js';
 
 export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext): Command {
   const program = new Command('crm')
@@ -32,7 +33,8 @@ export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext
     .addOption(new Option('--no-color', 'no colour in output (also when NO_COLOR is set)'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // commander quotes unknown options and commands whole: at most ~100 characters of each.
+    .configureOutput({ outputError: (text, write) => write(clipLines(text)) });
   program.addHelpText(
     'after',
     examples(
@@ -55,6 +57,17 @@ export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext
   return program;
 }
 
+/** The longest error line printed; messages quote at most ~100 characters of any value. */
+const MAX_ERROR_CHARS = 1000;
+
+/** Each line of commander's error output, escaped and cut to ~200 characters. */
+function clipLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => clip(line, 200))
+    .join('\n');
+}
+
 function reportError(error: unknown, verbose: boolean, stderr: NodeJS.WritableStream): number {
   if (error instanceof CommanderError) {
     if (
@@ -69,11 +82,15 @@ function reportError(error: unknown, verbose: boolean, stderr: NodeJS.WritableSt
   }
   const mapped = error instanceof CrmError ? error : mapDriverError(error);
   if (mapped) {
-    stderr.write(`crm: error: ${mapped.message}\n`);
+    // One line, whatever a message quotes: escaped, and cut should a message ever run long.
+    stderr.write(`crm: error: ${clip(mapped.message, MAX_ERROR_CHARS)}\n`);
     if (verbose && mapped.stack) stderr.write(`${mapped.stack}\n`);
     return mapped.exitCode;
   }
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const message = clip(
+    error instanceof Error ? error.message.split('\n')[0] : String(error),
+    MAX_ERROR_CHARS,
+  );
   stderr.write(`crm: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
   if (verbose && error instanceof Error) stderr.write(`${error.stack}\n`);
   return ExitCode.unexpected;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
@@ -31,12 +31,32 @@ export interface Config {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Reads `.env` from the working directory when present; real environment variables win. */
+/**
+ * Reads `.env` from the working directory when present; real environment variables win. A `.env`
+ * that is a folder (what `docker run -v` makes of a missing file) or cannot be read is exit 3:
+ * going on without it would run against another database than the operator configured.
+ */
 function loadDotEnv(): void {
   const file = resolve('.env');
-  if (!existsSync(file)) return;
-  // Node ≥ 20.12 parses .env itself; it never overrides variables that are already set.
-  process.loadEnvFile(file);
+  let stat: Stats;
+  try {
+    stat = statSync(file);
+  } catch {
+    return; // no .env here
+  }
+  if (!stat.isFile())
+    throw new ValidationError(
+      '.env',
+      file,
+      `is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}, not a file of settings: remove it or make it a file`,
+    );
+  try {
+    // Node ≥ 20.12 parses .env itself; it never overrides variables that are already set.
+    process.loadEnvFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ValidationError('.env', file, `cannot be read (${code})`);
+  }
 }
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {

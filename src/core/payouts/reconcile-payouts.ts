@@ -10,6 +10,7 @@ import { normalizeHeader, streamCsv } from '../csv.js';
 import { mikroCore } from '../db/mikro-orm.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
+import { checkErrorsFile } from '../imports/import-files.js';
 import { parseDateTime } from '../time.js';
 import { Payout } from './payout.entity.js';
 
@@ -43,6 +44,8 @@ export interface ReconcileResult {
 
 /** Reads the bank's confirmation (reference, status, paid-at) and marks exported payouts paid. */
 export async function reconcilePayouts(ctx: ServiceContext, input: ReconcileInput): Promise<ReconcileResult> {
+  // Before anything is read or applied: an unwritable --errors is exit 3, not a failure mid-way.
+  checkErrorsFile(input.errorsFile);
   let csv: Awaited<ReturnType<typeof streamCsv>>;
   try {
     csv = await streamCsv(input.file);
