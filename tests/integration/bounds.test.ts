@@ -51,7 +51,7 @@ describe('patient import', () => {
         'NUL-3,Chidi,Eze,08030000003\n',
     );
     const errorsFile = tempPath('patients-nul.csv');
-    const result = await importPatients(svc(), { file, hospital, errorsFile });
+    const result = await importPatients(svc(), { file, hospitalCode: hospital, errorsFile });
     expect(result).toMatchObject({ inserted: 2, rejected: 1, errorsFile });
     expect(reasons(errorsFile)['2']).toMatch(/^2,last_name,.*last_name: holds a NUL byte/);
     const rows = await query<{ external_id: string }>(
