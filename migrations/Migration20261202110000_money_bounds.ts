@@ -26,6 +26,8 @@ const BOUNDS = [
 export class Migration20261202110000_money_bounds extends Migration {
   override async up(): Promise<void> {
     for (const [table, name, column] of BOUNDS) {
+      // Re-runnable: a database whose migration row was lost gets the same checks again.
+      this.addSql(`alter table ${table} drop constraint if exists ${name};`);
       this.addSql(`alter table ${table} add constraint ${name} check (${column} <= ${MAX_KOBO}) not valid;`);
       this.addSql(`alter table ${table} validate constraint ${name};`);
     }

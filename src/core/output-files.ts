@@ -46,9 +46,8 @@ export function checkOutputFile(
 function outputFileProblem(path: string, atomic: boolean): string | undefined {
   if (path.trim() === '') return 'no file name given';
   const folder = dirname(path);
-  const folderStat = statOrUndefined(folder);
-  if (!folderStat) return `there is no folder ${folder}`;
-  if (!folderStat.isDirectory()) return `${folder} is not a folder`;
+  // A missing folder, or a file where the folder should be (`a.csv/errors.csv`).
+  if (!statOrUndefined(folder)?.isDirectory()) return `there is no folder ${folder}`;
   const existing = statOrUndefined(path);
   if (existing?.isDirectory()) return 'it is a folder';
   try {
