@@ -3,6 +3,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { ValidationError } from './errors.js';
+import { MAX_AMOUNT_KOBO } from './money.js';
 
 /**
  * Everything `crm` reads from the environment, validated once at start-up. This module is the
@@ -86,6 +87,16 @@ function basisPoints(value: string | undefined, name: string): number | undefine
   return Number(value);
 }
 
+/** CRM_DUAL_APPROVAL_KOBO: whole kobo, 1 … MAX_AMOUNT_KOBO (a larger threshold would never apply). */
+function dualApprovalKobo(value: string | undefined): bigint {
+  const kobo = BigInt(
+    positiveInt(value, 'CRM_DUAL_APPROVAL_KOBO') === undefined ? 1_000_000_000 : value!.trim(),
+  );
+  if (kobo > MAX_AMOUNT_KOBO)
+    throw new ValidationError('CRM_DUAL_APPROVAL_KOBO', value, `must be at most ${MAX_AMOUNT_KOBO} (₦10^12)`);
+  return kobo;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = true } = {}): Config {
   if (readDotEnv) loadDotEnv();
   let fixedNow: DateTime | undefined;
@@ -103,9 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     embeddedLockWaitMs: Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : 5000,
     importBatchSize: positiveInt(env.CRM_IMPORT_BATCH_SIZE, 'CRM_IMPORT_BATCH_SIZE') ?? 10_000,
-    dualApprovalKobo: BigInt(
-      positiveInt(env.CRM_DUAL_APPROVAL_KOBO, 'CRM_DUAL_APPROVAL_KOBO') ?? 1_000_000_000,
-    ),
+    dualApprovalKobo: dualApprovalKobo(env.CRM_DUAL_APPROVAL_KOBO),
     withholdingTaxBps: {
       company: basisPoints(env.CRM_WHT_COMPANY_BPS, 'CRM_WHT_COMPANY_BPS') ?? 1000,
       individual: basisPoints(env.CRM_WHT_INDIVIDUAL_BPS, 'CRM_WHT_INDIVIDUAL_BPS') ?? 500,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config.js';
 import {
   allocate,
   applyBasisPoints,
@@ -101,6 +102,13 @@ describe('parseNaira', () => {
     );
     expect(() => parseNaira('9'.repeat(40), 'guarantee')).toThrow(/^guarantee: is more than/);
     expect(() => parseNaira(`-${'9'.repeat(15)}`, 'amount', { allowNegative: true })).toThrow(/is more than/);
+  });
+
+  it('bounds the dual-approval threshold of the environment the same way', () => {
+    const threshold = (value: string) =>
+      loadConfig({ CRM_DUAL_APPROVAL_KOBO: value }, { readDotEnv: false }).dualApprovalKobo;
+    expect(threshold('100000000000000')).toBe(MAX_AMOUNT_KOBO);
+    expect(() => threshold('99999999999999999999')).toThrow(/^CRM_DUAL_APPROVAL_KOBO: must be at most/);
   });
 
   it('round-trips with formatNaira', () => {
