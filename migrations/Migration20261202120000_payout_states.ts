@@ -5,7 +5,7 @@ const { Migration } = loadMikroMigrations();
 /**
  * The payout's states as a machine the database enforces (docs/payouts.md):
  *   calculated → approved | rejected | void
- *   approved   → exported | void
+ *   approved   → exported | void | paid   (paid: a ₦0.00 payout, settled by the export with no transfer)
  *   exported   → paid | failed
  *   failed     → exported            (`crm payout retry`, after the bank refused the transfer)
  * `void`: a payout a re-run found without an active contract day in its period (the contract was
@@ -53,6 +53,7 @@ begin
       when 'calculated > void' then 'crm_operator'
       when 'approved > void' then 'crm_operator'
       when 'approved > exported' then 'crm_finance'
+      when 'approved > paid' then 'crm_finance'
       when 'exported > paid' then 'crm_finance'
       when 'exported > failed' then 'crm_finance'
       when 'failed > exported' then 'crm_finance'

@@ -8,6 +8,7 @@ import { Migration20261126000000_patient_checks_per_statement } from './Migratio
 import { Migration20261126100000_patient_contact_hash_indexes } from './Migration20261126100000_patient_contact_hash_indexes.js';
 import { Migration20261126110000_patient_update_check_linear } from './Migration20261126110000_patient_update_check_linear.js';
 import { Migration20261202100000_access_control } from './Migration20261202100000_access_control.js';
+import { Migration20261202110000_money_bounds } from './Migration20261202110000_money_bounds.js';
 import { Migration20261202120000_payout_states } from './Migration20261202120000_payout_states.js';
 import { Migration20261202140000_payout_adjustments } from './Migration20261202140000_payout_adjustments.js';
 import { type MigrationName, migrationNames } from './names.js';
@@ -27,6 +28,7 @@ const classes = {
   Migration20261126100000_patient_contact_hash_indexes,
   Migration20261126110000_patient_update_check_linear,
   Migration20261202100000_access_control,
+  Migration20261202110000_money_bounds,
   Migration20261202120000_payout_states,
   Migration20261202140000_payout_adjustments,
 } satisfies Record<MigrationName, unknown>;

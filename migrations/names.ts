@@ -14,6 +14,7 @@ export const migrationNames = [
   'Migration20261126100000_patient_contact_hash_indexes',
   'Migration20261126110000_patient_update_check_linear',
   'Migration20261202100000_access_control',
+  'Migration20261202110000_money_bounds',
   'Migration20261202120000_payout_states',
   'Migration20261202140000_payout_adjustments',
 ] as const;

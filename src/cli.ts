@@ -21,6 +21,7 @@ import { maskText, redactCommandLine } from './core/audit/redact.js';
 import { type Config, loadConfig } from './core/config.js';
 import { mapDriverError } from './core/db/driver-errors.js';
 import { CrmError, ExitCode } from './core/errors.js';
+import { clip } from './core/text.js';
 
 export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext): Command {
   const program = new Command('crm')
@@ -35,8 +36,9 @@ export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext
     .addOption(new Option('--no-color', 'no colour in output (also when NO_COLOR is set)'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    // Commander quotes what it could not parse (`unknown option '--token=…'`): masked like our errors.
-    .configureOutput({ outputError: (text, write) => write(maskText(text)) });
+    // Commander quotes what it could not parse (`unknown option '--token=…'`) whole: masked like our
+    // errors, and at most ~100 characters of each quote.
+    .configureOutput({ outputError: (text, write) => write(clipLines(maskText(text))) });
   program.addHelpText(
     'after',
     examples(
@@ -61,6 +63,17 @@ export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext
   return program;
 }
 
+/** The longest error line printed; messages quote at most ~100 characters of any value. */
+const MAX_ERROR_CHARS = 1000;
+
+/** Each line of commander's error output, escaped and cut to ~200 characters. */
+function clipLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => clip(line, 200))
+    .join('\n');
+}
+
 function reportError(error: unknown, verbose: boolean, stderr: NodeJS.WritableStream): number {
   if (error instanceof CommanderError) {
     if (
@@ -77,14 +90,16 @@ function reportError(error: unknown, verbose: boolean, stderr: NodeJS.WritableSt
   // e-mails are masked in everything written here, stack traces included.
   const mapped = error instanceof CrmError ? error : mapDriverError(error);
   if (mapped) {
-    stderr.write(`crm: error: ${maskText(mapped.message)}\n`);
+    // One line, whatever a message quotes: masked, escaped, and cut should it ever run long.
+    stderr.write(`crm: error: ${clip(maskText(mapped.message), MAX_ERROR_CHARS)}\n`);
     if (verbose && mapped.stack) stderr.write(`${maskText(mapped.stack)}\n`);
     return mapped.exitCode;
   }
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  stderr.write(
-    `crm: unexpected error: ${maskText(message)}${verbose ? '' : ' (run with --verbose for details)'}\n`,
+  const message = clip(
+    maskText(error instanceof Error ? error.message.split('\n')[0] : String(error)),
+    MAX_ERROR_CHARS,
   );
+  stderr.write(`crm: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
   if (verbose && error instanceof Error) stderr.write(`${maskText(String(error.stack))}\n`);
   return ExitCode.unexpected;
 }

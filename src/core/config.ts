@@ -82,12 +82,22 @@ export const DOTENV_VARIABLES: ReadonlySet<string> = new Set([
  * variables win.
  */
 function loadDotEnv(env: NodeJS.ProcessEnv): void {
+  const file = resolve('.env');
   let text: string;
   try {
-    text = readFileSync(resolve('.env'), 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    // A folder (what `docker run -v` makes of a missing file) or an unreadable file is exit 3:
+    // going on without it would run against another database than the operator configured.
+    throw new ValidationError(
+      '.env',
+      file,
+      code === 'EISDIR'
+        ? 'is a folder, not a file of settings: remove it or make it a file'
+        : `cannot be read (${code ?? (error as Error).message})`,
+    );
   }
   const parsed = parseEnv(text);
   for (const name of Object.keys(parsed))

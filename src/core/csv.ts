@@ -122,6 +122,17 @@ export function hasInvalidUtf8(value: string): boolean {
 }
 
 /**
+ * PostgreSQL's text cannot hold the NUL character (U+0000): one in a cell made the whole COPY,
+ * and with it the import, fail. Validators reject the cell's row with this reason instead.
+ */
+export const NUL_BYTE = 'holds a NUL byte (character 0), which cannot be stored: remove it';
+
+/** Whether a cell holds a NUL character (see NUL_BYTE). */
+export function hasNul(value: string): boolean {
+  return value.includes('\0');
+}
+
+/**
  * Cells that start with `=`, `+`, `-`, `@`, tab or CR are formulas to a spreadsheet program
  * (CSV injection); a leading apostrophe makes them text. Only for text cells — amounts stay numbers.
  */

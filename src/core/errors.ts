@@ -4,6 +4,8 @@
  * where useful, what to run next. Anything that is not a CrmError is a bug (exit 1).
  */
 
+import { clip, escapeControls } from './text.js';
+
 export const ExitCode = {
   ok: 0,
   unexpected: 1,
@@ -37,12 +39,13 @@ export class UsageError extends CrmError {
 
 /**
  * A value as an error message quotes it: JSON, a long text cut after 80 characters, so that a
- * header line of a binary file or a pasted paragraph still makes a one-line error.
+ * header line of a binary file or a pasted paragraph still makes a one-line error; control
+ * characters JSON leaves as they are (C1, bidirectional overrides) escaped too.
  */
 export function quoteValue(value: unknown): string {
   if (typeof value === 'string' && value.length > 80)
-    return `${JSON.stringify(`${value.slice(0, 80)}…`)}, ${value.length} characters`;
-  return JSON.stringify(value) ?? String(value);
+    return `${escapeControls(JSON.stringify(`${value.slice(0, 80)}…`))}, ${value.length} characters`;
+  return escapeControls(JSON.stringify(value) ?? String(value));
 }
 
 /** A value that fails validation; names the field and the value (exit 3). */
@@ -61,10 +64,10 @@ export class ValidationError extends CrmError {
   }
 }
 
-/** An id or code that names nothing (exit 4). */
+/** An id or code that names nothing (exit 4); at most 100 characters of it are quoted. */
 export class NotFoundError extends CrmError {
   constructor(entity: string, ref: string, code = `${entity.replace(/ /g, '_')}_not_found`) {
-    super(code, `${entity} not found: ${ref}`, ExitCode.notFound);
+    super(code, `${entity} not found: ${clip(ref)}`, ExitCode.notFound);
   }
 }
 

@@ -57,6 +57,19 @@ export function allocate(total: Kobo, weights: readonly bigint[]): Kobo[] {
   return parts.map((p) => p * sign);
 }
 
+/**
+ * The largest amount of money `crm` takes as input: ₦1,000,000,000,000.00 (10^12 naira, 10^14
+ * kobo) — per transaction, per guarantee, per any amount an operator or a file gives. It is far
+ * above any real hospital payment or guarantee, and it keeps every sum and share `crm` computes
+ * well inside PostgreSQL's bigint (≈ 9.2 × 10^18 kobo): a gross times a share in basis points
+ * (10^14 × 10^4) cannot overflow. The database enforces the same bound with CHECK constraints
+ * (migration 20261202110000), so no other writer can store more.
+ */
+export const MAX_AMOUNT_KOBO: Kobo = 10n ** 14n;
+
+/** Why an amount above MAX_AMOUNT_KOBO is refused, for messages and errors files. */
+export const TOO_LARGE = `is more than ${formatNaira(MAX_AMOUNT_KOBO)}, the largest amount crm accepts`;
+
 const AMOUNT_PATTERN = /^(-)?(?:₦|NGN|N)?\s*(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/i;
 
 /**
@@ -73,6 +86,7 @@ export function parseNaira(input: string, field = 'amount', { allowNegative = fa
   const whole = BigInt(m[3].replace(/,/g, ''));
   const fraction = BigInt((m[4] ?? '').padEnd(2, '0'));
   const kobo = whole * 100n + fraction;
+  if (kobo > MAX_AMOUNT_KOBO) throw new ValidationError(field, input, TOO_LARGE);
   return negative ? -kobo : kobo;
 }
 

@@ -5,6 +5,7 @@ import {
   applyBasisPoints,
   formatNaira,
   formatNairaPlain,
+  MAX_AMOUNT_KOBO,
   mulDivHalfEven,
   parseNaira,
   parsePercentToBasisPoints,
@@ -93,9 +94,18 @@ describe('parseNaira', () => {
     expect(parseNaira('-5.00', 'amount', { allowNegative: true })).toBe(-500n);
   });
 
+  it('refuses amounts above ₦10^12 (10^14 kobo), of any length, naming the field', () => {
+    expect(parseNaira('1,000,000,000,000.00')).toBe(MAX_AMOUNT_KOBO);
+    expect(() => parseNaira('1000000000000.01', 'guarantee')).toThrow(
+      /^guarantee: is more than ₦1,000,000,000,000.00, the largest amount crm accepts \(got "1000000000000.01"\)$/,
+    );
+    expect(() => parseNaira('9'.repeat(40), 'guarantee')).toThrow(/^guarantee: is more than/);
+    expect(() => parseNaira(`-${'9'.repeat(15)}`, 'amount', { allowNegative: true })).toThrow(/is more than/);
+  });
+
   it('round-trips with formatNaira', () => {
     fc.assert(
-      fc.property(fc.bigInt(0n, 10n ** 15n), (kobo) => {
+      fc.property(fc.bigInt(0n, MAX_AMOUNT_KOBO), (kobo) => {
         expect(parseNaira(formatNaira(kobo))).toBe(kobo);
         expect(parseNaira(formatNairaPlain(kobo))).toBe(kobo);
       }),

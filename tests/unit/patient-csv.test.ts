@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NOT_UTF8 } from '../../src/core/csv.js';
+import { NOT_UTF8, NUL_BYTE } from '../../src/core/csv.js';
 import { mapColumns, validatePatientRecord } from '../../src/core/patients/patient-csv.parser.js';
 import { mergeDuplicates } from '../../src/core/patients/patient-duplicates.js';
 
@@ -204,6 +204,19 @@ describe('validatePatientRecord', () => {
       ['first_name', 'Jos\uFFFD', NOT_UTF8],
       ['last_name', 'Ok\uFFFDfor', NOT_UTF8],
       ['referred_by', 'MRN-\uFFFD', NOT_UTF8],
+    ]);
+  });
+
+  it('rejects every cell holding a NUL byte, which PostgreSQL cannot store, naming it', () => {
+    const r = validatePatientRecord(
+      row({ first: 'Ada\u0000', last: 'Okafor', phone: '0803123\u00004567', ref: '' }),
+      2,
+      mapping,
+      today,
+    );
+    expect(r.ok ? [] : r.problems.map((p) => [p.column, p.value, p.reason])).toEqual([
+      ['first_name', 'Ada\u0000', NUL_BYTE],
+      ['phone', '0803123\u00004567', NUL_BYTE],
     ]);
   });
 });

@@ -1,7 +1,10 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { NOT_UTF8 } from '../../src/core/csv.js';
+import { NOT_UTF8, NUL_BYTE } from '../../src/core/csv.js';
+import { TOO_LARGE } from '../../src/core/money.js';
 import {
   mapTransactionColumns,
+  occurredAtBounds,
   parseAmountKobo,
   parseOccurredAt,
   validateTransactionRecord,
@@ -54,10 +57,11 @@ describe('amount', () => {
 
 describe('validateTransactionRecord', () => {
   const columns = { hospital: 0, reference: 1, occurred_at: 2, amount: 3, kind: 4 };
+  const bounds = occurredAtBounds(DateTime.fromISO('2026-11-03T09:00:00+01:00'));
 
   it('normalises a good row', () => {
     expect(
-      validateTransactionRecord(['lag-001', ' R1 ', '2026-10-01 10:00', '100', 'Refund'], 2, columns),
+      validateTransactionRecord(['lag-001', ' R1 ', '2026-10-01 10:00', '100', 'Refund'], 2, columns, bounds),
     ).toEqual({
       ok: true,
       row: {
@@ -72,7 +76,7 @@ describe('validateTransactionRecord', () => {
   });
 
   it('names every bad column with its value', () => {
-    const r = validateTransactionRecord(['', '', 'soon', '-3', 'gift'], 7, columns);
+    const r = validateTransactionRecord(['', '', 'soon', '-3', 'gift'], 7, columns, bounds);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.map((p) => p.column)).toEqual([
@@ -83,7 +87,12 @@ describe('validateTransactionRecord', () => {
       'kind',
     ]);
     expect(r.problems[3].reason).toMatch(/must not be negative/);
-    const zero = validateTransactionRecord(['LAG-001', 'R', '2026-10-01', '0.00', 'payment'], 3, columns);
+    const zero = validateTransactionRecord(
+      ['LAG-001', 'R', '2026-10-01', '0.00', 'payment'],
+      3,
+      columns,
+      bounds,
+    );
     expect(zero.ok ? [] : zero.problems.map((p) => p.reason)).toEqual(['must be greater than zero']);
   });
 
@@ -92,9 +101,57 @@ describe('validateTransactionRecord', () => {
       ['LAG-001', 'CAF\uFFFD-1', '2026-10-01', '100', 'payment'],
       2,
       columns,
+      bounds,
     );
     expect(r.ok ? [] : r.problems.map((p) => [p.column, p.value, p.reason])).toEqual([
       ['reference', 'CAF\uFFFD-1', NOT_UTF8],
+    ]);
+  });
+
+  it("rejects a NUL byte in any column as the row's problem", () => {
+    const r = validateTransactionRecord(
+      ['LAG-001', 'R\u00002', '2026-10-01', '100', 'pay\u0000'],
+      2,
+      columns,
+      bounds,
+    );
+    expect(r.ok ? [] : r.problems.map((p) => [p.column, p.reason])).toEqual([
+      ['reference', NUL_BYTE],
+      ['kind', NUL_BYTE],
+    ]);
+  });
+
+  it('rejects amounts above ₦10^12, however many digits', () => {
+    const reasons = (amount: string) => {
+      const r = validateTransactionRecord(
+        ['LAG-001', 'R', '2026-10-01', amount, 'payment'],
+        2,
+        columns,
+        bounds,
+      );
+      return r.ok ? [] : r.problems.map((p) => p.reason);
+    };
+    expect(reasons('1000000000000')).toEqual([]);
+    expect(reasons('1000000000000.01')).toEqual([TOO_LARGE]);
+    expect(reasons('1000000000000000')).toEqual([TOO_LARGE]);
+    expect(reasons('123456789012345678901')).toEqual([TOO_LARGE]);
+  });
+
+  it('accepts times from 2000-01-01 (Lagos) to one day after now, whatever the offset', () => {
+    const ok = (at: string) =>
+      validateTransactionRecord(['LAG-001', 'R', at, '100', 'payment'], 2, columns, bounds).ok;
+    expect(ok('2000-01-01 00:00')).toBe(true);
+    expect(ok('1999-12-31 23:59')).toBe(false);
+    expect(ok('1999-12-31T23:30:00Z')).toBe(true); // 00:30 in Lagos
+    expect(ok('1900-01-01')).toBe(false);
+    expect(ok('2026-11-04 09:00')).toBe(true); // now + 1 day exactly
+    expect(ok('2026-11-04 09:01')).toBe(false);
+    expect(ok('2026-11-04T08:30:00Z')).toBe(false); // 09:30 in Lagos
+    expect(ok('2026-11-03T20:01:00-12:00')).toBe(false); // 2026-11-04 09:01 in Lagos
+    expect(ok('2099-10-01 10:00')).toBe(false);
+    const r = validateTransactionRecord(['LAG-001', 'R', '2062-10-01', '100', 'payment'], 2, columns, bounds);
+    expect(r.ok ? [] : r.problems.map((p) => [p.column, p.value, p.reason])).toEqual([
+      ['occurred_at', '2062-10-01', 'is in the future (after 2026-11-04 09:00, one day from now)'],
     ]);
   });
 });

@@ -21,11 +21,16 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
       includeExported: Boolean(flags.includeExported),
     }),
   );
+  // ₦0.00 payouts are never bank lines; they are listed wherever the summary goes.
+  const zero =
+    result.zeroAmount.length > 0
+      ? `left out of the bank file, ₦0.00 (nothing to transfer; approved ones are now paid): ${result.zeroAmount.join(', ')}`
+      : undefined;
   if (result.csv !== null) {
     // No --out: the CSV is the output (stdout); the summary goes to stderr.
     ctx.io.stdout.write(result.csv);
     ctx.io.stderr.write(
-      `exported ${result.exported} payout(s), net ${formatNaira(BigInt(result.netKobo))}\n`,
+      `exported ${result.exported} payout(s), net ${formatNaira(BigInt(result.netKobo))}\n${zero ? `${zero}\n` : ''}`,
     );
     return;
   }
@@ -33,10 +38,11 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
   if (ctx.json) return printJson(ctx, summary);
   if (result.exported + result.reexported === 0)
     ctx.print(
-      `nothing to export for ${result.period}: no approved payouts (use --include-exported to write exported ones again)`,
+      `nothing to export for ${result.period}: no approved payouts to transfer (use --include-exported to write exported ones again)`,
     );
   else
     ctx.print(
       `exported ${result.exported} payout(s)${result.reexported ? ` and ${result.reexported} again` : ''}, net ${formatNaira(BigInt(result.netKobo))}, to ${result.file}`,
     );
+  if (zero) ctx.print(zero);
 }

@@ -46,6 +46,8 @@ export function mapDriverError(error: unknown): CrmError | undefined {
     case '22P02':
     case '22007':
     case '22008':
+    case '22003': // a number out of its column's range (bigint)
+    case '22021': // a byte sequence PostgreSQL cannot store, e.g. a NUL in text
       return new ValidationError(
         constraint ?? 'value',
         undefined,

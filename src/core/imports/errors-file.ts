@@ -1,12 +1,13 @@
 /**
  * The errors file of an import (`--errors FILE`): one line per rejected row, with its row number,
  * the first problem's column and value, all reasons, then the row's original cells so that the
- * file can be fixed and imported again.
+ * file can be fixed and imported again. Created 0600 (output-files.ts).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { protectCell } from '../csv.js';
+import { openPrivateFile } from '../output-files.js';
 
 /** One reason a row was rejected: the column, the value as written and why. */
 export interface RowProblem {
@@ -30,7 +31,8 @@ export class ErrorsFileWriter {
       columns: ['row', 'column', 'value', 'reason', ...headers],
       bom: true,
     });
-    const file: WriteStream = createWriteStream(path);
+    // Rejected rows carry personal data: owner-only (0600), like every file crm writes.
+    const file: WriteStream = createWriteStream(path, { fd: openPrivateFile(path) });
     this.done = pipeline(this.out, file);
   }
 

@@ -4,19 +4,10 @@
  * file's SHA-256, which names a resumable import's checkpoint.
  */
 import { createHash } from 'node:crypto';
-import {
-  accessSync,
-  closeSync,
-  constants,
-  createReadStream,
-  openSync,
-  readSync,
-  type Stats,
-  statSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, createReadStream, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { checkOutputFile } from '../output-files.js';
 
 /**
  * Signatures of files an operator may hand over instead of CSV: an .xlsx workbook (a ZIP archive)
@@ -73,34 +64,12 @@ function readHead(path: string, length: number): Buffer {
 }
 
 /**
- * Checks before an import starts that `--errors FILE` can be written: its folder exists, FILE is
- * not a folder, and whichever of the two will be written is writable. Otherwise the first rejected
- * row — possibly millions of rows in, on the reading thread — failed with an unexpected error.
- * Nothing is created here.
+ * Checks before an import starts that `--errors FILE` can be written (output-files.ts): otherwise
+ * the first rejected row — possibly millions of rows in, on the reading thread — failed with an
+ * unexpected error. Nothing is created here.
  */
 export function checkErrorsFile(path: string | undefined): void {
-  if (path === undefined) return;
-  const problem = errorsFileProblem(path);
-  if (problem)
-    throw new ValidationError(
-      '--errors',
-      path,
-      `cannot be written: ${problem}`,
-      'import_errors_file_unwritable',
-    );
-}
-
-function errorsFileProblem(path: string): string | undefined {
-  const folder = dirname(path);
-  if (!statOrUndefined(folder)?.isDirectory()) return `there is no folder ${folder}`;
-  const existing = statOrUndefined(path);
-  if (existing?.isDirectory()) return 'it is a folder';
-  try {
-    accessSync(existing ? path : folder, constants.W_OK);
-  } catch {
-    return 'permission denied';
-  }
-  return undefined;
+  if (path !== undefined) checkOutputFile(path, '--errors', { code: 'import_errors_file_unwritable' });
 }
 
 /** The SHA-256 of a file's bytes, in hex. */

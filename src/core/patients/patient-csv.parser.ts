@@ -2,7 +2,7 @@
  * The patient CSV row validator: header matching (aliases and --map), and the normalisation of
  * one row into a PatientRow or a list of reasons. Pure: no database, no I/O.
  */
-import { hasInvalidUtf8, NOT_UTF8, normalizeHeader } from '../csv.js';
+import { hasInvalidUtf8, hasNul, NOT_UTF8, NUL_BYTE, normalizeHeader } from '../csv.js';
 import { UsageError, ValidationError } from '../errors.js';
 import { normalizePhone } from '../phone.js';
 import { parseCalendarDate } from '../time.js';
@@ -276,6 +276,11 @@ export function validatePatientRecord(
     if (value === '') continue;
     if (hasInvalidUtf8(value)) {
       bad(field, raw, NOT_UTF8);
+      continue;
+    }
+    // PostgreSQL's text holds no NUL: the row is rejected here rather than failing the COPY.
+    if (hasNul(value)) {
+      bad(field, raw, NUL_BYTE);
       continue;
     }
     switch (field) {

@@ -51,3 +51,22 @@ export async function markExported(
     [ids, exported.at, exported.batch],
   );
 }
+
+/**
+ * Settles approved payouts of ₦0.00 at export: there is nothing to transfer, so they are `paid`
+ * at the export's time, in its batch, with a note saying no transfer was made; the bank never
+ * sees them and reconciliation has nothing to wait for.
+ */
+export async function markSettledWithoutTransfer(
+  em: EntityManager,
+  ids: string[],
+  exported: { at: string; batch: string },
+): Promise<void> {
+  await execute(
+    em,
+    `update payout set status = 'paid', exported_at = $2::timestamptz, export_batch = $3,
+       paid_at = $2::timestamptz, bank_note = 'zero amount: nothing to transfer, not in the bank file'
+     where id = any($1::uuid[]) and status = 'approved' and net_kobo = 0`,
+    [ids, exported.at, exported.batch],
+  );
+}

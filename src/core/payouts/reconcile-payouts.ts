@@ -14,6 +14,7 @@ import type { ServiceContext } from '../context.js';
 import { underDatabaseRules } from '../db/driver-errors.js';
 import { mikroCore } from '../db/mikro-orm.js';
 import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
+import { checkErrorsFile } from '../imports/import-files.js';
 import { formatNaira } from '../money.js';
 import { lagosDate, toIsoLagos } from '../time.js';
 import { type BankLine, type BankProblem, readBankConfirmation } from './bank-confirmation.js';
@@ -60,6 +61,8 @@ function mismatch(line: BankLine, p: Payout, paidAt: DateTime, now: DateTime): R
 
 /** Reads the bank's confirmation and applies each matching line to its exported payout. */
 export async function reconcilePayouts(ctx: ServiceContext, input: ReconcileInput): Promise<ReconcileResult> {
+  // Before anything is read or applied: an unwritable --errors is exit 3, not a failure mid-way.
+  checkErrorsFile(input.errorsFile);
   const bank = await readBankConfirmation(input.file);
   const now = ctx.clock.now();
   const problems: BankProblem[] = [...bank.problems];

@@ -11,6 +11,7 @@ import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
 import type { BatchSource, SourceBatch, SourceEvent } from '../imports/import-pipeline.js';
 import {
   mapTransactionColumns,
+  type OccurredAtBounds,
   type TransactionColumns,
   type TransactionRow,
   validateTransactionRecord,
@@ -48,7 +49,12 @@ export class TransactionBatchSource implements BatchSource<TransactionBatch> {
     private readonly csv: CsvBatchStream,
     private readonly columns: TransactionColumns,
     private readonly errors: ErrorsFileWriter | undefined,
-    private readonly options: { hospitals: Map<string, string>; batchSize: number; maxErrors?: number },
+    private readonly options: {
+      hospitals: Map<string, string>;
+      bounds: OccurredAtBounds;
+      batchSize: number;
+      maxErrors?: number;
+    },
   ) {
     this.events = this.read();
   }
@@ -58,6 +64,7 @@ export class TransactionBatchSource implements BatchSource<TransactionBatch> {
     file: string,
     options: {
       hospitals: Map<string, string>;
+      bounds: OccurredAtBounds;
       batchSize: number;
       maxErrors?: number;
       errorsFile?: string;
@@ -111,7 +118,7 @@ export class TransactionBatchSource implements BatchSource<TransactionBatch> {
   }
 
   private async *read(): AsyncGenerator<SourceEvent<TransactionBatch>> {
-    const { hospitals, batchSize } = this.options;
+    const { hospitals, bounds, batchSize } = this.options;
     let batch: StagedTransaction[] = [];
     let records = new Map<number, string[]>();
     let seen = new Map<string, TransactionRow>();
@@ -135,7 +142,7 @@ export class TransactionBatchSource implements BatchSource<TransactionBatch> {
     for await (const chunk of this.csv.batches) {
       for (const record of chunk) {
         const rowNumber = ++this.rowsRead + 1; // the header is row 1, as in a spreadsheet
-        const outcome = validateTransactionRecord(record, rowNumber, this.columns);
+        const outcome = validateTransactionRecord(record, rowNumber, this.columns, bounds);
         let problems: RowProblem[] | undefined = outcome.ok ? undefined : outcome.problems;
         if (outcome.ok) {
           const row = outcome.row;

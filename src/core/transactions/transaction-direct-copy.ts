@@ -22,7 +22,11 @@ import { type CsvBatchStream, NotOneRecordPerLineError, streamCsvBatches } from 
 import type { Database } from '../db/database.js';
 import { withRawConnection } from '../db/sql.js';
 import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
-import { mapTransactionColumns, validateTransactionRecord } from './transaction-csv.parser.js';
+import {
+  mapTransactionColumns,
+  type OccurredAtBounds,
+  validateTransactionRecord,
+} from './transaction-csv.parser.js';
 
 export interface DirectCopyInput {
   file: string;
@@ -31,6 +35,7 @@ export interface DirectCopyInput {
   actor: Actor;
   now: string;
   hospitals: Map<string, string>;
+  bounds: OccurredAtBounds;
   totalBytes: number;
   advisoryLockKey: number;
   onProgress?: (progress: { bytesRead: number; totalBytes: number; rows: number }) => void;
@@ -101,7 +106,7 @@ export async function copyTransactionsDirect(
                 dataRows++;
                 rowsInChunk++;
                 const rowNumber = dataRows + 1; // the header is row 1, as in a spreadsheet
-                const outcome = validateTransactionRecord(record, rowNumber, columns);
+                const outcome = validateTransactionRecord(record, rowNumber, columns, input.bounds);
                 let problems: RowProblem[] | undefined;
                 if (outcome.ok) {
                   const row = outcome.row;

@@ -26,7 +26,7 @@ import { type ImportOptions, runImport } from '../imports/import-pipeline.js';
 import { stageLoadFor } from '../imports/stage-load.js';
 import { formatNaira } from '../money.js';
 import { type TransactionBatch, TransactionBatchSource } from './transaction-batch-source.js';
-import type { TransactionRow } from './transaction-csv.parser.js';
+import { occurredAtBounds, type TransactionRow } from './transaction-csv.parser.js';
 import { copyTransactionsDirect } from './transaction-direct-copy.js';
 import {
   type KnownReference,
@@ -116,6 +116,7 @@ export async function importTransactions(
     actor: ctx.actor,
     now: clock.now().toISO()!,
     hospitals: await hospitalIdsByCode(db.em()),
+    bounds: occurredAtBounds(clock.now()),
     totalBytes,
     advisoryLockKey: TRANSACTION_IMPORT_LOCK_KEY,
     onProgress: input.onProgress,
@@ -148,7 +149,7 @@ async function importBatched(
   ctx: BulkServiceContext,
   input: TransactionImportInput,
 ): Promise<TransactionImportResult> {
-  const { db } = ctx;
+  const { db, clock } = ctx;
   const stageLoad = stageLoadFor(db);
   const totals = { inserted: 0, unchanged: 0, conflicts: 0 };
   let source: TransactionBatchSource | undefined;
@@ -199,6 +200,7 @@ async function importBatched(
     async open() {
       source = await TransactionBatchSource.open(input.file, {
         hospitals: await hospitalIdsByCode(db.em()),
+        bounds: occurredAtBounds(clock.now()),
         batchSize: input.batchSize ?? DEFAULT_BATCH_SIZE,
         maxErrors: input.maxErrors,
         errorsFile: input.errorsFile,
