@@ -7,7 +7,8 @@ const { Migration } = loadMikroMigrations();
  *   calculated → approved | rejected | void
  *   approved   → exported | void | paid   (paid: a ₦0.00 payout, settled by the export with no transfer)
  *   exported   → paid | failed
- *   failed     → exported            (`crm payout retry`, after the bank refused the transfer)
+ *   failed     → approved            (`crm payout retry`, after the bank refused the transfer: the
+ *                                     next `payout export` writes it again)
  * `void`: a payout a re-run found without an active contract day in its period (the contract was
  * terminated or ended after the payout was calculated); it is never exported. `failed` replaces
  * "exported with bank_status failed", so a failed transfer can no longer be marked paid or exported
@@ -56,7 +57,7 @@ begin
       when 'approved > paid' then 'crm_finance'
       when 'exported > paid' then 'crm_finance'
       when 'exported > failed' then 'crm_finance'
-      when 'failed > exported' then 'crm_finance'
+      when 'failed > approved' then 'crm_finance'
     end;
     if mover is null then
       raise exception 'payout % is %: it cannot become %', OLD.reference, OLD.status, NEW.status
@@ -65,7 +66,7 @@ begin
     if not crm_may(mover) then
       perform crm_refuse(mover, format('move payouts from %s to %s', OLD.status, NEW.status));
     end if;
-    if NEW.status = 'approved' then
+    if NEW.status = 'approved' and OLD.status = 'calculated' then
       required := crm_required_approvals(NEW.payout_kobo);
       select count(distinct crm_normalize_operator(a.operator)) into approvers
         from payout_approvals a

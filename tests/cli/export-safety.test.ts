@@ -150,7 +150,7 @@ describe('files other commands write', () => {
   });
 
   it('reconcile checks --errors before reading the file, and writes it 0600', async () => {
-    const bank = writeTempFile('reference,status,paid_at\nNOPE-1,paid,2026-11-20\n');
+    const bank = writeTempFile('reference,status,amount,paid_at\nNOPE-1,paid,1.00,2026-11-20\n');
     const missing = await crm(['payout', 'reconcile', bank, '--errors', '/nonexistent/x.csv', '--yes']);
     expect([missing.code, missing.stderr]).toEqual([
       3,

@@ -12,7 +12,9 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
         'crm payout run --period 2026-10 --operator ada --json',
         'crm payout approve CT-2026-0001-2026-10 --operator bola --yes',
         'crm payout export --period 2026-10 --out payouts.csv --operator ada --yes',
-        'crm payout reconcile bank.csv --yes',
+        'crm payout reconcile bank.csv --errors unapplied.csv --yes',
+        'crm payout retry CT-2026-0001-2026-10 --yes',
+        'crm payout adjustments --period 2026-10',
       ),
     );
   payout
@@ -67,9 +69,17 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
     .action(action(() => import('./export.js')));
   payout
     .command('reconcile')
-    .argument('<file>', "the bank's confirmation CSV: reference, status, paid_at")
-    .description('mark exported payouts paid from the bank confirmation; report failures (safe to re-run)')
+    .argument('<file>', "the bank's confirmation CSV: reference, status, amount, paid_at")
+    .description(
+      'mark exported payouts paid or failed from the bank confirmation, when amount and date match (safe to re-run)',
+    )
     .option('--errors <file>', 'write rows that could not be applied to this CSV')
     .option('--yes', 'do not ask for confirmation')
     .action(action(() => import('./reconcile.js')));
+  payout
+    .command('retry')
+    .argument('<payouts...>', 'references or ids of payouts the bank refused (failed)')
+    .description('put failed payouts back to approved, for the next bank export of their period')
+    .option('--yes', 'do not ask for confirmation')
+    .action(action(() => import('./retry.js')));
 }
