@@ -8,8 +8,8 @@ export function registerDbCommands(program: Command, action: ActionFactory): voi
     .addHelpText('after', examples('crm db migrate', 'crm db status --json'));
   db.command('migrate')
     .description('apply pending migrations (the embedded database also migrates itself on first use)')
-    .action(action(() => import('./migrate.js')));
+    .action(action('creates-database', () => import('./migrate.js')));
   db.command('status')
     .description('which database is used and which migrations are applied or pending')
-    .action(action(() => import('./status.js')));
+    .action(action('needs-database', () => import('./status.js')));
 }

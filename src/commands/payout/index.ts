@@ -20,7 +20,7 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
     .description('calculate the payouts of a period (re-runs recompute only calculated payouts)')
     .requiredOption('--period <period>', 'YYYY-MM (monthly contracts) or YYYY-Qn (quarterly contracts)')
     .option('--dry-run', 'show the full calculation, write nothing')
-    .action(action(() => import('./run.js')));
+    .action(action('needs-database', () => import('./run.js')));
   payout
     .command('list')
     .description('list payouts')
@@ -28,25 +28,25 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
     .option('--status <status>', 'calculated, approved, exported, paid, rejected')
     .option('--hospital <code>')
     .option('--contract <number>')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   payout
     .command('show')
     .argument('<payout>', 'reference (CT-2026-0001-2026-10), id or id prefix')
     .description('show the full calculation of a payout and its approvals')
-    .action(action(() => import('./show.js')));
+    .action(action('needs-database', () => import('./show.js')));
   payout
     .command('approve')
     .argument('<payouts...>', 'references, ids or id prefixes')
     .description('approve payouts (maker-checker; two approvers above CRM_DUAL_APPROVAL_KOBO)')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./approve.js')));
+    .action(action('needs-database', () => import('./approve.js')));
   payout
     .command('reject')
     .argument('<payout>', 'reference, id or id prefix')
     .description('reject a calculated payout; it is never recomputed or paid')
     .requiredOption('--reason <text>', 'why')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./reject.js')));
+    .action(action('needs-database', () => import('./reject.js')));
   payout
     .command('export')
     .description('write the approved payouts of a period as a bank bulk-transfer CSV and mark them exported')
@@ -55,12 +55,12 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
     .option('--format <format>', 'bank layout', 'generic')
     .option('--include-exported', 'write the already exported payouts of the period again')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./export.js')));
+    .action(action('needs-database', () => import('./export.js')));
   payout
     .command('reconcile')
     .argument('<file>', "the bank's confirmation CSV: reference, status, paid_at")
     .description('mark exported payouts paid from the bank confirmation; report failures (safe to re-run)')
     .option('--errors <file>', 'write rows that could not be applied to this CSV')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./reconcile.js')));
+    .action(action('needs-database', () => import('./reconcile.js')));
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   IMigrator,
@@ -14,6 +14,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrationNames } from '../../../migrations/names.js';
 import type { Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
+import {
+  createDataDir,
+  embeddedFailure,
+  folderMode,
+  holdPrivateUmask,
+  inspectDataDir,
+  noDatabaseError,
+  notADatabaseError,
+  restrictTree,
+} from './embedded-folder.js';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock.js';
 import { entities } from './entities.js';
 import { loadMikroMigrations, mikroCore, mikroPostgres } from './mikro-orm.js';
@@ -45,6 +55,16 @@ export interface OpenOptions {
    * new user needs no set-up; PostgreSQL is only migrated by `crm db migrate`.
    */
   migrate?: 'auto' | 'never' | 'check';
+  /**
+   * The embedded database only: whether a data folder that does not exist (or is empty) may
+   * become a new database. Without it such a folder is exit 7 "no database at …", so that a
+   * mistyped CRM_DATA_DIR never starts an empty database. Never creates a PostgreSQL database.
+   */
+  create?: boolean;
+  /** A line for the operator on stderr ("created a new embedded database in …"). */
+  notice?: (text: string) => void;
+  /** A warning on stderr (a data folder whose permissions were tightened). */
+  warn?: (text: string) => void;
 }
 
 const MIGRATIONS_TABLE = 'mikro_orm_migrations';
@@ -151,12 +171,16 @@ function baseOptions(): Options {
 function describeConnectionError(error: unknown, url: string): UnavailableError {
   const safeUrl = url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@');
   const reason = (error as Error).message?.split('\n')[0] ?? String(error);
+  // invalid_catalog_name: crm never creates a database (it would be empty: a typo in the URL
+  // would look like a network with no data), so the operator is told how to.
+  const missing = (error as { code?: string }).code === '3D000';
+  const hint = missing
+    ? `; create it first (\`createdb ${decodeURIComponent(new URL(url).pathname.slice(1))}\` or CREATE DATABASE), then run \`crm db migrate\``
+    : '';
   return new UnavailableError(
-    'database_unavailable',
-    `cannot connect to PostgreSQL at ${safeUrl}: ${reason}`,
-    {
-      cause: error,
-    },
+    missing ? 'database_missing' : 'database_unavailable',
+    `cannot connect to PostgreSQL at ${safeUrl}: ${reason}${hint}`,
+    { cause: error },
   );
 }
 
@@ -169,6 +193,8 @@ async function openPostgres(config: Config): Promise<Database> {
       driver: mikroPostgres.PostgreSqlDriver,
       clientUrl: url,
       pool: { min: 0, max: 4 },
+      // MikroORM would otherwise create a database that does not exist, on connect.
+      ensureDatabase: false,
     } as Options);
     await orm.em.getConnection().execute('select 1');
   } catch (error) {
@@ -183,17 +209,44 @@ async function openPostgres(config: Config): Promise<Database> {
   };
 }
 
-async function openEmbedded(config: Config, command: string): Promise<Database> {
-  mkdirSync(config.dataDir, { recursive: true });
+async function openEmbedded(config: Config, options: OpenOptions): Promise<Database> {
+  const dir = config.dataDir;
+  const before = inspectDataDir(dir);
+  if (before.kind === 'foreign') throw notADatabaseError(dir, before.entries);
+  if (before.kind !== 'database' && !options.create) throw noDatabaseError(dir);
+  if (before.kind === 'missing') createDataDir(dir);
+  else if ((folderMode(dir) & 0o077) !== 0) {
+    // The folder is what keeps other local users out: a shared one is closed, with all below it.
+    const mode = folderMode(dir).toString(8).padStart(4, '0');
+    restrictTree(dir);
+    if (before.kind === 'database')
+      options.warn?.(
+        `the embedded database in ${dir} was open to other local users (mode ${mode}): its folder is now 0700 and its files 0600`,
+      );
+  }
   const lock: EmbeddedLock = await acquireEmbeddedLock(
-    join(config.dataDir, 'crm.lock'),
-    command,
+    join(dir, 'crm.lock'),
+    options.command,
     config.embeddedLockWaitMs,
   );
+  // Another process may have created the database (or put something there) while this one waited.
+  const state = inspectDataDir(dir);
+  if (state.kind === 'foreign') {
+    lock.release();
+    throw notADatabaseError(dir, state.entries);
+  }
+  const creating = state.kind !== 'database';
+  const releaseUmask = holdPrivateUmask();
+  let pglite: Awaited<ReturnType<typeof import('./embedded-driver.js')['openPGlite']>> | undefined;
   try {
     // PGlite and its driver are loaded only when the embedded database is used.
     const { openPGlite, createPGliteDriver, copyFromBytes } = await import('./embedded-driver.js');
-    const pglite = await openPGlite(join(config.dataDir, 'pgdata'));
+    pglite = await openPGlite(join(dir, 'pgdata'));
+    const opened = pglite;
+    if (creating) {
+      restrictTree(dir);
+      options.notice?.(`created a new embedded database in ${dir}`);
+    }
     const orm = await mikroCore.MikroORM.init({
       ...baseOptions(),
       driver: createPGliteDriver(pglite),
@@ -204,21 +257,30 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
       orm,
       config,
       em: () => orm.em.fork() as EntityManager,
-      copyBlob: (copySql: string, data: string | Uint8Array) => copyFromBytes(pglite, copySql, data),
+      copyBlob: (copySql: string, data: string | Uint8Array) => copyFromBytes(opened, copySql, data),
       close: async () => {
         try {
           await orm.close(true);
         } finally {
+          releaseUmask();
           lock.release();
         }
       },
     };
   } catch (error) {
+    if (pglite && !pglite.closed) await pglite.close().catch(() => {});
+    // A database that could not be created leaves the folder as it was: empty, or not there.
+    if (creating) rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
+    releaseUmask();
     lock.release();
-    throw new UnavailableError(
-      'embedded_database_unavailable',
-      `cannot open the embedded database in ${config.dataDir}: ${(error as Error).message}`,
-      { cause: error },
+    if (creating && before.kind === 'missing') rmSync(dir, { recursive: true, force: true });
+    throw (
+      embeddedFailure(error, dir) ??
+      new UnavailableError(
+        'embedded_database_unavailable',
+        `cannot open the embedded database in ${dir}: ${(error as Error).message}`,
+        { cause: error },
+      )
     );
   }
 }
@@ -250,7 +312,7 @@ export async function applyMigrations(orm: MikroORM): Promise<string[]> {
 
 /** Opens the configured database, migrating or checking as asked. */
 export async function openDatabase(config: Config, options: OpenOptions): Promise<Database> {
-  const db = config.databaseUrl ? await openPostgres(config) : await openEmbedded(config, options.command);
+  const db = config.databaseUrl ? await openPostgres(config) : await openEmbedded(config, options);
   const mode = options.migrate ?? (db.kind === 'embedded' ? 'auto' : 'check');
   try {
     // The Migrator is asked only when the migrations table says something is pending.
