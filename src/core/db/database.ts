@@ -22,6 +22,7 @@ import {
   inspectDataDir,
   noDatabaseError,
   notADatabaseError,
+  restrictRelcacheFiles,
   restrictTree,
 } from './embedded-folder.js';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock.js';
@@ -244,9 +245,10 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
     pglite = await openPGlite(join(dir, 'pgdata'));
     const opened = pglite;
     if (creating) {
+      // initdb's files are 0666 whatever the umask.
       restrictTree(dir);
       options.notice?.(`created a new embedded database in ${dir}`);
-    }
+    } else restrictRelcacheFiles(dir);
     const orm = await mikroCore.MikroORM.init({
       ...baseOptions(),
       driver: createPGliteDriver(pglite),
@@ -261,6 +263,7 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
       close: async () => {
         try {
           await orm.close(true);
+          restrictRelcacheFiles(dir);
         } finally {
           releaseUmask();
           lock.release();
