@@ -56,7 +56,12 @@ export function notADatabaseError(dir: string, entries: string[]): UnavailableEr
 /** Creates the folder, the owner's alone; its parents get the usual modes. */
 export function createDataDir(dir: string): void {
   mkdirSync(dirname(dir), { recursive: true });
-  mkdirSync(dir, { mode: 0o700 });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    // Another process creating the same database: the lock decides who runs initdb.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   chmodSync(dir, 0o700);
 }
 
