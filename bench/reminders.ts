@@ -82,7 +82,7 @@ const config = { ...loadConfig(env, { readDotEnv: false }), databaseUrl: benchUr
 async function freshQueue(): Promise<void> {
   psql(adminUrl, 'drop database if exists crm_bench_reminders with (force)');
   psql(adminUrl, 'create database crm_bench_reminders');
-  const db = await openDatabase(config, { command: 'bench', migrate: 'auto' });
+  const db = await openDatabase(config, { command: 'bench', migrate: 'auto', create: true });
   try {
     await seedDueReminders(db.em(), {
       count,

@@ -4,9 +4,9 @@
  * loads neither MikroORM nor the messaging SDKs.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { type CommandContext, createContext, type GlobalFlags } from './commands/_shared/context.js';
+import { createContext } from './commands/_shared/context.js';
 import { processIo } from './commands/_shared/io.js';
-import { examples, lazyActions } from './commands/_shared/lazy.js';
+import { examples, lazyActions, type MakeContext } from './commands/_shared/lazy.js';
 import { registerAppointmentCommands } from './commands/appointment/index.js';
 import { registerAuditCommands } from './commands/audit/index.js';
 import { registerDbCommands } from './commands/db/index.js';
@@ -23,7 +23,7 @@ import { mapDriverError } from './core/db/driver-errors.js';
 import { CrmError, ExitCode } from './core/errors.js';
 import { clip } from './core/text.js';
 
-export function buildProgram(makeContext: (flags: GlobalFlags) => CommandContext): Command {
+export function buildProgram(makeContext: MakeContext): Command {
   const program = new Command('crm')
     .description(
       'Back office of the partner-hospital network: owners, contracts and payouts; patients, appointments and reminders.',
@@ -117,8 +117,8 @@ export async function main(argv: string[]): Promise<void> {
   // What the audit log and the embedded database's lock file record: no secret, no personal data.
   const commandLine = redactCommandLine(argv.slice(2));
   let warnedNow = false;
-  const makeContext = (flags: GlobalFlags) => {
-    const ctx = createContext(io, config, flags, commandLine);
+  const makeContext: MakeContext = (flags, need) => {
+    const ctx = createContext(io, config, flags, commandLine, need);
     if (!warnedNow) {
       warnedNow = true;
       if (config.fixedNow) ctx.warn(`CRM_NOW is set: running as if it were ${config.fixedNow.toISO()}`);

@@ -126,7 +126,11 @@ async function emptyDatabase(): Promise<{ config: Config; drop(): Promise<void> 
       drop: () => admin(`drop database if exists ${name} with (force)`),
     };
   }
+  // A new embedded database that was never migrated.
   const dir = mkdtempSync(join(tmpdir(), 'crm-test-empty-'));
+  await (
+    await openDatabase({ ...tdb.config, dataDir: dir }, { command: 'test', migrate: 'never', create: true })
+  ).close();
   return {
     config: { ...tdb.config, dataDir: dir },
     drop: async () => rmSync(dir, { recursive: true, force: true }),

@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
   }
   const dir = mkdtempSync(join(tmpdir(), 'crm-template-'));
   const config = { ...loadConfig(process.env, { readDotEnv: false }), databaseUrl: undefined, dataDir: dir };
-  const db = await openDatabase(config, { command: 'test template', migrate: 'auto' });
+  const db = await openDatabase(config, { command: 'test template', migrate: 'auto', create: true });
   await db.close();
   project.provide('embeddedTemplateDir', dir);
   return () => rmSync(dir, { recursive: true, force: true });

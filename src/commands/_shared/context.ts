@@ -6,6 +6,7 @@ import type { BulkServiceContext } from '../../core/context.js';
 import type { Database, OpenOptions } from '../../core/db/database.js';
 import { type Clock, fixedClock, systemClock } from '../../core/time.js';
 import type { Io } from './io.js';
+import type { DatabaseNeed } from './lazy.js';
 
 /** Global flags every command understands. */
 export interface GlobalFlags {
@@ -52,6 +53,7 @@ export function createContext(
   config: Config,
   flags: GlobalFlags,
   commandLine: string,
+  need: DatabaseNeed = 'needs-database',
 ): CommandContext {
   const declared =
     flags.operator !== undefined
@@ -74,12 +76,28 @@ export function createContext(
     }),
     async withDatabase(fn, options) {
       const { openDatabase, sessionOf } = await import('../../core/db/database.js');
-      const db = await openDatabase(effectiveConfig, { command: commandLine, ...options });
+      const db = await openDatabase(effectiveConfig, {
+        command: commandLine,
+        create: need === 'creates-database',
+        notice: (text) => io.stderr.write(`crm: ${text}\n`),
+        warn: (text) => context.warn(text),
+        ...options,
+      });
+      let failed = false;
       try {
         operator = resolveOperator(await sessionOf(db), declared);
         return await fn(db);
+      } catch (error) {
+        failed = true;
+        if (db.kind !== 'embedded') throw error;
+        // A full disk or a PGlite crash mid-command: exit 7 naming the folder and its free space.
+        const { embeddedFailure } = await import('../../core/db/embedded-folder.js');
+        throw embeddedFailure(error, effectiveConfig.dataDir) ?? error;
       } finally {
-        await db.close();
+        // Closing a database that failed must not replace the error that explains why.
+        await db.close().catch((error) => {
+          if (!failed) throw error;
+        });
       }
     },
     withServices(fn, options) {

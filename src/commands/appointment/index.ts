@@ -21,7 +21,7 @@ export function registerAppointmentCommands(program: Command, action: ActionFact
     .requiredOption('--type <type>', 'consultation (30 min), follow-up (15), procedure (60), emergency (30)')
     .requiredOption('--at <time>', 'Lagos time, e.g. "2026-12-01 10:00"')
     .option('--duration <minutes>', 'length in minutes (default by type)')
-    .action(action(() => import('./schedule.js')));
+    .action(action('needs-database', () => import('./schedule.js')));
   for (const [verb, description] of [
     ['confirm', 'confirm a scheduled appointment'],
     ['complete', "mark as completed (updates the patient's last visit)"],
@@ -31,21 +31,21 @@ export function registerAppointmentCommands(program: Command, action: ActionFact
       .command(verb)
       .argument('<appointment>', 'code (AP-000001) or id')
       .description(description)
-      .action(action(() => import(`./${verb}.js`)));
+      .action(action('needs-database', () => import(`./${verb}.js`)));
   }
   appointment
     .command('cancel')
     .argument('<appointment>', 'code (AP-000001) or id')
     .description('cancel an appointment and its pending reminders')
     .option('--reason <text>', 'why')
-    .action(action(() => import('./cancel.js')));
+    .action(action('needs-database', () => import('./cancel.js')));
   appointment
     .command('reschedule')
     .argument('<appointment>', 'code (AP-000001) or id')
     .description('move an appointment (same checks as schedule); its reminders are replaced')
     .requiredOption('--at <time>', 'new Lagos time')
     .option('--duration <minutes>', 'new length in minutes (default: unchanged)')
-    .action(action(() => import('./reschedule.js')));
+    .action(action('needs-database', () => import('./reschedule.js')));
   appointment
     .command('list')
     .description('list appointments')
@@ -55,10 +55,10 @@ export function registerAppointmentCommands(program: Command, action: ActionFact
     .option('--status <status>', 'scheduled, confirmed, completed, no-show, cancelled')
     .option('--date <date>', 'a Lagos day, YYYY-MM-DD')
     .option('--limit <n>', 'at most N rows', '100')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   appointment
     .command('show')
     .argument('<appointment>', 'code (AP-000001) or id')
     .description('one appointment with its reminders')
-    .action(action(() => import('./show.js')));
+    .action(action('needs-database', () => import('./show.js')));
 }

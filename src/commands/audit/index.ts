@@ -16,7 +16,7 @@ export function registerAuditCommands(program: Command, action: ActionFactory): 
   audit
     .command('verify')
     .description('check the hash chain of the audit log; exit 5 naming the first broken link')
-    .action(action(() => import('./verify.js')));
+    .action(action('needs-database', () => import('./verify.js')));
   audit
     .command('list')
     .description('the newest audit rows, oldest first')
@@ -24,5 +24,5 @@ export function registerAuditCommands(program: Command, action: ActionFactory): 
     .option('--operator <name>', 'rows of this operator only')
     .option('--entity <kind>', 'rows about this kind of record only (payout, contract, policy, …)')
     .option('--limit <n>', 'at most this many rows (default 50)')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
 }

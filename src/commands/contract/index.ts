@@ -46,18 +46,18 @@ export function registerContractCommands(program: Command, action: ActionFactory
     contract
       .command('create')
       .description('create a draft contract (prompts for missing values on a terminal)'),
-  ).action(action(() => import('./create.js')));
+  ).action(action('needs-database', () => import('./create.js')));
   termsOptions(
     contract
       .command('edit')
       .argument('<contract>', 'number (CT-2026-0001) or id')
       .description('change a draft contract (use --end none to make it open-ended)'),
-  ).action(action(() => import('./edit.js')));
+  ).action(action('needs-database', () => import('./edit.js')));
   contract
     .command('activate')
     .argument('<contract>', 'number or id')
     .description('activate a draft: checks overlaps for the hospital, creates review milestones')
-    .action(action(() => import('./activate.js')));
+    .action(action('needs-database', () => import('./activate.js')));
   contract
     .command('terminate')
     .argument('<contract>', 'number or id')
@@ -65,23 +65,23 @@ export function registerContractCommands(program: Command, action: ActionFactory
     .requiredOption('--reason <text>', 'why it ends')
     .option('--effective <date>', 'last day in force, YYYY-MM-DD (default today)')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./terminate.js')));
+    .action(action('needs-database', () => import('./terminate.js')));
   contract
     .command('list')
     .description('list contracts')
     .option('--status <status>', 'draft, active, expired, terminated')
     .option('--hospital <code>')
     .option('--owner <owner>')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   contract
     .command('show')
     .argument('<contract>', 'number or id')
     .description('show a contract with its milestones and performance per period')
-    .action(action(() => import('./show.js')));
+    .action(action('needs-database', () => import('./show.js')));
   contract
     .command('expire-due')
     .description('expire active contracts whose end date has passed (safe to run from cron)')
-    .action(action(() => import('./expire-due.js')));
+    .action(action('needs-database', () => import('./expire-due.js')));
   contract
     .command('milestones')
     .description('review milestones still to do')
@@ -89,11 +89,11 @@ export function registerContractCommands(program: Command, action: ActionFactory
     .option('--overdue', 'only overdue milestones')
     .option('--contract <contract>', 'only this contract')
     .option('--all', 'include completed and cancelled milestones')
-    .action(action(() => import('./milestones.js')));
+    .action(action('needs-database', () => import('./milestones.js')));
   contract
     .command('milestone-complete')
     .argument('<milestone>', 'milestone id (or its first 8+ characters)')
     .description('mark a review milestone completed')
     .requiredOption('--notes <text>', 'what the review found')
-    .action(action(() => import('./milestone-complete.js')));
+    .action(action('needs-database', () => import('./milestone-complete.js')));
 }

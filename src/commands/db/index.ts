@@ -17,17 +17,17 @@ export function registerDbCommands(program: Command, action: ActionFactory): voi
     );
   db.command('migrate')
     .description('apply pending migrations (the embedded database also migrates itself on first use)')
-    .action(action(() => import('./migrate.js')));
+    .action(action('creates-database', () => import('./migrate.js')));
   db.command('status')
     .description('which database is used and which migrations are applied or pending')
-    .action(action(() => import('./status.js')));
+    .action(action('needs-database', () => import('./status.js')));
   const roles = db.command('roles').description('the crm_* group roles and their grants');
   roles
     .command('apply')
     .description(
       'create the crm_* groups and apply their grants (schema owner, after db migrate; idempotent)',
     )
-    .action(action(() => import('./roles-apply.js')));
+    .action(action('needs-database', () => import('./roles-apply.js')));
   const user = db.command('user').description('per-person PostgreSQL logins (admins)');
   user
     .command('add')
@@ -35,15 +35,15 @@ export function registerDbCommands(program: Command, action: ActionFactory): voi
     .argument('<login>', "the person's login name (lower case)")
     .requiredOption('--role <roles>', 'operator, approver, finance, marketing, admin — comma-separated')
     .option('--password-stdin', 'read the password from the first line of standard input')
-    .action(action(() => import('./user-add.js')));
+    .action(action('needs-database', () => import('./user-add.js')));
   user
     .command('list')
     .description('the logins that are members of a crm_* group, with their roles')
-    .action(action(() => import('./user-list.js')));
+    .action(action('needs-database', () => import('./user-list.js')));
   user
     .command('remove')
     .description('drop a login (its audit history stays, under its name)')
     .argument('<login>')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(action(() => import('./user-remove.js')));
+    .action(action('needs-database', () => import('./user-remove.js')));
 }

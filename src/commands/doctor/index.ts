@@ -20,18 +20,18 @@ export function registerDoctorCommands(program: Command, action: ActionFactory):
     .requiredOption('--name <name>', 'full name')
     .requiredOption('--department <department>', 'e.g. cardiology, paediatrics')
     .option('--code <code>', 'human code (default DR-0001, DR-0002, …)')
-    .action(action(() => import('./add.js')));
+    .action(action('creates-database', () => import('./add.js')));
   doctor
     .command('list')
     .description('list doctors')
     .option('--hospital <code>', 'only this hospital')
     .option('--department <department>', 'only this department')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   doctor
     .command('show')
     .argument('<doctor>', 'code or id')
     .description('a doctor with availability and days off')
-    .action(action(() => import('./show.js')));
+    .action(action('needs-database', () => import('./show.js')));
   doctor
     .command('availability')
     .argument('<doctor>', 'code or id')
@@ -39,7 +39,7 @@ export function registerDoctorCommands(program: Command, action: ActionFactory):
     .requiredOption('--day <day>', 'mon, tue, wed, thu, fri, sat, sun')
     .requiredOption('--from <HH:MM>', 'start, e.g. 09:00')
     .requiredOption('--to <HH:MM>', 'end, e.g. 13:00')
-    .action(action(() => import('./availability.js')));
+    .action(action('needs-database', () => import('./availability.js')));
   doctor
     .command('time-off')
     .argument('<doctor>', 'code or id')
@@ -47,7 +47,7 @@ export function registerDoctorCommands(program: Command, action: ActionFactory):
     .requiredOption('--date <date>', 'first day off, YYYY-MM-DD')
     .option('--to <date>', 'last day off (inclusive)')
     .option('--reason <text>', 'e.g. conference, leave')
-    .action(action(() => import('./time-off.js')));
+    .action(action('needs-database', () => import('./time-off.js')));
   doctor
     .command('slots')
     .argument('<doctor>', 'code or id')
@@ -59,5 +59,5 @@ export function registerDoctorCommands(program: Command, action: ActionFactory):
       'consultation',
     )
     .option('--duration <minutes>', 'slot length in minutes (overrides --type)')
-    .action(action(() => import('./slots.js')));
+    .action(action('needs-database', () => import('./slots.js')));
 }

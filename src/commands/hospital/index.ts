@@ -22,14 +22,14 @@ export function registerHospitalCommands(program: Command, action: ActionFactory
     .option('--city <city>', 'city')
     .option('--address <address>', 'street address')
     .option('--manager-email <email>', "service manager's e-mail (feedback alerts go there)")
-    .action(action(() => import('./add.js')));
+    .action(action('creates-database', () => import('./add.js')));
   hospital
     .command('list')
     .description('list hospitals with their patient counts')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   hospital
     .command('show')
     .argument('<hospital>', 'code or id')
     .description('show one hospital')
-    .action(action(() => import('./show.js')));
+    .action(action('needs-database', () => import('./show.js')));
 }

@@ -20,12 +20,12 @@ export function registerMessageCommands(program: Command, action: ActionFactory)
     .option('--purpose <purpose>', 'reminder, campaign, alert, owner')
     .option('--channel <channel>', 'sms, whatsapp, email')
     .option('--limit <n>', 'at most N rows', '100')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   message
     .command('sync')
     .description('fetch delivery statuses from the provider for recent messages')
     .option('--since <duration>', 'how far back, e.g. 72h, 7d', '72h')
-    .action(action(() => import('./sync.js')));
+    .action(action('needs-database', () => import('./sync.js')));
   const template = message.command('template').description('message templates and their language variants');
   template
     .command('set')
@@ -35,11 +35,11 @@ export function registerMessageCommands(program: Command, action: ActionFactory)
     .requiredOption('--body <text>', 'text with {{first_name}}, {{appointment_time}}, …')
     .option('--subject <text>', 'e-mail subject')
     .option('--content-sid <sid>', 'approved WhatsApp template (Twilio Content SID, HX…)')
-    .action(action(() => import('./template-set.js')));
+    .action(action('creates-database', () => import('./template-set.js')));
   template
     .command('list')
     .description('saved templates')
-    .action(action(() => import('./template-list.js')));
+    .action(action('needs-database', () => import('./template-list.js')));
   // `crm owner message`: the owner group belongs to the owner CRM; the verb is the messaging layer's.
   const owner = program.commands.find((c) => c.name() === 'owner');
   owner
@@ -50,5 +50,5 @@ export function registerMessageCommands(program: Command, action: ActionFactory)
     .option('--subject <text>', 'subject (required for e-mail)')
     .requiredOption('--body <text>', 'the message')
     .option('--dry-run', 'validate and show what would be sent; send nothing')
-    .action(action(() => import('./owner-message.js')));
+    .action(action('needs-database', () => import('./owner-message.js')));
 }

@@ -25,16 +25,16 @@ export function registerOwnerCommands(program: Command, action: ActionFactory): 
     .option('--bank-name <name>', 'bank name (default: from the bank code)')
     .option('--bank-code <code>', 'CBN bank code, e.g. 058')
     .option('--account-number <nuban>', '10-digit NUBAN (the check digit is verified)')
-    .action(action(() => import('./add.js')));
+    .action(action('creates-database', () => import('./add.js')));
   owner
     .command('list')
     .description('list owners with their active contracts')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   owner
     .command('show')
     .argument('<owner>', 'id, e-mail or exact name')
     .description('show an owner: bank details, contracts, satisfaction, recent contacts')
-    .action(action(() => import('./show.js')));
+    .action(action('needs-database', () => import('./show.js')));
   owner
     .command('log')
     .argument('<owner>', 'id, e-mail or exact name')
@@ -45,7 +45,7 @@ export function registerOwnerCommands(program: Command, action: ActionFactory): 
     .option('--direction <dir>', 'outbound or inbound', 'outbound')
     .option('--attachment <file-or-url>', 'attachment name or URL (repeatable)', collect)
     .option('--at <time>', 'when it happened (default now; Lagos time without an offset)')
-    .action(action(() => import('./log.js')));
+    .action(action('needs-database', () => import('./log.js')));
   owner
     .command('satisfaction')
     .argument('<owner>', 'id, e-mail or exact name')
@@ -54,5 +54,5 @@ export function registerOwnerCommands(program: Command, action: ActionFactory): 
     .requiredOption('--rating <1-5>', 'rating from 1 to 5')
     .option('--would-recommend <yes|no>')
     .option('--comment <text>')
-    .action(action(() => import('./satisfaction.js')));
+    .action(action('needs-database', () => import('./satisfaction.js')));
 }

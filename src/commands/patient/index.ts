@@ -31,7 +31,7 @@ gender, address, hospital, preferred_channel, language (en, pcm, yo, ha, ig), re
 sms_consent, whatsapp_consent, email_consent (yes/no). Common header spellings are recognised.
 Exit codes: 0 all rows imported; 6 some rows rejected; 3 --max-errors exceeded or a required column missing.`,
     )
-    .action(action(() => import('./import.js')));
+    .action(action('creates-database', () => import('./import.js')));
   patient
     .command('add')
     .description('add one patient (prompts for missing names and phone on a terminal)')
@@ -48,23 +48,23 @@ Exit codes: 0 all rows imported; 6 some rows rejected; 3 --max-errors exceeded o
     .option('--language <lang>', 'en, pcm, yo, ha, ig')
     .option('--referred-by <patient>', 'phone, MRN or id of the referring patient')
     .option('--consent <channels>', 'marketing consent, comma-separated: sms,whatsapp,email')
-    .action(action(() => import('./add.js')));
+    .action(action('creates-database', () => import('./add.js')));
   patient
     .command('show')
     .argument('<patient>', 'id, phone or MRN')
     .description('show one patient')
-    .action(action(() => import('./show.js')));
+    .action(action('needs-database', () => import('./show.js')));
   patient
     .command('list')
     .description('list patients')
     .option('--hospital <code>', 'only this home hospital')
     .option('--inactive-days <n>', 'only patients with no visit in the last N days')
     .option('--limit <n>', 'at most N rows', '100')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   patient
     .command('opt-out')
     .argument('<patient>', 'phone, MRN or id')
     .requiredOption('--channel <channel>', 'sms, whatsapp, email, or all')
     .description('stop all messages to a patient on a channel')
-    .action(action(() => import('./opt-out.js')));
+    .action(action('needs-database', () => import('./opt-out.js')));
 }

@@ -24,14 +24,14 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
     )
     .requiredOption('--period <period>', 'YYYY-MM (monthly contracts) or YYYY-Qn (quarterly contracts)')
     .option('--dry-run', 'show the full calculation, write nothing')
-    .action(action(() => import('./run.js')));
+    .action(action('needs-database', () => import('./run.js')));
   payout
     .command('adjustments')
     .description(
       "differences found after a period's payouts were decided, and which later payout carries each",
     )
     .requiredOption('--period <period>', 'the period of the payouts that changed: YYYY-MM or YYYY-Qn')
-    .action(action(() => import('./adjustments.js')));
+    .action(action('needs-database', () => import('./adjustments.js')));
   payout
     .command('list')
     .description('list payouts')
@@ -39,25 +39,25 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
     .option('--status <status>', 'calculated, approved, exported, paid, failed, rejected, void')
     .option('--hospital <code>')
     .option('--contract <number>')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   payout
     .command('show')
     .argument('<payout>', 'reference (CT-2026-0001-2026-10), id or id prefix')
     .description('show the full calculation of a payout and its approvals')
-    .action(action(() => import('./show.js')));
+    .action(action('needs-database', () => import('./show.js')));
   payout
     .command('approve')
     .argument('<payouts...>', 'references, ids or id prefixes')
     .description('approve payouts (maker-checker; two approvers above CRM_DUAL_APPROVAL_KOBO)')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./approve.js')));
+    .action(action('needs-database', () => import('./approve.js')));
   payout
     .command('reject')
     .argument('<payout>', 'reference, id or id prefix')
     .description('reject a calculated payout; it is never recomputed or paid')
     .requiredOption('--reason <text>', 'why')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./reject.js')));
+    .action(action('needs-database', () => import('./reject.js')));
   payout
     .command('export')
     .description('write the approved payouts of a period as a bank bulk-transfer CSV and mark them exported')
@@ -66,7 +66,7 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
     .option('--format <format>', 'bank layout', 'generic')
     .option('--include-exported', 'write the already exported payouts of the period again')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./export.js')));
+    .action(action('needs-database', () => import('./export.js')));
   payout
     .command('reconcile')
     .argument('<file>', "the bank's confirmation CSV: reference, status, amount, paid_at")
@@ -75,11 +75,11 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
     )
     .option('--errors <file>', 'write rows that could not be applied to this CSV')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./reconcile.js')));
+    .action(action('needs-database', () => import('./reconcile.js')));
   payout
     .command('retry')
     .argument('<payouts...>', 'references or ids of payouts the bank refused (failed)')
     .description('put failed payouts back to approved, for the next bank export of their period')
     .option('--yes', 'do not ask for confirmation')
-    .action(action(() => import('./retry.js')));
+    .action(action('needs-database', () => import('./retry.js')));
 }

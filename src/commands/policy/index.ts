@@ -16,7 +16,7 @@ export function registerPolicyCommands(program: Command, action: ActionFactory):
   policy
     .command('list')
     .description('every rule, its value and who changed it last')
-    .action(action(() => import('./list.js')));
+    .action(action('needs-database', () => import('./list.js')));
   policy
     .command('set')
     .description(
@@ -25,5 +25,5 @@ export function registerPolicyCommands(program: Command, action: ActionFactory):
     .argument('<setting>', 'dual-approval-threshold | wht-company | wht-individual | wht-exempt')
     .argument('<value>', 'naira for the threshold (₦20,000,000), a percentage for a rate (7.5%)')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(action(() => import('./set.js')));
+    .action(action('needs-database', () => import('./set.js')));
 }

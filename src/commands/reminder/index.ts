@@ -26,5 +26,5 @@ reminders failed for good, or 7 when a channel lacks credentials (nothing is cla
 Environment: TWILIO_*, SENDGRID_*, CRM_QUIET_HOURS (default 21:00-08:00), CRM_REMINDER_LEASE_SECONDS
 (default 300), CRM_REMINDER_BATCH (200), CRM_REMINDER_CONCURRENCY (16). See docs/reminders.md.`,
     )
-    .action(action(() => import('./send.js')));
+    .action(action('needs-database', () => import('./send.js')));
 }

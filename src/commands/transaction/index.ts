@@ -28,5 +28,5 @@ A known reference with the same values is unchanged; with other values it is a r
 Killed at any point (even kill -9), the same command run again ends where one clean run would.
 Exit codes: 0 all rows imported or unchanged; 6 some rows rejected; 3 --max-errors exceeded or a column missing.`,
     )
-    .action(action(() => import('./import.js')));
+    .action(action('needs-database', () => import('./import.js')));
 }

@@ -1,24 +1,29 @@
-import { mkdirSync } from 'node:fs';
+import { rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type {
-  IMigrator,
-  MigrateOptions,
-  MigrationResult,
-  MigrationRow,
-  MigratorEvent,
-  MikroORM,
-  Options,
-  UmzugMigration,
-} from '@mikro-orm/core';
+import type { MikroORM, Options } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { migrationNames } from '../../../migrations/names.js';
 import type { SessionIdentity } from '../access/identity.js';
 import { maskText } from '../audit/redact.js';
 import type { Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
+import {
+  createDataDir,
+  embeddedFailure,
+  folderMode,
+  holdPrivateUmask,
+  inspectDataDir,
+  noDatabaseError,
+  notADatabaseError,
+  restrictRelcacheFiles,
+  restrictTree,
+} from './embedded-folder.js';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock.js';
 import { entities } from './entities.js';
-import { loadMikroMigrations, mikroCore, mikroPostgres } from './mikro-orm.js';
+import { LazyMigrator } from './lazy-migrator.js';
+import { mikroCore, mikroPostgres } from './mikro-orm.js';
+
+export { LazyMigrator };
 
 export type DatabaseKind = 'postgresql' | 'embedded';
 
@@ -47,82 +52,19 @@ export interface OpenOptions {
    * new user needs no set-up; PostgreSQL is only migrated by `crm db migrate`.
    */
   migrate?: 'auto' | 'never' | 'check';
+  /**
+   * The embedded database only: whether a data folder that does not exist (or is empty) may
+   * become a new database. Without it such a folder is exit 7 "no database at …", so that a
+   * mistyped CRM_DATA_DIR never starts an empty database. Never creates a PostgreSQL database.
+   */
+  create?: boolean;
+  /** A line for the operator on stderr ("created a new embedded database in …"). */
+  notice?: (text: string) => void;
+  /** A warning on stderr (a data folder whose permissions were tightened). */
+  warn?: (text: string) => void;
 }
 
 const MIGRATIONS_TABLE = 'mikro_orm_migrations';
-
-/**
- * What `orm.getMigrator()` returns: MikroORM's Migrator, loaded on first use. Loading it loads
- * @mikro-orm/migrations (umzug and friends) and every migration class, which opening an
- * up-to-date database does not need. A stand-in rather than `Migrator.register` on demand:
- * `getMigrator()` is synchronous and called directly (`crm db status`, tests), while the
- * migration classes can only be imported asynchronously.
- */
-export class LazyMigrator implements IMigrator {
-  #loading?: Promise<IMigrator>;
-  #migrator?: IMigrator;
-
-  constructor(private readonly orm: MikroORM) {}
-
-  /** True once the real Migrator has been loaded. */
-  get loaded(): boolean {
-    return this.#migrator !== undefined;
-  }
-
-  load(): Promise<IMigrator> {
-    this.#loading ??= import('../../../migrations/index.js').then(({ migrationsList }) => {
-      const { config } = this.orm;
-      config.set('migrations', { ...config.get('migrations'), migrationsList });
-      const { Migrator } = loadMikroMigrations();
-      this.#migrator = new Migrator(this.orm.em as EntityManager);
-      return this.#migrator;
-    });
-    return this.#loading;
-  }
-
-  async createMigration(
-    path?: string,
-    blank?: boolean,
-    initial?: boolean,
-    name?: string,
-  ): Promise<MigrationResult> {
-    return (await this.load()).createMigration(path, blank, initial, name);
-  }
-  async checkMigrationNeeded(): Promise<boolean> {
-    return (await this.load()).checkMigrationNeeded();
-  }
-  async createInitialMigration(path?: string): Promise<MigrationResult> {
-    return (await this.load()).createInitialMigration(path);
-  }
-  async getExecutedMigrations(): Promise<MigrationRow[]> {
-    return (await this.load()).getExecutedMigrations();
-  }
-  async getPendingMigrations(): Promise<UmzugMigration[]> {
-    return (await this.load()).getPendingMigrations();
-  }
-  async up(options?: string | string[] | MigrateOptions): Promise<UmzugMigration[]> {
-    return (await this.load()).up(options);
-  }
-  async down(options?: string | string[] | MigrateOptions): Promise<UmzugMigration[]> {
-    return (await this.load()).down(options);
-  }
-  // The synchronous methods cannot load it: nothing here needs them before a first async call.
-  on(event: MigratorEvent, listener: (event: UmzugMigration) => void | Promise<void>): this {
-    this.#loadedMigrator().on(event, listener);
-    return this;
-  }
-  off(event: MigratorEvent, listener: (event: UmzugMigration) => void | Promise<void>): this {
-    this.#loadedMigrator().off(event, listener);
-    return this;
-  }
-  getStorage(): ReturnType<IMigrator['getStorage']> {
-    return this.#loadedMigrator().getStorage();
-  }
-  #loadedMigrator(): IMigrator {
-    if (!this.#migrator) throw new Error('the Migrator is not loaded: await load() first');
-    return this.#migrator;
-  }
-}
 
 function baseOptions(): Options {
   return {
@@ -154,12 +96,16 @@ function describeConnectionError(error: unknown, url: string): UnavailableError 
   // maskText, not a pattern of its own: a password may hold '@', ':' or '/'.
   const safeUrl = maskText(url);
   const reason = maskText((error as Error).message?.split('\n')[0] ?? String(error));
+  // invalid_catalog_name: crm never creates a database (it would be empty: a typo in the URL
+  // would look like a network with no data), so the operator is told how to.
+  const missing = (error as { code?: string }).code === '3D000';
+  const hint = missing
+    ? `; create it first (\`createdb ${decodeURIComponent(new URL(url).pathname.slice(1))}\` or CREATE DATABASE), then run \`crm db migrate\``
+    : '';
   return new UnavailableError(
-    'database_unavailable',
-    `cannot connect to PostgreSQL at ${safeUrl}: ${reason}`,
-    {
-      cause: error,
-    },
+    missing ? 'database_missing' : 'database_unavailable',
+    `cannot connect to PostgreSQL at ${safeUrl}: ${reason}${hint}`,
+    { cause: error },
   );
 }
 
@@ -172,6 +118,8 @@ async function openPostgres(config: Config): Promise<Database> {
       driver: mikroPostgres.PostgreSqlDriver,
       clientUrl: url,
       pool: { min: 0, max: 4 },
+      // MikroORM would otherwise create a database that does not exist, on connect.
+      ensureDatabase: false,
     } as Options);
     await orm.em.getConnection().execute('select 1');
   } catch (error) {
@@ -186,17 +134,54 @@ async function openPostgres(config: Config): Promise<Database> {
   };
 }
 
-async function openEmbedded(config: Config, command: string): Promise<Database> {
-  mkdirSync(config.dataDir, { recursive: true });
+/** Removes a folder this process created, unless another process has started using it. */
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty (another process's lock or database): theirs now.
+  }
+}
+
+async function openEmbedded(config: Config, options: OpenOptions): Promise<Database> {
+  const dir = config.dataDir;
+  const before = inspectDataDir(dir);
+  if (before.kind === 'foreign') throw notADatabaseError(dir, before.entries);
+  if (before.kind !== 'database' && !options.create) throw noDatabaseError(dir);
+  if (before.kind === 'missing') createDataDir(dir);
+  else if ((folderMode(dir) & 0o077) !== 0) {
+    // The folder is what keeps other local users out: a shared one is closed, with all below it.
+    const mode = folderMode(dir).toString(8).padStart(4, '0');
+    restrictTree(dir);
+    if (before.kind === 'database')
+      options.warn?.(
+        `the embedded database in ${dir} was open to other local users (mode ${mode}): its folder is now 0700 and its files 0600`,
+      );
+  }
   const lock: EmbeddedLock = await acquireEmbeddedLock(
-    join(config.dataDir, 'crm.lock'),
-    command,
+    join(dir, 'crm.lock'),
+    options.command,
     config.embeddedLockWaitMs,
   );
+  // Another process may have created the database (or put something there) while this one waited.
+  const state = inspectDataDir(dir);
+  if (state.kind === 'foreign') {
+    lock.release();
+    throw notADatabaseError(dir, state.entries);
+  }
+  const creating = state.kind !== 'database';
+  const releaseUmask = holdPrivateUmask();
+  let pglite: Awaited<ReturnType<typeof import('./embedded-driver.js')['openPGlite']>> | undefined;
   try {
     // PGlite and its driver are loaded only when the embedded database is used.
     const { openPGlite, createPGliteDriver, copyFromBytes } = await import('./embedded-driver.js');
-    const pglite = await openPGlite(join(config.dataDir, 'pgdata'));
+    pglite = await openPGlite(join(dir, 'pgdata'));
+    const opened = pglite;
+    if (creating) {
+      // initdb's files are 0666 whatever the umask.
+      restrictTree(dir);
+      options.notice?.(`created a new embedded database in ${dir}`);
+    } else restrictRelcacheFiles(dir);
     const orm = await mikroCore.MikroORM.init({
       ...baseOptions(),
       driver: createPGliteDriver(pglite),
@@ -207,21 +192,31 @@ async function openEmbedded(config: Config, command: string): Promise<Database> 
       orm,
       config,
       em: () => orm.em.fork() as EntityManager,
-      copyBlob: (copySql: string, data: string | Uint8Array) => copyFromBytes(pglite, copySql, data),
+      copyBlob: (copySql: string, data: string | Uint8Array) => copyFromBytes(opened, copySql, data),
       close: async () => {
         try {
           await orm.close(true);
+          restrictRelcacheFiles(dir);
         } finally {
+          releaseUmask();
           lock.release();
         }
       },
     };
   } catch (error) {
+    if (pglite && !pglite.closed) await pglite.close().catch(() => {});
+    // A database that could not be created leaves the folder as it was: empty, or not there.
+    if (creating) rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
+    releaseUmask();
     lock.release();
-    throw new UnavailableError(
-      'embedded_database_unavailable',
-      `cannot open the embedded database in ${config.dataDir}: ${(error as Error).message}`,
-      { cause: error },
+    if (creating && before.kind === 'missing') removeIfEmpty(dir);
+    throw (
+      embeddedFailure(error, dir) ??
+      new UnavailableError(
+        'embedded_database_unavailable',
+        `cannot open the embedded database in ${dir}: ${(error as Error).message}`,
+        { cause: error },
+      )
     );
   }
 }
@@ -274,7 +269,7 @@ export async function applyMigrations(orm: MikroORM): Promise<string[]> {
 
 /** Opens the configured database, migrating or checking as asked. */
 export async function openDatabase(config: Config, options: OpenOptions): Promise<Database> {
-  const db = config.databaseUrl ? await openPostgres(config) : await openEmbedded(config, options.command);
+  const db = config.databaseUrl ? await openPostgres(config) : await openEmbedded(config, options);
   const mode = options.migrate ?? (db.kind === 'embedded' ? 'auto' : 'check');
   try {
     // The Migrator is asked only when the migrations table says something is pending.

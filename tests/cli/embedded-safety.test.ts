@@ -1,0 +1,240 @@
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../support/cli.js';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+import { writeTempFile } from '../support/files.js';
+
+let tdb: TestDatabase;
+let scratch: string;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  scratch = mkdtempSync(join(tmpdir(), 'crm-safety-'));
+});
+afterAll(async () => {
+  await tdb?.drop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Every path under `dir` with its mode, size and modification time: "nothing changed" is this, unchanged. */
+function snapshot(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((name) => {
+      const s = statSync(join(dir, name));
+      return `${name} ${(s.mode & 0o777).toString(8)} ${s.size} ${s.mtimeMs}`;
+    });
+}
+
+/** Paths under `dir` (the folder itself included) whose mode lets group or others in. */
+function openToOthers(dir: string): string[] {
+  const all = ['', ...readdirSync(dir, { recursive: true, encoding: 'utf8' })];
+  return all.filter((name) => (statSync(join(dir, name)).mode & 0o077) !== 0);
+}
+
+/** A copy of the suite's migrated embedded database in a folder of this test's own. */
+function copyOfDatabase(name: string): string {
+  const dir = join(scratch, name);
+  cpSync(tdb.env.CRM_DATA_DIR!, dir, { recursive: true });
+  return dir;
+}
+
+describe.runIf(!onPostgres)('embedded data folder', () => {
+  it('a database folder without pgdata/PG_VERSION is refused (exit 7) and left as it was', async () => {
+    const dir = copyOfDatabase('no-pg-version');
+    unlinkSync(join(dir, 'pgdata', 'PG_VERSION'));
+    const before = snapshot(dir);
+    for (const args of [
+      ['hospital', 'list'],
+      ['hospital', 'add', '--code', 'LAG-009', '--name', 'X', '--state', 'Lagos', '--city', 'Lagos'],
+    ]) {
+      const r = await runCli(args, { CRM_DATA_DIR: dir });
+      expect(r.code, r.stderr).toBe(7);
+      expect(r.stderr).toBe(
+        `crm: error: ${dir} is not a crm embedded database: pgdata/PG_VERSION is missing, so the database in it is damaged: restore the folder from a backup\n`,
+      );
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a folder holding other files is never made a database, even by a writing command', async () => {
+    const dir = join(scratch, 'home-like');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'not a database');
+    const r = await runCli(['db', 'migrate'], { CRM_DATA_DIR: dir });
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain(
+      `crm: error: ${dir} is not a crm embedded database: it holds other files (notes.txt)`,
+    );
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
+  it('a mistyped CRM_DATA_DIR is exit 7 "no database at" for reading and period commands, and creates nothing', async () => {
+    const typo = join(scratch, 'crm-dta', 'crm');
+    for (const args of [
+      ['hospital', 'list'],
+      ['payout', 'run', '--period', '2026-10', '--json'],
+      ['transaction', 'import', writeTempFile('hospital,reference,occurred_at,amount,kind\n')],
+    ]) {
+      const r = await runCli(args, { CRM_DATA_DIR: typo });
+      expect(r.code, r.stderr).toBe(7);
+      expect(r.stderr).toMatch(new RegExp(`^crm: error: no database at ${typo}: check CRM_DATA_DIR`));
+      expect(r.stdout).toBe('');
+    }
+    expect(existsSync(join(scratch, 'crm-dta'))).toBe(false);
+    // An existing empty folder is no database either, and stays empty.
+    const empty = join(scratch, 'empty');
+    mkdirSync(empty);
+    const send = await runCli(['reminder', 'send'], { CRM_DATA_DIR: empty });
+    expect(send.code, send.stderr).toBe(7);
+    expect(send.stderr).toMatch(new RegExp(`^crm: error: no database at ${empty}: `));
+    expect(readdirSync(empty)).toEqual([]);
+  });
+
+  it('a writing command creates a new database, says so, and keeps it the owner’s alone (0700/0600)', async () => {
+    const dir = join(scratch, 'new', 'crm');
+    const add = await runCli(
+      [
+        'hospital',
+        'add',
+        '--code',
+        'LAG-001',
+        '--name',
+        'Lagos Island',
+        '--state',
+        'Lagos',
+        '--city',
+        'Lagos',
+      ],
+      { CRM_DATA_DIR: dir },
+    );
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stderr).toBe(`crm: created a new embedded database in ${dir}\n`);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(openToOthers(dir)).toEqual([]);
+    // Files PostgreSQL creates later (new relations, its caches) stay private as well.
+    const imported = await runCli(
+      ['patient', 'import', join(ROOT, 'examples', 'patients.csv'), '--hospital', 'LAG-001'],
+      {
+        CRM_DATA_DIR: dir,
+      },
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).not.toContain('created a new');
+    expect(openToOthers(dir)).toEqual([]);
+    // And the data is there: the new database was migrated and kept.
+    const list = await runCli(['hospital', 'list', '--json'], { CRM_DATA_DIR: dir });
+    expect(JSON.parse(list.stdout).map((h: { code: string }) => h.code)).toEqual(['LAG-001']);
+  });
+
+  it('a database folder open to other users is tightened, with a warning', async () => {
+    const dir = copyOfDatabase('shared');
+    execFileSync('chmod', ['-R', 'go+rwX', dir]);
+    expect(openToOthers(dir).length).toBeGreaterThan(100);
+    const r = await runCli(['hospital', 'list', '--json'], { CRM_DATA_DIR: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      `warning: the embedded database in ${dir} was open to other local users (mode 0777): its folder is now 0700 and its files 0600\n`,
+    );
+    expect(openToOthers(dir)).toEqual([]);
+    const again = await runCli(['hospital', 'list', '--json'], { CRM_DATA_DIR: dir });
+    expect(again.stderr).toBe('');
+  });
+});
+
+/**
+ * A real full disk: a small tmpfs. Mounting needs root (CAP_SYS_ADMIN); elsewhere this is
+ * skipped, and the mapping of PGlite's messages is covered by tests/unit/embedded-failure.test.ts.
+ */
+function mountTmpfs(dir: string, size: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.runIf(!onPostgres)('embedded database on a full disk', () => {
+  let mnt: string;
+  let mounted = false;
+  beforeAll(() => {
+    mnt = mkdtempSync(join(tmpdir(), 'crm-full-'));
+    mounted = mountTmpfs(mnt, '80m');
+  });
+  afterAll(() => {
+    if (mounted) execFileSync('umount', [mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  });
+
+  it('an import that fills the disk, and the next open, are exit 7 naming the folder and the free space', async (ctx) => {
+    if (!mounted) ctx.skip();
+    const dir = join(mnt, 'crm');
+    cpSync(tdb.env.CRM_DATA_DIR!, dir, { recursive: true });
+    const free = Number(execFileSync('df', ['-k', '--output=avail', mnt]).toString().split('\n')[1]);
+    // Leave about 1 MB: far less than 100,000 patients need.
+    execFileSync('fallocate', ['-l', `${Math.max(free - 1024, 1)}K`, join(mnt, 'filler')]);
+    const rows = Array.from({ length: 100_000 }, (_, i) => `A${i},B${i},0803${1_000_000 + i},M${i}`);
+    const file = writeTempFile(`first,last,phone,mrn\n${rows.join('\n')}\n`);
+
+    const r = await runCli(['patient', 'import', file], { CRM_DATA_DIR: dir });
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^crm: error: the (disk of the )?embedded database in ${dir} (is full|stopped) \\(\\d+ kB free`,
+        'm',
+      ),
+    );
+    expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
+
+    const list = await runCli(['hospital', 'list'], { CRM_DATA_DIR: dir });
+    expect(list.code, list.stderr).toBe(7);
+    expect(list.stderr).toContain(`embedded database in ${dir}`);
+    expect(list.stderr).toMatch(/\(\d+ kB (free|on its disk)/);
+  });
+});
+
+describe.runIf(onPostgres)('PostgreSQL database that does not exist', () => {
+  it('is exit 7 naming it, for reads and for db migrate, and is never created', async () => {
+    const name = `crm_h_embedded_missing_${process.pid}`;
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const pg = (await import('pg')).default;
+    const exists = async () => {
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      try {
+        return (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+      } finally {
+        await c.end();
+      }
+    };
+    expect(await exists()).toBe(false);
+    for (const args of [
+      ['hospital', 'list'],
+      ['db', 'migrate'],
+    ]) {
+      const r = await runCli(args, { DATABASE_URL: url.toString() });
+      expect(r.code, r.stderr).toBe(7);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^crm: error: cannot connect to PostgreSQL at .*/${name}: database "${name}" does not exist; create it first \\(\`createdb ${name}\``,
+        ),
+      );
+    }
+    expect(await exists()).toBe(false);
+  });
+});
