@@ -8,6 +8,7 @@ import { Migration20261126000000_patient_checks_per_statement } from './Migratio
 import { Migration20261126100000_patient_contact_hash_indexes } from './Migration20261126100000_patient_contact_hash_indexes.js';
 import { Migration20261126110000_patient_update_check_linear } from './Migration20261126110000_patient_update_check_linear.js';
 import { Migration20261202100000_access_control } from './Migration20261202100000_access_control.js';
+import { Migration20261202130000_message_outcomes } from './Migration20261202130000_message_outcomes.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -25,6 +26,7 @@ const classes = {
   Migration20261126100000_patient_contact_hash_indexes,
   Migration20261126110000_patient_update_check_linear,
   Migration20261202100000_access_control,
+  Migration20261202130000_message_outcomes,
 } satisfies Record<MigrationName, unknown>;
 
 /**

@@ -14,6 +14,7 @@ export const migrationNames = [
   'Migration20261126100000_patient_contact_hash_indexes',
   'Migration20261126110000_patient_update_check_linear',
   'Migration20261202100000_access_control',
+  'Migration20261202130000_message_outcomes',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];
