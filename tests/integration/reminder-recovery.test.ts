@@ -184,4 +184,28 @@ describe('recovering the sends of a runner that died', () => {
     const [r] = await sql<{ n: number }>(`select count(*)::int as n from reminder where status = 'sent'`);
     expect(r.n).toBe(2);
   });
+
+  it('a runner that outlives its lease sends none of the groups it had not started once another run settled them', async () => {
+    await seed(3);
+    const real = realMessengers(config);
+    let other: Promise<unknown> | undefined;
+    // Runner A stalls in its first call; meanwhile its lease is over and runner B does the work.
+    const stalling: MessengerFactory = async (channels) => {
+      const messenger = await real(channels);
+      return {
+        ...messenger,
+        async send(message) {
+          other ??= run();
+          await other;
+          return messenger.send(message);
+        },
+      };
+    };
+    await run(stalling, { leaseSeconds: 0, concurrency: 1 });
+    expect(await other).toMatchObject({ sent: 3 });
+    // B sent all three; A's call that had started went too (the window a lease must cover), but
+    // A's two groups that had not started were not sent again.
+    expect(sentTo()).toHaveLength(4);
+    expect(new Set(sentTo()).size).toBe(3);
+  });
 });

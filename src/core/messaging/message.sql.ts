@@ -49,16 +49,19 @@ export async function insertPendingMessages(
 /**
  * Marks messages `sending` just before their provider calls, with the database's time as the
  * start: committed before the calls, so a row still `sending` after its runner is gone is a send
- * whose outcome is unknown (and the time is where a provider lookup starts).
+ * whose outcome is unknown (and the time is where a provider lookup starts). Returns the ids it
+ * marked: a row no longer `pending` was settled by another runner's sweep (this runner outlived
+ * its lease) and must not be sent.
  */
-export async function markSendStarted(em: EntityManager, ids: string[], now: string): Promise<void> {
-  if (ids.length === 0) return;
-  await query(
+export async function markSendStarted(em: EntityManager, ids: string[], now: string): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await query<{ id: string }>(
     em,
     `update messages set status = 'sending', send_started_at = clock_timestamp(), updated_at = $2::timestamptz
-     where id = any($1::uuid[]) and status = 'pending'`,
+     where id = any($1::uuid[]) and status = 'pending' returning id`,
     [ids, now],
   );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** How a message whose send was interrupted ends (the recovery sweep's verdict). */

@@ -98,12 +98,13 @@ async function sendAndRecord(
 ): Promise<void> {
   let recording: Promise<void> = Promise.resolve();
   for (let i = 0; i < claimed.length; i += settings.concurrency) {
-    const group = claimed.slice(i, i + settings.concurrency);
-    await markSendStarted(
+    const slice = claimed.slice(i, i + settings.concurrency);
+    const marked = await markSendStarted(
       em,
-      group.map((c) => c.messageId),
+      slice.map((c) => c.messageId),
       clock.now().toISO()!,
     );
+    const group = slice.filter((c) => marked.has(c.messageId));
     const sent = await Promise.all(group.map((claim) => sendReminder(messenger, claim)));
     await recording;
     recording = recordReminderGroup(em, clock, sent, settings.maxAttempts, result);
