@@ -35,4 +35,16 @@ where m.purpose = 'reminder' and m.status = 'pending'
     this.addSql(`create index reminder_lease_ended on reminder (claimed_until)
   where status = 'pending' and claimed_until is not null;`);
   }
+  /** Back to the old statuses: a send in progress is `pending` again, an unknown outcome `failed`. */
+  override async down(): Promise<void> {
+    this.addSql('drop index reminder_lease_ended;');
+    this.addSql('drop index messages_provider_id;');
+    this.addSql('alter table messages drop constraint messages_sending_started;');
+    this.addSql('alter table messages drop constraint messages_status_check;');
+    this.addSql(`update messages set status = case status when 'sending' then 'pending' else 'failed' end
+where status in ('sending', 'unknown');`);
+    this.addSql(`alter table messages add constraint messages_status_check
+  check (status in ('pending', 'queued', 'sent', 'delivered', 'failed', 'undelivered'));`);
+    this.addSql('alter table messages drop column send_started_at;');
+  }
 }
