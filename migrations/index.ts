@@ -10,6 +10,7 @@ import { Migration20261126110000_patient_update_check_linear } from './Migration
 import { Migration20261202100000_access_control } from './Migration20261202100000_access_control.js';
 import { Migration20261202110000_money_bounds } from './Migration20261202110000_money_bounds.js';
 import { Migration20261202120000_payout_states } from './Migration20261202120000_payout_states.js';
+import { Migration20261202130000_message_outcomes } from './Migration20261202130000_message_outcomes.js';
 import { Migration20261202140000_payout_adjustments } from './Migration20261202140000_payout_adjustments.js';
 import { type MigrationName, migrationNames } from './names.js';
 
@@ -30,6 +31,7 @@ const classes = {
   Migration20261202100000_access_control,
   Migration20261202110000_money_bounds,
   Migration20261202120000_payout_states,
+  Migration20261202130000_message_outcomes,
   Migration20261202140000_payout_adjustments,
 } satisfies Record<MigrationName, unknown>;
 

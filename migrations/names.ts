@@ -16,6 +16,7 @@ export const migrationNames = [
   'Migration20261202100000_access_control',
   'Migration20261202110000_money_bounds',
   'Migration20261202120000_payout_states',
+  'Migration20261202130000_message_outcomes',
   'Migration20261202140000_payout_adjustments',
 ] as const;
 

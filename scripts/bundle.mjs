@@ -8,12 +8,12 @@
  * an entry of its own beside the chunks: patient-import.worker-client finds it as
  * `./patient-import.worker.js` next to the chunk that holds the client.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
-rmSync(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: ['dist/src/cli.js', 'dist/src/core/patients/patient-import.worker.js'],
   outdir,
   bundle: true,
@@ -27,4 +27,15 @@ await build({
   // Maps back through tsc's maps to the TypeScript sources, for `--verbose` stack traces.
   sourcemap: 'linked',
   logLevel: 'warning',
+  metafile: true,
 });
+
+// Chunks are named by their content's hash, so a rebuild overwrites nothing a running `crm` may
+// still import lazily (a long import started before a deploy). Chunks of earlier builds are
+// removed once they are an hour old.
+const current = new Set(Object.keys(result.metafile.outputs).map((out) => resolve(out)));
+const anHourAgo = Date.now() - 3_600_000;
+for (const name of readdirSync(outdir)) {
+  const file = join(outdir, name);
+  if (!current.has(resolve(file)) && statSync(file).mtimeMs < anHourAgo) rmSync(file, { force: true });
+}

@@ -14,7 +14,6 @@ import { approvePayouts } from '../../src/core/payouts/approve-payouts.js';
 import { exportPayouts } from '../../src/core/payouts/export-payouts.js';
 import { listAdjustments, showPayout } from '../../src/core/payouts/payout.queries.js';
 import { reconcilePayouts } from '../../src/core/payouts/reconcile-payouts.js';
-import { retryPayouts } from '../../src/core/payouts/retry-payouts.js';
 import { runPayouts } from '../../src/core/payouts/run-payouts.js';
 import { fixedClock } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';

@@ -4,10 +4,13 @@
  *
  * - Twilio  `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` (form-encoded, HTTP Basic auth)
  *           `GET  /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}.json`
+ *           `GET  /2010-04-01/Accounts/{AccountSid}/Messages.json?To=…&DateSent>=…` (the message
+ *           list, filtered and paged as the SDK's `messages.list` expects)
  * - SendGrid `POST /v3/mail/send` (JSON, `Authorization: Bearer <key>`)
  *
  * It records every request and can be scripted per request (429/5xx, Twilio error codes, SendGrid
- * 400/413, delays, dropped connections, asynchronous WhatsApp failures that show up on fetch).
+ * 400/413, delays, dropped connections, asynchronous WhatsApp failures that show up on fetch, and
+ * a message accepted whose answer never arrives: `accept-then-drop` / `accept-then-hang`).
  *
  * Point the SDKs at it:
  *   const client = twilio(FAKE_TWILIO.accountSid, FAKE_TWILIO.authToken);
@@ -34,6 +37,7 @@ export const FAKE_SENDGRID_KEY = 'SG.fake-sendgrid-key.0123456789abcdef';
 export type FakeOperation =
   | 'twilio.messages.create'
   | 'twilio.messages.fetch'
+  | 'twilio.messages.list'
   | 'sendgrid.mail.send'
   | 'unknown';
 export type FakeProviderName = 'twilio' | 'sendgrid' | 'unknown';
@@ -135,7 +139,17 @@ export interface PlannedHang {
   kind: 'hang';
 }
 
+/**
+ * Accept the message (Twilio: it is created and listed; SendGrid: the mail is recorded), then
+ * destroy the socket (`drop`: the SDK sees a network error) or never answer (`hang`: the SDK
+ * waits for its timeout): "sent, but the answer never arrived".
+ */
+export interface PlannedAcceptThenLose {
+  kind: 'accept-then-drop' | 'accept-then-hang';
+}
+
 export type PlannedResponse =
+  | PlannedAcceptThenLose
   | PlannedHttp
   | PlannedTwilioError
   | PlannedTwilioAsyncFailure
@@ -279,6 +293,8 @@ export interface FakeProvider {
 const TWILIO_API_VERSION = '2010-04-01';
 const TWILIO_CREATE_RE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const TWILIO_FETCH_RE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/;
+/** Page size of the message list when the request names none (Twilio's default is 50). */
+const TWILIO_LIST_PAGE_SIZE = 50;
 const SENDGRID_SEND_PATH = '/v3/mail/send';
 const E164_RE = /^(whatsapp:)?\+[1-9]\d{6,14}$/;
 
@@ -372,6 +388,9 @@ function single(value: string | string[] | undefined): string | undefined {
 function classify(method: string, path: string): { provider: FakeProviderName; operation: FakeOperation } {
   if (method === 'POST' && TWILIO_CREATE_RE.test(path)) {
     return { provider: 'twilio', operation: 'twilio.messages.create' };
+  }
+  if (method === 'GET' && TWILIO_CREATE_RE.test(path)) {
+    return { provider: 'twilio', operation: 'twilio.messages.list' };
   }
   if (method === 'GET' && TWILIO_FETCH_RE.test(path)) {
     return { provider: 'twilio', operation: 'twilio.messages.fetch' };
@@ -490,7 +509,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
   // --- Twilio -------------------------------------------------------------------------------------------
 
-  function twilioCreate(req: RecordedRequest, res: ServerResponse, asyncFailure?: PlannedTwilioAsyncFailure) {
+  function twilioCreate(
+    req: RecordedRequest,
+    res: ServerResponse,
+    asyncFailure?: PlannedTwilioAsyncFailure,
+    lose?: PlannedAcceptThenLose['kind'],
+  ) {
     const form = req.form ?? {};
     const to = single(form.To);
     const from = single(form.From);
@@ -554,7 +578,66 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
         }
       : { status: fetchStatus, errorCode: null, errorMessage: null };
     messages.set(sid, { sid, params: form, resource, outcome });
+    if (lose) return loseAnswer(req, res, lose);
     send(res, 201, resource);
+  }
+
+  /** The request was accepted; its answer is lost (socket destroyed, or never answered). */
+  function loseAnswer(req: RecordedRequest, res: ServerResponse, lose: PlannedAcceptThenLose['kind']) {
+    if (lose === 'accept-then-hang') return void hanging.push(res);
+    req.responseStatus = undefined;
+    res.socket?.destroy();
+  }
+
+  /**
+   * The message list (`client.messages.list`): newest first, filtered by `To`, `From` and
+   * `DateSent` (`DateSent>`/`DateSent<` are how the SDK writes >= and <=, `DateSent` alone is one
+   * day), paged with `PageSize`/`Page` and a `next_page_uri` the SDK follows. A message that was
+   * not sent yet has no `date_sent`; it is filtered by its creation time here (what Twilio does
+   * for queued messages is not documented — the lookup's margin does not depend on it).
+   */
+  function twilioList(req: RecordedRequest, res: ServerResponse) {
+    const q = req.query;
+    const day = (v: string) => v.slice(0, 10);
+    const after = q['DateSent>'] ? Date.parse(q['DateSent>']) : undefined;
+    const before = q['DateSent<'] ? Date.parse(q['DateSent<']) : undefined;
+    const matching = [...messages.values()]
+      .map((m) => m.resource)
+      .filter((r) => {
+        const sentAt = Date.parse(r.date_sent ?? r.date_created);
+        if (q.To !== undefined && r.to !== q.To) return false;
+        if (q.From !== undefined && r.from !== q.From) return false;
+        if (after !== undefined && sentAt < after) return false;
+        if (before !== undefined && sentAt > before) return false;
+        if (q.DateSent !== undefined && day(new Date(sentAt).toISOString()) !== day(q.DateSent)) return false;
+        return true;
+      })
+      .reverse();
+    const pageSize = Math.min(1000, Math.max(1, Number(q.PageSize) || TWILIO_LIST_PAGE_SIZE));
+    const page = Math.max(0, Number(q.Page) || 0);
+    const start = page * pageSize;
+    const items = matching.slice(start, start + pageSize);
+    const base = `/${TWILIO_API_VERSION}/Accounts/${creds.accountSid}/Messages.json`;
+    const pageUri = (n: number) => {
+      const params = new URLSearchParams(
+        Object.entries(q).filter(([k]) => k !== 'Page' && k !== 'PageToken' && k !== 'PageSize'),
+      );
+      params.set('PageSize', String(pageSize));
+      params.set('Page', String(n));
+      if (n > 0) params.set('PageToken', `PA${n}`);
+      return `${base}?${params}`;
+    };
+    send(res, 200, {
+      messages: items,
+      end: start + Math.max(0, items.length - 1),
+      first_page_uri: pageUri(0),
+      next_page_uri: start + pageSize < matching.length ? pageUri(page + 1) : null,
+      page,
+      page_size: pageSize,
+      previous_page_uri: page > 0 ? pageUri(page - 1) : null,
+      start,
+      uri: pageUri(page),
+    });
   }
 
   function twilioFetch(path: string, res: ServerResponse) {
@@ -679,7 +762,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     return errors.length > 0 ? errors : undefined;
   }
 
-  function sendgridSend(req: RecordedRequest, res: ServerResponse) {
+  function sendgridSend(req: RecordedRequest, res: ServerResponse, lose?: PlannedAcceptThenLose['kind']) {
     if (req.json === undefined) {
       return sendgridError(res, 400, [{ message: 'Bad Request', field: null, help: null }]);
     }
@@ -687,6 +770,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (errors) return sendgridError(res, 400, errors);
     const messageId = hex(11);
     mails.push({ messageId, body: req.json, receivedAt: req.receivedAt });
+    if (lose) return loseAnswer(req, res, lose);
     res.writeHead(202, { 'X-Message-Id': messageId, 'Content-Length': '0' });
     res.end();
   }
@@ -707,6 +791,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
         hanging.push(res);
         return;
       case 'success':
+        return answerDefault(req, res);
+      case 'accept-then-drop':
+      case 'accept-then-hang':
+        if (req.operation === 'twilio.messages.create')
+          return twilioCreate(req, res, undefined, planned.kind);
+        if (req.operation === 'sendgrid.mail.send') return sendgridSend(req, res, planned.kind);
         return answerDefault(req, res);
       case 'twilio-async-failure':
         if (req.operation === 'twilio.messages.create') return twilioCreate(req, res, planned);
@@ -752,6 +842,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
         return twilioCreate(req, res);
       case 'twilio.messages.fetch':
         return twilioFetch(req.path, res);
+      case 'twilio.messages.list':
+        return twilioList(req, res);
       case 'sendgrid.mail.send':
         return sendgridSend(req, res);
       default:

@@ -16,7 +16,7 @@ export function registerMessageCommands(program: Command, action: ActionFactory)
   message
     .command('list')
     .description('recent messages, newest first (recipients masked)')
-    .option('--status <status>', 'pending, queued, sent, delivered, failed, undelivered')
+    .option('--status <status>', 'pending, sending, queued, sent, delivered, failed, undelivered, unknown')
     .option('--purpose <purpose>', 'reminder, campaign, alert, owner')
     .option('--channel <channel>', 'sms, whatsapp, email')
     .option('--limit <n>', 'at most N rows', '100')

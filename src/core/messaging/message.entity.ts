@@ -7,9 +7,11 @@ const { defineEntity } = mikroCore;
 
 /**
  * One outgoing message (table `messages`). The row is written BEFORE the provider is called
- * (status `pending`), so that a crash leaves a visible trace of what may have gone out; the
- * provider's answer then moves it to queued/sent or failed, and `message sync` on to
- * delivered/undelivered. Checks and indexes live in migrations/ (Migration20261125110000).
+ * (status `pending`) and marked `sending` just before the call, so that a crash leaves a visible
+ * trace of what may have gone out; the provider's answer then moves it to queued/sent or failed,
+ * and `message sync` on to delivered/undelivered. `unknown`: the call started and its outcome
+ * could not be established (docs/reminders.md, "After a crash"). Checks and indexes live in
+ * migrations/ (Migration20261125110000, Migration20261202130000).
  */
 export const Message = defineEntity({
   name: 'Message',
@@ -33,6 +35,8 @@ export const Message = defineEntity({
     segments: p.integer().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
     sentAt: p.datetime().nullable(),
+    /** When the provider call started (the database's clock); set with status `sending`. */
+    sendStartedAt: p.datetime().nullable(),
     updatedAt: p.datetime().defaultRaw('now()'),
     statusCheckedAt: p.datetime().nullable(),
   }),

@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../db/sql.js';
 import type { Channel } from '../patients/patient.entity.js';
-import type { PendingMessage } from './message.types.js';
+import type { MessageStatus, PendingMessage } from './message.types.js';
 import type { SendOutcome } from './messenger.js';
 import { countSegments } from './segments.js';
 
@@ -44,6 +44,79 @@ export async function insertPendingMessages(
     ],
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * Marks messages `sending` just before their provider calls, with the database's time as the
+ * start: committed before the calls, so a row still `sending` after its runner is gone is a send
+ * whose outcome is unknown (and the time is where a provider lookup starts). Returns the ids it
+ * marked: a row no longer `pending` was settled by another runner's sweep (this runner outlived
+ * its lease) and must not be sent.
+ */
+export async function markSendStarted(em: EntityManager, ids: string[], now: string): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await query<{ id: string }>(
+    em,
+    `update messages set status = 'sending', send_started_at = clock_timestamp(), updated_at = $2::timestamptz
+     where id = any($1::uuid[]) and status = 'pending' returning id`,
+    [ids, now],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** How a message whose send was interrupted ends (the recovery sweep's verdict). */
+export interface SettledMessage {
+  messageId: string;
+  status: MessageStatus;
+  providerMessageId: string | null;
+  errorCode: string | null;
+  /** The reason, kept for the operator (`message list`). */
+  errorMessage: string;
+  /** Whether it went out (then `sent_at` is when its send started). */
+  wentOut: boolean;
+  /** Whether a provider call was started for it (counted in `attempts`). */
+  called: boolean;
+}
+
+/** Records the sweep's verdicts on interrupted sends in one statement. */
+export async function settleMessages(
+  em: EntityManager,
+  settled: SettledMessage[],
+  now: string,
+): Promise<void> {
+  if (settled.length === 0) return;
+  await query(
+    em,
+    `update messages m set status = t.status, provider_message_id = coalesce(t.provider_id, m.provider_message_id),
+       error_code = t.error_code, error_message = t.error_message,
+       attempts = m.attempts + case when t.called then 1 else 0 end,
+       sent_at = case when t.went_out then coalesce(m.sent_at, m.send_started_at, $8::timestamptz) else m.sent_at end,
+       updated_at = $8::timestamptz
+     from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[])
+       as t(id, status, provider_id, error_code, error_message, went_out, called)
+     where m.id = t.id`,
+    [
+      settled.map((s) => s.messageId),
+      settled.map((s) => s.status),
+      settled.map((s) => s.providerMessageId),
+      settled.map((s) => s.errorCode),
+      settled.map((s) => s.errorMessage.slice(0, 500)),
+      settled.map((s) => s.wentOut),
+      settled.map((s) => s.called),
+      now,
+    ],
+  );
+}
+
+/** Which of these provider ids are already recorded on a message row. */
+export async function knownProviderIds(em: EntityManager, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await query<{ id: string }>(
+    em,
+    `select provider_message_id as id from messages where provider_message_id = any($1::text[])`,
+    [ids],
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 export interface OutcomeToRecord {

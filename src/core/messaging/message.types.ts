@@ -1,7 +1,16 @@
 import type { Channel } from '../patients/patient.entity.js';
 import type { OutgoingMessage } from './providers.js';
 
-export const MESSAGE_STATUSES = ['pending', 'queued', 'sent', 'delivered', 'failed', 'undelivered'] as const;
+export const MESSAGE_STATUSES = [
+  'pending',
+  'sending',
+  'queued',
+  'sent',
+  'delivered',
+  'failed',
+  'undelivered',
+  'unknown',
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export type MessagePurpose = 'reminder' | 'campaign' | 'alert' | 'owner';
 

@@ -5,13 +5,20 @@
  */
 import type { Channel } from '../patients/patient.entity.js';
 import type { MessagingConfig } from './messaging.config.js';
-import type { DeliveryStatus, MessageProvider, OutgoingMessage, ProviderResult } from './providers.js';
+import type {
+  DeliveryStatus,
+  FoundMessage,
+  MessageProvider,
+  OutgoingMessage,
+  ProviderResult,
+} from './providers.js';
 
 export type SendOutcome = ProviderResult & { tries: number };
 
 export interface Messenger {
   send(message: OutgoingMessage): Promise<SendOutcome>;
   fetchStatus(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | undefined>;
+  findSent(message: OutgoingMessage, since: Date): Promise<FoundMessage[]>;
 }
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -62,5 +69,6 @@ export function createMessenger(
       }
     },
     fetchStatus: (channel, id) => provider.fetchStatus(channel, id),
+    findSent: (message, since) => provider.findSent(message, since),
   };
 }

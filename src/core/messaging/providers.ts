@@ -40,12 +40,33 @@ export interface DeliveryStatus {
   errorMessage: string | null;
 }
 
+/** A message the provider holds (found by `findSent`). */
+export interface FoundMessage {
+  providerMessageId: string;
+  /** The provider's status word (Twilio: queued, sent, delivered, failed, …). */
+  status: string;
+}
+
 export interface MessageProvider {
   /** One try: no retries here (see sendWithRetry). */
   send(message: OutgoingMessage): Promise<ProviderResult>;
   /** The provider's current view of a message (Twilio only; undefined when it cannot tell). */
   fetchStatus(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | undefined>;
+  /**
+   * Twilio only: the messages the provider accepted since `since` that could be `message` (same
+   * recipient, same text), oldest first. Throws when it cannot tell (network, credentials, an
+   * e-mail: SendGrid has no lookup).
+   */
+  findSent(message: OutgoingMessage, since: Date): Promise<FoundMessage[]>;
 }
+
+/**
+ * How far before a send's recorded start (our database's clock) a lookup reaches, for the
+ * difference between our clock and Twilio's.
+ */
+const LOOKUP_CLOCK_SKEW_MS = 5 * 60_000;
+/** Messages to one recipient since the send started that a lookup reads (newest first). */
+const LOOKUP_LIMIT = 200;
 
 /** Twilio codes that mean "do not try again": the number, the recipient or the content is wrong. */
 const TWILIO_PERMANENT = new Set([
@@ -176,7 +197,7 @@ export async function createProvider(config: MessagingConfig, channels: Channel[
       if (!twilioClient) requireCredentials(config, [message.channel]);
       const params: Record<string, unknown> = {};
       if (message.channel === 'whatsapp') {
-        params.to = `whatsapp:${message.to}`;
+        params.to = twilioAddress(message);
         params.from = config.twilio.whatsappFrom!.startsWith('whatsapp:')
           ? config.twilio.whatsappFrom
           : `whatsapp:${config.twilio.whatsappFrom}`;
@@ -210,5 +231,31 @@ export async function createProvider(config: MessagingConfig, channels: Channel[
         errorMessage: m.errorMessage == null ? null : maskText(m.errorMessage),
       };
     },
+    async findSent(message, since) {
+      if (message.channel === 'email') throw new Error('SendGrid offers no lookup of sent mail');
+      if (!twilioClient) requireCredentials(config, [message.channel]);
+      const after = new Date(since.getTime() - LOOKUP_CLOCK_SKEW_MS);
+      // Twilio's list filters by recipient and send date; the text is compared here. A WhatsApp
+      // template's text is rendered by Twilio, so there the recipient and the time must do.
+      const list: any[] = await twilioClient.messages.list({
+        to: twilioAddress(message),
+        dateSentAfter: after,
+        limit: LOOKUP_LIMIT,
+      });
+      return list
+        .filter(
+          (m) =>
+            String(m.direction ?? '').startsWith('outbound') &&
+            (message.contentSid ? true : m.body === message.body) &&
+            !(m.dateCreated instanceof Date && m.dateCreated < after),
+        )
+        .reverse()
+        .map((m) => ({ providerMessageId: String(m.sid), status: String(m.status) }));
+    },
   };
+}
+
+/** The `To` Twilio gets for a message: the number, `whatsapp:`-prefixed for WhatsApp. */
+function twilioAddress(message: OutgoingMessage): string {
+  return message.channel === 'whatsapp' ? `whatsapp:${message.to}` : message.to;
 }

@@ -13,7 +13,8 @@ export interface SyncResult {
   byStatus: Record<string, number>;
 }
 
-const TWILIO_STATUS: Record<string, MessageStatus> = {
+/** Our message status for each Twilio message status. */
+export const TWILIO_STATUS: Record<string, MessageStatus> = {
   queued: 'queued',
   accepted: 'queued',
   scheduled: 'queued',

@@ -34,10 +34,12 @@ export interface DueReminderRow {
 }
 
 /**
- * Due reminders (pending, `next_attempt_at` reached, no live lease), oldest first, at most
+ * Due reminders (pending, `next_attempt_at` reached, not leased), oldest first, at most
  * `limit`, with their appointment, patient, doctor and hospital. The queue is read through its
  * own index first (with the row locks when `lock`: FOR UPDATE SKIP LOCKED), then joined: joining
- * before the LIMIT would sort every due row.
+ * before the LIMIT would sort every due row. A reminder whose lease ran out is not taken here: its
+ * last attempt's outcome is settled first (recover-interrupted-sends.ts), so that a message that
+ * went out is not sent again.
  */
 export function selectDueReminders(
   em: EntityManager,
@@ -50,7 +52,7 @@ export function selectDueReminders(
     `with due as (
       select r.id from reminder r
       where r.status = 'pending' and r.next_attempt_at <= $1::timestamptz
-        and (r.claimed_until is null or r.claimed_until < clock_timestamp())
+        and r.claimed_until is null
       order by r.next_attempt_at
       limit $2${lock ? ' for update skip locked' : ''})
     select r.id, r.appointment_id, r.kind, r.attempts, a.status, a.starts_at,

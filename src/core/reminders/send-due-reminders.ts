@@ -2,25 +2,28 @@
  * `crm reminder send`: the cron job that sends due reminders exactly once across any number of
  * concurrent runners.
  *
+ * 0. RECOVER (recover-interrupted-sends.ts): reminders whose lease ran out without an outcome
+ *    (a runner died) are settled first; a send whose outcome is unknown is looked up at Twilio
+ *    rather than sent again.
  * 1. CLAIM (one transaction per batch, claim-reminders.ts): due pending reminders are locked with
  *    `FOR UPDATE SKIP LOCKED`, the appointment is re-checked, quiet hours applied, the channel
  *    chosen and the text rendered; for each one to send a `messages` row is inserted (`pending`)
  *    and the reminder gets a lease (`claimed_by`, `claimed_until`). Other runners skip leased rows.
- * 2. SEND (send-reminder.ts): after that commit, each message goes to the provider (with retries
- *    of transient errors).
+ * 2. SEND (send-reminder.ts): after that commit, in groups of `concurrency`: the group's rows are
+ *    marked `sending` (committed), then each message goes to the provider (with retries of
+ *    transient errors).
  * 3. RECORD (record-reminder-outcomes.ts): outcomes are committed in small groups (one per
  *    `concurrency` sends): sent, failed, or back to pending with a later `next_attempt_at`
  *    (transient, up to 5 attempts).
  *
- * A runner that dies between 2 and 3 leaves leased reminders whose message rows are `pending`:
- * after the lease they are claimed again and sent again. That claimed-but-unacknowledged window
- * (at most 2 × `concurrency` messages per dead runner: one group on the wire, one being
- * committed) is the only way a reminder can go twice;
- * docs/reminders.md explains it. Nothing is ever lost.
+ * A runner that dies between 2 and 3 leaves leased reminders whose message rows are `pending`
+ * (never sent) or `sending` (outcome unknown); step 0 of a later run settles them once the lease
+ * has run out (docs/reminders.md, "After a crash").
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
+import { markSendStarted } from '../messaging/message.sql.js';
 import type { MessagingConfig } from '../messaging/messaging.config.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { loadTemplate } from '../messaging/template.queries.js';
@@ -28,6 +31,7 @@ import type { Channel } from '../patients/patient.entity.js';
 import type { Clock } from '../time.js';
 import { type ClaimedReminder, claimReminders } from './claim-reminders.js';
 import { recordReminderGroup } from './record-reminder-outcomes.js';
+import { recoverInterruptedSends } from './recover-interrupted-sends.js';
 import {
   emptyResult,
   type MessengerFactory,
@@ -50,8 +54,18 @@ export async function sendDueReminders(
   const result = emptyResult();
   const variants = await loadTemplate(ctx.em, 'reminder');
   let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+  // One messenger for the run, rebuilt when a channel not loaded yet is needed.
   let messenger: Messenger | undefined;
   const channelsLoaded = new Set<Channel>();
+  const messengerOf = async (channels: Channel[]): Promise<Messenger> => {
+    const needed = channels.filter((c) => !channelsLoaded.has(c));
+    if (!messenger || needed.length) {
+      for (const c of needed) channelsLoaded.add(c);
+      messenger = await messengerFor([...channelsLoaded]);
+    }
+    return messenger;
+  };
+  await recoverInterruptedSends(ctx.em, ctx.clock, messaging, messengerOf, settings, result);
   while (remaining > 0) {
     const now = ctx.clock.now();
     const size = Math.min(settings.batchSize, remaining);
@@ -59,12 +73,8 @@ export async function sendDueReminders(
     if (seen === 0) break;
     remaining -= seen;
     if (claimed.length) {
-      const needed = claimed.map((c) => c.message.channel).filter((c) => !channelsLoaded.has(c));
-      if (!messenger || needed.length) {
-        for (const c of needed) channelsLoaded.add(c);
-        messenger = await messengerFor([...channelsLoaded]);
-      }
-      await sendAndRecord(ctx.em, ctx.clock, messenger, claimed, settings, result);
+      const sender = await messengerOf(claimed.map((c) => c.message.channel));
+      await sendAndRecord(ctx.em, ctx.clock, sender, claimed, settings, result);
     }
     options.onProgress?.(result);
     if (seen < Math.min(settings.batchSize, remaining + seen)) break;
@@ -74,7 +84,9 @@ export async function sendDueReminders(
 
 /**
  * Sends a claimed batch in groups of `concurrency` and records each group's outcomes, pipelined:
- * while one group's outcomes are being committed, the next group is on the wire.
+ * while one group's outcomes are being committed, the next group is marked `sending` and goes on
+ * the wire. The mark is committed before the group's calls and not earlier, so that a row marked
+ * `sending` is one whose call may really have started (the e-mail rule of the sweep relies on it).
  */
 async function sendAndRecord(
   em: EntityManager,
@@ -86,7 +98,13 @@ async function sendAndRecord(
 ): Promise<void> {
   let recording: Promise<void> = Promise.resolve();
   for (let i = 0; i < claimed.length; i += settings.concurrency) {
-    const group = claimed.slice(i, i + settings.concurrency);
+    const slice = claimed.slice(i, i + settings.concurrency);
+    const marked = await markSendStarted(
+      em,
+      slice.map((c) => c.messageId),
+      clock.now().toISO()!,
+    );
+    const group = slice.filter((c) => marked.has(c.messageId));
     const sent = await Promise.all(group.map((claim) => sendReminder(messenger, claim)));
     await recording;
     recording = recordReminderGroup(em, clock, sent, settings.maxAttempts, result);
