@@ -14,9 +14,10 @@ const GENESIS = `sha256(convert_to('crm audit log', 'UTF8'))`;
  *   crm_* group, neither superuser nor the schema owner), else the name the tool declares,
  *   normalised. Triggers stamp it into every operator column, so a person cannot write another
  *   name whatever SQL they send;
- * - the payout rules whoever calls: maker-checker and the approver count on `payout_approvals`,
- *   role and state checks on `payout` (a trigger rather than SECURITY DEFINER functions: the
- *   payout run's set-based upsert keeps working, and a direct UPDATE meets the same rules);
+ * - the payout rules whoever calls: maker-checker on `payout_approvals` here; role, state and
+ *   approver-count checks on `payout` in the states migration (triggers rather than SECURITY
+ *   DEFINER functions: the payout run's set-based upsert keeps working, and a direct UPDATE meets
+ *   the same rules);
  * - the `policy` table (dual-approval threshold, withholding-tax rates): changed by admins only,
  *   every change written to the audit log by the database itself;
  * - the audit log: `at` is the database's clock, and each row carries the hash of the one
@@ -137,55 +138,8 @@ end $$;`);
     this.addSql(`create trigger payout_approvals_guard before insert on payout_approvals
   for each row execute function payout_approvals_guard();`);
 
-    this.addSql(`create function payout_guard() returns trigger language plpgsql as $$
-declare
-  approvers integer;
-  required integer;
-begin
-  if TG_OP = 'INSERT' then
-    if crm_session_is_person() and NEW.status <> 'calculated' then
-      raise exception 'a payout is created calculated, not %', NEW.status using errcode = 'CR003';
-    end if;
-    return NEW;
-  end if;
-  if row(NEW.share_bps, NEW.full_guarantee_kobo, NEW.tax_bps, NEW.gross_revenue_kobo, NEW.owner_share_kobo,
-         NEW.platform_share_kobo, NEW.guarantee_kobo, NEW.top_up_kobo, NEW.payout_kobo, NEW.tax_kobo,
-         NEW.net_kobo, NEW.active_days, NEW.revision, NEW.contract_id, NEW.period)
-     is distinct from
-     row(OLD.share_bps, OLD.full_guarantee_kobo, OLD.tax_bps, OLD.gross_revenue_kobo, OLD.owner_share_kobo,
-         OLD.platform_share_kobo, OLD.guarantee_kobo, OLD.top_up_kobo, OLD.payout_kobo, OLD.tax_kobo,
-         OLD.net_kobo, OLD.active_days, OLD.revision, OLD.contract_id, OLD.period) then
-    if OLD.status <> 'calculated' or NEW.status <> 'calculated' then
-      raise exception 'payout % is %: its amounts are fixed', OLD.reference, OLD.status using errcode = 'CR003';
-    end if;
-    if not crm_may('crm_operator') then
-      perform crm_refuse('crm_operator', 'calculate payouts');
-    end if;
-  end if;
-  if NEW.status is distinct from OLD.status then
-    if NEW.status in ('approved', 'rejected') and OLD.status = 'calculated' then
-      if not crm_may('crm_approver') then
-        perform crm_refuse('crm_approver', 'approve or reject payouts');
-      end if;
-    elsif not crm_may('crm_finance') then
-      perform crm_refuse('crm_finance', 'export or reconcile payouts');
-    end if;
-    if NEW.status = 'approved' then
-      required := crm_required_approvals(NEW.payout_kobo);
-      select count(distinct crm_normalize_operator(a.operator)) into approvers
-        from payout_approvals a
-       where a.payout_id = NEW.id and a.revision = NEW.revision and a.decision = 'approve';
-      if approvers < required then
-        raise exception 'dual approval rule: payout % needs % different approvers, has %',
-          NEW.reference, required, approvers using errcode = 'CR002';
-      end if;
-      NEW.approved_at := clock_timestamp();
-    end if;
-  end if;
-  return NEW;
-end $$;`);
-    this.addSql(`create trigger payout_guard before insert or update on payout
-  for each row execute function payout_guard();`);
+    // Who moves a payout to which state, and the dual-approval count: payout_guard, with the
+    // states themselves (migration 20261202120000_payout_states).
 
     // Contracts: operators keep drafts; what commits money (activation, termination, changed
     // terms of a contract in force) takes an admin. Expiry by date stays with the daily job.
@@ -335,7 +289,6 @@ alter table audit_log disable trigger audit_log_append_only;
 alter table audit_log drop column chain_seq, drop column prev_hash, drop column hash;
 alter table audit_log enable trigger audit_log_append_only;
 drop table audit_chain_head; drop function crm_audit_hash(bytea, bigint, timestamptz, text, text, text, text, jsonb);
-drop trigger payout_guard on payout; drop function payout_guard();
 drop trigger payout_approvals_guard on payout_approvals; drop function payout_approvals_guard();
 drop function crm_required_approvals(bigint);
 drop table policy; drop function policy_guard(); drop function policy_audit();

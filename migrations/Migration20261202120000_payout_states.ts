@@ -12,7 +12,9 @@ const { Migration } = loadMikroMigrations();
  * `void`: a payout a re-run found without an active contract day in its period (the contract was
  * terminated or ended after the payout was calculated); it is never exported. `failed` replaces
  * "exported with bank_status failed", so a failed transfer can no longer be marked paid or exported
- * by accident. Who may make each move is payout_guard's other half (access-control migration).
+ * by accident. payout_guard also says who may make each move (a group of the access-control
+ * migration), that a payout moves to `approved` only with the approvers the policy demands, and
+ * that its amounts change only while it is `calculated` (a re-run).
  */
 export class Migration20261202120000_payout_states extends Migration {
   override async up(): Promise<void> {
@@ -20,7 +22,7 @@ export class Migration20261202120000_payout_states extends Migration {
     this.addSql(`alter table payout add constraint payout_status_check
   check (status in ('calculated', 'approved', 'exported', 'paid', 'failed', 'rejected', 'void'));`);
     this.addSql(`update payout set status = 'failed' where status = 'exported' and bank_status = 'failed';`);
-    this.addSql(`create or replace function payout_guard() returns trigger language plpgsql as $$
+    this.addSql(`create function payout_guard() returns trigger language plpgsql as $$
 declare
   approvers integer;
   required integer;
@@ -80,14 +82,14 @@ begin
   end if;
   return NEW;
 end $$;`);
+    this.addSql(`create trigger payout_guard before insert or update on payout
+  for each row execute function payout_guard();`);
   }
 
-  // Back to the five states; payout_guard keeps this version's moves (a superset of the old rules).
   override async down(): Promise<void> {
-    this.addSql('alter table payout disable trigger payout_guard;');
+    this.addSql('drop trigger payout_guard on payout; drop function payout_guard();');
     this.addSql(`update payout set status = 'exported', bank_status = 'failed' where status = 'failed';`);
     this.addSql(`update payout set status = 'rejected', rejection_reason = 'void' where status = 'void';`);
-    this.addSql('alter table payout enable trigger payout_guard;');
     this.addSql(`alter table payout drop constraint payout_status_check;`);
     this.addSql(`alter table payout add constraint payout_status_check
   check (status in ('calculated', 'approved', 'exported', 'paid', 'rejected'));`);
