@@ -2,6 +2,11 @@
  * Sending with our own policy on top of a provider: per-channel rate limits, and retries of
  * transient errors (429, 5xx, timeouts, network) with exponential backoff and full jitter. The SDKs
  * retry nothing useful themselves (Twilio's autoRetry covers 429 only, SendGrid nothing).
+ *
+ * A try whose outcome is in doubt (the connection dropped or timed out after the request may have
+ * arrived) is not simply sent again: for SMS and WhatsApp, Twilio's message list is asked first,
+ * and a message found there is the outcome; when Twilio cannot be asked, or for an e-mail (SendGrid
+ * has no lookup), the outcome stays in doubt and the caller leaves it to the recovery sweep.
  */
 import type { Channel } from '../patients/patient.entity.js';
 import type { MessagingConfig } from './messaging.config.js';
@@ -13,10 +18,22 @@ import type {
   ProviderResult,
 } from './providers.js';
 
-export type SendOutcome = ProviderResult & { tries: number };
+export type SendOutcome = ProviderResult & {
+  tries: number;
+  /** The message was found at the provider after a try in doubt, not sent again. */
+  foundByLookup?: boolean;
+};
+
+export interface SendOptions {
+  /**
+   * Whether another message already holds this provider id (the same text to the same number can
+   * be sent twice on purpose): a lookup takes only a message nobody holds.
+   */
+  isTaken?: (providerMessageId: string) => Promise<boolean>;
+}
 
 export interface Messenger {
-  send(message: OutgoingMessage): Promise<SendOutcome>;
+  send(message: OutgoingMessage, options?: SendOptions): Promise<SendOutcome>;
   fetchStatus(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | undefined>;
   findSent(message: OutgoingMessage, since: Date): Promise<FoundMessage[]>;
 }
@@ -51,12 +68,19 @@ export function createMessenger(
 ): Messenger {
   const take = createRateLimiter(config.ratePerSecond, sleep);
   return {
-    async send(message) {
+    async send(message, options = {}) {
       let tries = 0;
       for (;;) {
         tries++;
         await take(message.channel);
+        const started = new Date();
         const result = await provider.send(message);
+        if (!result.ok && result.inDoubt) {
+          const settled = await settleInDoubt(provider, message, started, options);
+          if (settled === 'not sent') {
+            if (tries >= config.maxTries) return { ...result, inDoubt: false, tries };
+          } else return { ...(settled ?? result), tries };
+        }
         if (result.ok || !result.transient || tries >= config.maxTries) return { ...result, tries };
         const wait = Math.min(
           config.backoffMaxMs,
@@ -71,4 +95,32 @@ export function createMessenger(
     fetchStatus: (channel, id) => provider.fetchStatus(channel, id),
     findSent: (message, since) => provider.findSent(message, since),
   };
+}
+
+/**
+ * After a try in doubt: the message Twilio holds for it (an outcome), `not sent` (Twilio has no
+ * such message: safe to try again), or undefined (cannot tell: stays in doubt).
+ */
+async function settleInDoubt(
+  provider: MessageProvider,
+  message: OutgoingMessage,
+  started: Date,
+  options: SendOptions,
+): Promise<(ProviderResult & { foundByLookup?: boolean }) | 'not sent' | undefined> {
+  if (message.channel === 'email') return undefined;
+  let found: Awaited<ReturnType<MessageProvider['findSent']>>;
+  try {
+    found = await provider.findSent(message, started);
+  } catch {
+    return undefined;
+  }
+  for (const f of found)
+    if (!(await options.isTaken?.(f.providerMessageId)))
+      return {
+        ok: true,
+        providerMessageId: f.providerMessageId,
+        status: f.status === 'queued' || f.status === 'accepted' ? 'queued' : 'sent',
+        foundByLookup: true,
+      };
+  return 'not sent';
 }

@@ -32,6 +32,11 @@ export type ProviderResult =
       errorMessage: string;
       /** When the provider said how long to wait (Retry-After), in ms. */
       retryAfterMs?: number;
+      /**
+       * The request may have reached the provider (a connection reset or a timeout after it was
+       * sent): the message may have gone out. Never blindly sent again (see messenger.ts).
+       */
+      inDoubt?: boolean;
     };
 
 export interface DeliveryStatus {
@@ -116,11 +121,16 @@ export function classifyTwilioError(error: any): ProviderResult & { ok: false } 
   return networkError(error, message);
 }
 
+/** Network failures that happen before a request reaches the provider: nothing can have gone out. */
+const NEVER_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 function networkError(error: any, message: string): ProviderResult & { ok: false } {
   const code = typeof error?.code === 'string' ? error.code : undefined;
-  // A network failure, a timeout, a dropped connection: the message may or may not have left; retry.
+  // A network failure, a timeout, a dropped connection: transient. Unless the connection was never
+  // made, the message may or may not have left: in doubt.
   const transient = code === undefined || NETWORK_CODES.has(code) || /timeout|socket hang up/i.test(message);
-  return { ok: false, transient, errorCode: code ?? 'network', errorMessage: message };
+  const inDoubt = transient && !(code !== undefined && NEVER_REACHED.has(code));
+  return { ok: false, transient, errorCode: code ?? 'network', errorMessage: message, inDoubt };
 }
 
 /** Classifies anything @sendgrid/mail throws: 429 and 5xx are transient, other 4xx permanent. */

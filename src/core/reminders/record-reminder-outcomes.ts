@@ -14,15 +14,21 @@ export function retryDelaySeconds(attempt: number): number {
 /**
  * RECORD, one transaction per group of sends: the messages' outcomes, and each reminder sent,
  * failed for good, or back to pending for a later attempt (transient errors, while attempts are
- * left). Counts them in `result`.
+ * left). Counts them in `result`. A send whose outcome is in doubt (the provider may have taken
+ * it, and could not be asked) is not recorded: its message stays `sending` and its reminder
+ * leased, so that the recovery sweep of a run after the lease asks the provider again (counted
+ * as retrying).
  */
 export async function recordReminderGroup(
   em: EntityManager,
   clock: Clock,
-  done: SentReminder[],
+  sends: SentReminder[],
   maxAttempts: number,
   result: ReminderRunResult,
 ): Promise<void> {
+  const done = sends.filter((s) => s.outcome.ok || !s.outcome.inDoubt);
+  result.retrying += sends.length - done.length;
+  if (done.length === 0) return;
   const now = clock.now();
   const nowIso = now.toISO()!;
   const reminders: ReminderOutcome[] = done.map(({ claim, outcome }) => {

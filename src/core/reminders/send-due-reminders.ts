@@ -23,7 +23,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
-import { markSendStarted } from '../messaging/message.sql.js';
+import { knownProviderIds, markSendStarted } from '../messaging/message.sql.js';
 import type { MessagingConfig } from '../messaging/messaging.config.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { loadTemplate } from '../messaging/template.queries.js';
@@ -97,6 +97,14 @@ async function sendAndRecord(
   result: ReminderRunResult,
 ): Promise<void> {
   let recording: Promise<void> = Promise.resolve();
+  // Provider ids found by lookups in this batch, and those other messages hold: a lookup after a
+  // try in doubt takes a message nobody holds (the same text can go to one number twice).
+  const takenHere = new Set<string>();
+  const isTaken = async (id: string) => {
+    if (takenHere.has(id)) return true;
+    takenHere.add(id); // before the query: two lookups at once must not both take it
+    return (await knownProviderIds(em, [id])).has(id);
+  };
   for (let i = 0; i < claimed.length; i += settings.concurrency) {
     const slice = claimed.slice(i, i + settings.concurrency);
     const marked = await markSendStarted(
@@ -105,7 +113,7 @@ async function sendAndRecord(
       clock.now().toISO()!,
     );
     const group = slice.filter((c) => marked.has(c.messageId));
-    const sent = await Promise.all(group.map((claim) => sendReminder(messenger, claim)));
+    const sent = await Promise.all(group.map((claim) => sendReminder(messenger, claim, isTaken)));
     await recording;
     recording = recordReminderGroup(em, clock, sent, settings.maxAttempts, result);
     // Awaited before the next commit; a failure must not count as unhandled meanwhile.

@@ -1,4 +1,4 @@
-import type { Messenger, SendOutcome } from '../messaging/messenger.js';
+import type { Messenger, SendOptions, SendOutcome } from '../messaging/messenger.js';
 import type { ClaimedReminder } from './claim-reminders.js';
 
 /** A claimed reminder and what the provider answered. */
@@ -7,7 +7,15 @@ export interface SentReminder {
   outcome: SendOutcome;
 }
 
-/** SEND: one claimed reminder's message to the provider (the messenger retries transient errors). */
-export async function sendReminder(messenger: Messenger, claim: ClaimedReminder): Promise<SentReminder> {
-  return { claim, outcome: await messenger.send(claim.message) };
+/**
+ * SEND: one claimed reminder's message to the provider (the messenger retries transient errors,
+ * and asks Twilio before trying again after a try in doubt). `isTaken` says whether a provider id
+ * found that way belongs to another message already.
+ */
+export async function sendReminder(
+  messenger: Messenger,
+  claim: ClaimedReminder,
+  isTaken: SendOptions['isTaken'],
+): Promise<SentReminder> {
+  return { claim, outcome: await messenger.send(claim.message, { isTaken }) };
 }
