@@ -20,6 +20,7 @@ import { registerReminderCommands } from './commands/reminder/index.js';
 import { maskText, redactCommandLine } from './core/audit/redact.js';
 import { type Config, loadConfig } from './core/config.js';
 import { mapDriverError } from './core/db/driver-errors.js';
+import { onEmbeddedAbort } from './core/db/embedded-abort.js';
 import { CrmError, ExitCode } from './core/errors.js';
 import { clip } from './core/text.js';
 
@@ -104,6 +105,27 @@ function reportError(error: unknown, verbose: boolean, stderr: NodeJS.WritableSt
   return ExitCode.unexpected;
 }
 
+/** How long a command may go on after PGlite aborted, to end by its own error path first. */
+const ABORT_GRACE_MS = 5000;
+
+/**
+ * After PGlite's module aborted, a query waiting on it never settles (core/db/embedded-abort.ts):
+ * unless the command ends by itself within the grace period, it is ended here with exit 7 and
+ * the message a full disk or a crash of the embedded database gets elsewhere.
+ */
+function endCommandsThatOutliveAnEmbeddedAbort(verbose: boolean): void {
+  onEmbeddedAbort(({ dataDir, what }) => {
+    const timer = setTimeout(async () => {
+      const { embeddedFailure } = await import('./core/db/embedded-folder.js');
+      const error = new Error(`Aborted(${what})`);
+      const mapped = embeddedFailure(error, dataDir)!;
+      process.exit(reportError(mapped, verbose, process.stderr));
+    }, ABORT_GRACE_MS);
+    // The watch itself keeps nothing alive: a command that ends by itself ends as usual.
+    timer.unref();
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose') || argv.includes('-v') || process.env.CRM_DEBUG === '1';
   let config: Config;
@@ -127,6 +149,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     return ctx;
   };
+  endCommandsThatOutliveAnEmbeddedAbort(verbose);
   const program = buildProgram(makeContext);
   let code: number = ExitCode.ok;
   try {

@@ -207,6 +207,41 @@ describe.runIf(!onPostgres)('embedded database on a full disk', () => {
   });
 });
 
+describe.runIf(!onPostgres)('embedded database whose disk fills while PostgreSQL writes its WAL', () => {
+  let mnt: string;
+  let mounted = false;
+  beforeAll(() => {
+    mnt = mkdtempSync(join(tmpdir(), 'crm-wal-full-'));
+    mounted = mountTmpfs(mnt, '120m');
+  });
+  afterAll(() => {
+    if (mounted) execFileSync('umount', ['-l', mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  });
+
+  // With ~40 MB left the relation files still grow and a new 16 MB WAL segment does not:
+  // PostgreSQL PANICs, PGlite's module aborts, and the query the import waits on never settles.
+  // Before the abort watch (core/db/embedded-abort.ts) most such runs sat idle until killed.
+  it('a PGlite abort mid-import ends the command with exit 7 naming the folder and the free space', async (ctx) => {
+    if (!mounted) ctx.skip();
+    const dir = join(mnt, 'crm');
+    cpSync(tdb.env.CRM_DATA_DIR!, dir, { recursive: true });
+    const free = Number(execFileSync('df', ['-k', '--output=avail', mnt]).toString().split('\n')[1]);
+    execFileSync('fallocate', ['-l', `${Math.max(free - 40 * 1024, 1)}K`, join(mnt, 'filler')]);
+    const rows = Array.from({ length: 100_000 }, (_, i) => `A${i},B${i},0803${1_000_000 + i},M${i}`);
+    const file = writeTempFile(`first,last,phone,mrn\n${rows.join('\n')}\n`);
+
+    const r = await runCli(['patient', 'import', file], { CRM_DATA_DIR: dir });
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^crm: error: the (disk of the )?embedded database in ${dir} (is full|stopped) \\([\\d.]+ [kMG]?B free`,
+        'm',
+      ),
+    );
+  }, 90_000);
+});
+
 describe.runIf(onPostgres)('PostgreSQL database that does not exist', () => {
   it('is exit 7 naming it, for reads and for db migrate, and is never created', async () => {
     const name = `crm_h_embedded_missing_${process.pid}`;

@@ -7,6 +7,7 @@ import type { SessionIdentity } from '../access/identity.js';
 import { maskText } from '../audit/redact.js';
 import type { Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
+import { reportEmbeddedAbort } from './embedded-abort.js';
 import {
   createDataDir,
   embeddedFailure,
@@ -175,7 +176,7 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
   try {
     // PGlite and its driver are loaded only when the embedded database is used.
     const { openPGlite, createPGliteDriver, copyFromBytes } = await import('./embedded-driver.js');
-    pglite = await openPGlite(join(dir, 'pgdata'));
+    pglite = await openPGlite(join(dir, 'pgdata'), (what) => reportEmbeddedAbort({ dataDir: dir, what }));
     const opened = pglite;
     if (creating) {
       // initdb's files are 0666 whatever the umask.

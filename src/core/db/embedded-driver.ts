@@ -14,8 +14,16 @@ const { PostgreSqlConnection, PostgreSqlPlatform } = mikroPostgres;
  * single session, so the pool holds one connection; PGlite keeps the event loop alive until it
  * is closed, so closing the ORM closes PGlite too.
  */
-export async function openPGlite(dataDir: string): Promise<PGlite> {
-  return PGlite.create({ dataDir, extensions: { btree_gist } });
+export async function openPGlite(dataDir: string, onAbort?: (what: string) => void): Promise<PGlite> {
+  // An extension may hand PGlite emscripten options: `onAbort` is called before the module throws
+  // its "Aborted()" (embedded-abort.ts says why that matters).
+  const abortWatch = {
+    name: 'crm-abort-watch',
+    setup: async (_pg: unknown, emscriptenOpts: Record<string, unknown>) => ({
+      emscriptenOpts: { ...emscriptenOpts, onAbort: (what: unknown) => onAbort?.(String(what ?? '')) },
+    }),
+  };
+  return PGlite.create({ dataDir, extensions: { btree_gist, abortWatch } });
 }
 
 /**
