@@ -43,44 +43,6 @@ export async function recordedAdjustmentsOfPeriod(
   return new Map(rows.map((r) => [r.id, BigInt(r.total)]));
 }
 
-export interface DecidedStalePayout {
-  id: string;
-  contractId: string;
-  reference: string;
-  /** The payout plus the adjustments recorded for it: what has been decided for the period so far. */
-  decidedKobo: bigint;
-}
-
-/**
- * Payouts of the period already exported, paid or failed whose contract no longer has an active
- * day in it: their money is out (or on its way), so what they should not have paid becomes an
- * adjustment. `live` are the contracts the run plans a payout for.
- */
-export async function decidedStalePayouts(
-  em: EntityManager,
-  period: Period,
-  live: string[],
-): Promise<DecidedStalePayout[]> {
-  const rows = await query<{ id: string; contract_id: string; reference: string; decided: string }>(
-    em,
-    `select p.id, p.contract_id, p.reference,
-            (p.payout_kobo + coalesce((select sum(a.amount_kobo) from payout_adjustment a
-                                        where a.source_payout_id = p.id), 0))::text as decided
-       from payout p
-      where p.period = $1 and p.status in ('exported', 'paid', 'failed') and p.contract_id <> all ($2::uuid[])
-      order by p.reference`,
-    [period.label, live],
-  );
-  return rows
-    .map((r) => ({
-      id: r.id,
-      contractId: r.contract_id,
-      reference: r.reference,
-      decidedKobo: BigInt(r.decided),
-    }))
-    .filter((r) => r.decidedKobo !== 0n);
-}
-
 export interface NewAdjustment {
   contractId: string;
   sourcePayoutId: string;

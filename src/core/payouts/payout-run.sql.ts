@@ -290,30 +290,56 @@ export async function updateCalculatedPayouts(
 
 export interface StalePayout {
   id: string;
+  contractId: string;
   reference: string;
-  status: 'calculated' | 'approved';
-  netKobo: string;
+  status: 'calculated' | 'approved' | 'exported' | 'paid' | 'failed';
+  netKobo: bigint;
+  /** The payout plus the adjustments recorded for it: what has been decided for the period so far. */
+  decidedKobo: bigint;
 }
 
 /**
- * Payouts of the period not yet exported whose contract no longer has an active day in it (it
- * was terminated or ended after they were calculated): what a run voids. `live` are the contracts
- * the run plans a payout for.
+ * Payouts of the period whose contract no longer has an active day in it (it was terminated or
+ * ended after they were calculated), locked until the run commits. A run voids those not yet
+ * exported (calculated, approved); for those already exported, paid or failed, what they should
+ * not have paid becomes an adjustment. `live` are the contracts the run plans a payout for.
  */
 export async function stalePayoutsOfPeriod(
   em: EntityManager,
   period: Period,
   live: string[],
 ): Promise<StalePayout[]> {
-  return query<StalePayout>(
+  const rows = await query<{
+    id: string;
+    contract_id: string;
+    reference: string;
+    status: StalePayout['status'];
+    net: string;
+    decided: string;
+  }>(
     em,
-    `select id, reference, status, net_kobo::text as "netKobo" from payout
-      where period = $1 and status in ('calculated', 'approved') and contract_id <> all ($2::uuid[])
-      order by reference
-      for update`,
+    `select p.id, p.contract_id, p.reference, p.status, p.net_kobo::text as net,
+            (p.payout_kobo + coalesce((select sum(a.amount_kobo) from payout_adjustment a
+                                        where a.source_payout_id = p.id), 0))::text as decided
+       from payout p
+      where p.period = $1 and p.status in ('calculated', 'approved', 'exported', 'paid', 'failed')
+        and p.contract_id <> all ($2::uuid[])
+      order by p.reference
+      for update of p`,
     [period.label, live],
   );
+  return rows.map((r) => ({
+    id: r.id,
+    contractId: r.contract_id,
+    reference: r.reference,
+    status: r.status,
+    netKobo: BigInt(r.net),
+    decidedKobo: BigInt(r.decided),
+  }));
 }
+
+/** Whether a stale payout is voided (not exported yet) rather than adjusted for. */
+export const isVoidable = (p: StalePayout) => p.status === 'calculated' || p.status === 'approved';
 
 /** Marks payouts void (they are then never approved or exported). */
 export async function voidPayouts(em: EntityManager, ids: string[]): Promise<number> {

@@ -15,18 +15,13 @@ import { ConflictError, ValidationError } from '../errors.js';
 import { koboToJson } from '../money.js';
 import { lagosDate, parsePeriod } from '../time.js';
 import { type PayoutTotals, type PayoutView, totalsOf } from './payout.view.js';
-import {
-  carryAdjustments,
-  type DecidedStalePayout,
-  decidedStalePayouts,
-  type NewAdjustment,
-  recordAdjustments,
-} from './payout-adjustment.sql.js';
+import { carryAdjustments, type NewAdjustment, recordAdjustments } from './payout-adjustment.sql.js';
 import { type PlanAction, type PlannedPayout, plannedView, planPayouts } from './payout-plan.js';
 import { PayoutRun } from './payout-run.entity.js';
 import {
   contractsOfPeriod,
   insertCalculatedPayouts,
+  isVoidable,
   lockPeriodRuns,
   type StalePayout,
   stalePayoutsOfPeriod,
@@ -70,7 +65,7 @@ export interface PayoutRunResult {
 type FoundAdjustment = NewAdjustment & { reference: string };
 
 /** The adjustments a run finds: decided payouts recalculated differently, and decided ones gone stale. */
-function foundAdjustments(planned: PlannedPayout[], stale: DecidedStalePayout[]): FoundAdjustment[] {
+function foundAdjustments(planned: PlannedPayout[], stale: StalePayout[]): FoundAdjustment[] {
   return [
     ...planned.flatMap((p) =>
       p.adjustment
@@ -85,13 +80,15 @@ function foundAdjustments(planned: PlannedPayout[], stale: DecidedStalePayout[])
           ]
         : [],
     ),
-    ...stale.map((p) => ({
-      contractId: p.contractId,
-      sourcePayoutId: p.id,
-      wasKobo: p.decidedKobo,
-      nowKobo: 0n,
-      reference: p.reference,
-    })),
+    ...stale
+      .filter((p) => !isVoidable(p) && p.decidedKobo !== 0n)
+      .map((p) => ({
+        contractId: p.contractId,
+        sourcePayoutId: p.id,
+        wasKobo: p.decidedKobo,
+        nowKobo: 0n,
+        reference: p.reference,
+      })),
   ];
 }
 
@@ -127,7 +124,9 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
       updated: count('update'),
       unchanged: count('unchanged'),
       kept: count('kept'),
-      voided: stale.map((p) => ({ reference: p.reference, wasStatus: p.status, netKobo: Number(p.netKobo) })),
+      voided: stale
+        .filter(isVoidable)
+        .map((p) => ({ reference: p.reference, wasStatus: p.status, netKobo: koboToJson(p.netKobo) })),
       adjustments: found.map((a) => ({
         reference: a.reference,
         wasKobo: koboToJson(a.wasKobo),
@@ -139,11 +138,12 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
   const live = (planned: PlannedPayout[]) => planned.map((p) => p.contract.contractId);
   if (input.dryRun) {
     const planned = planPayouts(await contractsOfPeriod(ctx.em, period), period, await readPolicy(ctx.em));
+    const stale = await stalePayoutsOfPeriod(ctx.em, period, live(planned));
     return summarise(
       planned,
       planned.map((p) => plannedView(p, period, p.contract.payout?.id ?? null)),
-      await stalePayoutsOfPeriod(ctx.em, period, live(planned)),
-      foundAdjustments(planned, await decidedStalePayouts(ctx.em, period, live(planned))),
+      stale,
+      foundAdjustments(planned, stale),
     );
   }
   return ctx.em.transactional(async (em) => {
@@ -172,7 +172,7 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
     const stale = await stalePayoutsOfPeriod(em, period, live(planned));
     await voidPayouts(
       em,
-      stale.map((p) => p.id),
+      stale.filter(isVoidable).map((p) => p.id),
     );
     const kept = planned.filter((p) => p.action === 'kept').length;
     const run = em.create(PayoutRun, {
@@ -186,7 +186,7 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
     const payouts = planned.map((p) =>
       plannedView(p, period, p.contract.payout?.id ?? created.get(p.contract.contractId)!),
     );
-    const found = foundAdjustments(planned, await decidedStalePayouts(em, period, live(planned)));
+    const found = foundAdjustments(planned, stale);
     await recordAdjustments(em, run.id, ctx.actor.operator, found);
     await carryAdjustments(
       em,
@@ -200,7 +200,7 @@ export async function runPayouts(ctx: ServiceContext, input: RunPayoutsInput): P
         })),
     );
     const result = summarise(planned, payouts, stale, found);
-    for (const p of stale)
+    for (const p of stale.filter(isVoidable))
       await recordAudit(em, ctx.actor, 'payout', p.id, {
         action: 'void',
         reference: p.reference,
