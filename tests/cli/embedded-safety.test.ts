@@ -168,27 +168,48 @@ function mountTmpfs(dir: string, size: string): boolean {
   }
 }
 
-describe.runIf(!onPostgres)('embedded database on a full disk', () => {
+/**
+ * A tmpfs of `size` for the tests of one describe. `dataDirLeaving(kb)` copies the test database
+ * onto it and fills the rest of the disk but `kb` kilobytes; undefined where it cannot be mounted.
+ */
+function tmpfsOf(size: string): { dataDirLeaving(kb: number): string | undefined } {
   let mnt: string;
   let mounted = false;
   beforeAll(() => {
     mnt = mkdtempSync(join(tmpdir(), 'crm-full-'));
-    mounted = mountTmpfs(mnt, '80m');
+    mounted = mountTmpfs(mnt, size);
   });
   afterAll(() => {
-    if (mounted) execFileSync('umount', [mnt]);
+    // Lazily: a crm ended by the test's timeout may still hold it.
+    if (mounted) execFileSync('umount', ['-l', mnt]);
     rmSync(mnt, { recursive: true, force: true });
   });
+  return {
+    dataDirLeaving(kb) {
+      if (!mounted) return undefined;
+      const dir = join(mnt, 'crm');
+      cpSync(tdb.env.CRM_DATA_DIR!, dir, { recursive: true });
+      const free = Number(execFileSync('df', ['-k', '--output=avail', mnt]).toString().split('\n')[1]);
+      execFileSync('fallocate', ['-l', `${Math.max(free - kb, 1)}K`, join(mnt, 'filler')]);
+      return dir;
+    },
+  };
+}
+
+/** 100,000 patients: far more than a nearly full disk holds. */
+function patientsFile(): string {
+  const rows = Array.from({ length: 100_000 }, (_, i) => `A${i},B${i},0803${1_000_000 + i},M${i}`);
+  return writeTempFile(`first,last,phone,mrn\n${rows.join('\n')}\n`);
+}
+
+describe.runIf(!onPostgres)('embedded database on a full disk', () => {
+  const disk = tmpfsOf('80m');
 
   it('an import that fills the disk, and the next open, are exit 7 naming the folder and the free space', async (ctx) => {
-    if (!mounted) ctx.skip();
-    const dir = join(mnt, 'crm');
-    cpSync(tdb.env.CRM_DATA_DIR!, dir, { recursive: true });
-    const free = Number(execFileSync('df', ['-k', '--output=avail', mnt]).toString().split('\n')[1]);
     // Leave about 1 MB: far less than 100,000 patients need.
-    execFileSync('fallocate', ['-l', `${Math.max(free - 1024, 1)}K`, join(mnt, 'filler')]);
-    const rows = Array.from({ length: 100_000 }, (_, i) => `A${i},B${i},0803${1_000_000 + i},M${i}`);
-    const file = writeTempFile(`first,last,phone,mrn\n${rows.join('\n')}\n`);
+    const dir = disk.dataDirLeaving(1024);
+    if (!dir) return ctx.skip();
+    const file = patientsFile();
 
     const r = await runCli(['patient', 'import', file], { CRM_DATA_DIR: dir });
     expect(r.code, r.stderr).toBe(7);
@@ -208,28 +229,15 @@ describe.runIf(!onPostgres)('embedded database on a full disk', () => {
 });
 
 describe.runIf(!onPostgres)('embedded database whose disk fills while PostgreSQL writes its WAL', () => {
-  let mnt: string;
-  let mounted = false;
-  beforeAll(() => {
-    mnt = mkdtempSync(join(tmpdir(), 'crm-wal-full-'));
-    mounted = mountTmpfs(mnt, '120m');
-  });
-  afterAll(() => {
-    if (mounted) execFileSync('umount', ['-l', mnt]);
-    rmSync(mnt, { recursive: true, force: true });
-  });
+  const disk = tmpfsOf('120m');
 
   // With ~40 MB left the relation files still grow and a new 16 MB WAL segment does not:
   // PostgreSQL PANICs, PGlite's module aborts, and the query the import waits on never settles.
   // Before the abort watch (core/db/embedded-abort.ts) most such runs sat idle until killed.
   it('a PGlite abort mid-import ends the command with exit 7 naming the folder and the free space', async (ctx) => {
-    if (!mounted) ctx.skip();
-    const dir = join(mnt, 'crm');
-    cpSync(tdb.env.CRM_DATA_DIR!, dir, { recursive: true });
-    const free = Number(execFileSync('df', ['-k', '--output=avail', mnt]).toString().split('\n')[1]);
-    execFileSync('fallocate', ['-l', `${Math.max(free - 40 * 1024, 1)}K`, join(mnt, 'filler')]);
-    const rows = Array.from({ length: 100_000 }, (_, i) => `A${i},B${i},0803${1_000_000 + i},M${i}`);
-    const file = writeTempFile(`first,last,phone,mrn\n${rows.join('\n')}\n`);
+    const dir = disk.dataDirLeaving(40 * 1024);
+    if (!dir) return ctx.skip();
+    const file = patientsFile();
 
     const r = await runCli(['patient', 'import', file], { CRM_DATA_DIR: dir });
     expect(r.code, r.stderr).toBe(7);
