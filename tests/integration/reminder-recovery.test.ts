@@ -5,57 +5,36 @@
  * rest of its batch `pending`, with the lease already over (leaseSeconds 0).
  */
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/core/db/database.js';
+import { describe, expect, it } from 'vitest';
 import { query } from '../../src/core/db/sql.js';
-import type { MessagingConfig } from '../../src/core/messaging/messaging.config.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { RECOVERY_NOTES } from '../../src/core/reminders/recover-interrupted-sends.js';
 import type { MessengerFactory, ReminderRunOptions } from '../../src/core/reminders/reminder-run.js';
 import { sendDueReminders } from '../../src/core/reminders/send-due-reminders.js';
 import { fixedClock, LAGOS } from '../../src/core/time.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
-import { clearScheduling, fakeMessagingConfig, seedDueReminders } from '../support/reminders-seed.js';
+import { messagingTestbed } from '../support/messaging-testbed.js';
+import { seedDueReminders } from '../support/reminders-seed.js';
 import { services } from '../support/services.js';
 
-let tdb: TestDatabase;
-let db: Database;
-let fake: FakeProvider;
-let config: MessagingConfig;
+const bed = messagingTestbed();
 const clock = fixedClock(DateTime.fromISO('2026-11-24T10:00', { zone: LAGOS }));
 
-beforeAll(async () => {
-  [tdb, fake] = await Promise.all([createTestDatabase(), startFakeProvider()]);
-  db = await tdb.open();
-  config = fakeMessagingConfig(fake);
-});
-afterAll(async () => {
-  await db?.close();
-  await tdb?.drop();
-  await fake?.close();
-});
-beforeEach(async () => {
-  fake.reset();
-  await clearScheduling(db.em());
-});
-
 const seed = (count: number) =>
-  seedDueReminders(db.em(), {
+  seedDueReminders(bed.db.em(), {
     count,
     dueAt: '2026-11-24T09:00:00+01:00',
     startsAt: '2026-12-01T00:00:00+01:00',
   });
-const sql = <T>(text: string, params: unknown[] = []) => query<T>(db.em(), text, params);
-const run = (messengerFor: MessengerFactory = realMessengers(config), options: ReminderRunOptions = {}) =>
-  sendDueReminders(services(db, { clock }), config, messengerFor, options);
+const sql = <T>(text: string, params: unknown[] = []) => query<T>(bed.db.em(), text, params);
+const run = (messengerFor: MessengerFactory = realMessengers(bed.config), options: ReminderRunOptions = {}) =>
+  sendDueReminders(services(bed.db, { clock }), bed.config, messengerFor, options);
 
 /**
  * A runner that dies at its `crashAt`-th send: the sends before it finish at the provider, that
  * one was marked `sending` but never reaches it, and the run stops before the group is recorded.
  */
 function dyingAt(crashAt: number): MessengerFactory {
-  const real = realMessengers(config);
+  const real = realMessengers(bed.config);
   let calls = 0;
   const inFlight: Promise<unknown>[] = [];
   return async (channels) => {
@@ -81,7 +60,7 @@ const messageStatuses = () =>
   sql<{ status: string; n: number }>(
     `select status, count(*)::int as n from messages group by status order by status`,
   );
-const sentTo = () => fake.requestsFor('twilio.messages.create').map((r) => r.form!.To as string);
+const sentTo = () => bed.fake.requestsFor('twilio.messages.create').map((r) => r.form!.To as string);
 
 describe('recovering the sends of a runner that died', () => {
   it('SMS: what reached Twilio is found and recorded, not sent again; the rest is sent once', async () => {
@@ -106,7 +85,7 @@ describe('recovering the sends of a runner that died', () => {
       `select provider_message_id, error_message from messages where error_message = $1`,
       [RECOVERY_NOTES.foundAtTwilio],
     );
-    const sids = new Set(fake.twilioMessages().map((m) => m.sid));
+    const sids = new Set(bed.fake.twilioMessages().map((m) => m.sid));
     expect(found).toHaveLength(3);
     for (const f of found) expect(sids.has(f.provider_message_id)).toBe(true);
     const notSent = await sql<{ error_message: string; n: number }>(
@@ -130,7 +109,11 @@ describe('recovering the sends of a runner that died', () => {
   it('Twilio cannot be asked: the messages are unknown, nothing is re-sent, and the next run settles them', async () => {
     await seed(2);
     await die(2, { concurrency: 2 });
-    const down = fake.plan('twilio.messages.list', { kind: 'http', status: 503 }, Number.POSITIVE_INFINITY);
+    const down = bed.fake.plan(
+      'twilio.messages.list',
+      { kind: 'http', status: 503 },
+      Number.POSITIVE_INFINITY,
+    );
     expect(await run()).toEqual({ sent: 0, failed: 0, deferred: 0, expired: 0, retrying: 2 });
     expect(sentTo()).toHaveLength(1);
     const unknown = await sql<{ error_code: string; error_message: string }>(
@@ -171,9 +154,9 @@ describe('recovering the sends of a runner that died', () => {
     await seed(2);
     await sql(`update patient set preferred_channel = 'email'`);
     await die(2, { concurrency: 2 });
-    expect(fake.sendgridMails()).toHaveLength(1);
+    expect(bed.fake.sendgridMails()).toHaveLength(1);
     expect(await run()).toEqual({ sent: 2, failed: 0, deferred: 0, expired: 0, retrying: 0 });
-    expect(fake.sendgridMails()).toHaveLength(1);
+    expect(bed.fake.sendgridMails()).toHaveLength(1);
     const rows = await sql<{ status: string; error_message: string; sent: boolean }>(
       `select m.status, m.error_message, m.sent_at is not null as sent from messages m`,
     );
@@ -187,7 +170,7 @@ describe('recovering the sends of a runner that died', () => {
 
   it('a runner that outlives its lease sends none of the groups it had not started once another run settled them', async () => {
     await seed(3);
-    const real = realMessengers(config);
+    const real = realMessengers(bed.config);
     let other: Promise<unknown> | undefined;
     // Runner A stalls in its first call; meanwhile its lease is over and runner B does the work.
     const stalling: MessengerFactory = async (channels) => {
