@@ -12,6 +12,7 @@ import { Migration20261202110000_money_bounds } from './Migration20261202110000_
 import { Migration20261202120000_payout_states } from './Migration20261202120000_payout_states.js';
 import { Migration20261202130000_message_outcomes } from './Migration20261202130000_message_outcomes.js';
 import { Migration20261202140000_payout_adjustments } from './Migration20261202140000_payout_adjustments.js';
+import { Migration20261203090000_message_outbox } from './Migration20261203090000_message_outbox.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -33,6 +34,7 @@ const classes = {
   Migration20261202120000_payout_states,
   Migration20261202130000_message_outcomes,
   Migration20261202140000_payout_adjustments,
+  Migration20261203090000_message_outbox,
 } satisfies Record<MigrationName, unknown>;
 
 /**

@@ -18,6 +18,7 @@ export const migrationNames = [
   'Migration20261202120000_payout_states',
   'Migration20261202130000_message_outcomes',
   'Migration20261202140000_payout_adjustments',
+  'Migration20261203090000_message_outbox',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

@@ -11,7 +11,7 @@ const { defineEntity } = mikroCore;
  * trace of what may have gone out; the provider's answer then moves it to queued/sent or failed,
  * and `message sync` on to delivered/undelivered. `unknown`: the call started and its outcome
  * could not be established (docs/reminders.md, "After a crash"). Checks and indexes live in
- * migrations/ (Migration20261125110000, Migration20261202130000).
+ * migrations/ (Migration20261125110000, Migration20261202130000, Migration20261203090000).
  */
 export const Message = defineEntity({
   name: 'Message',
@@ -39,6 +39,10 @@ export const Message = defineEntity({
     sendStartedAt: p.datetime().nullable(),
     updatedAt: p.datetime().defaultRaw('now()'),
     statusCheckedAt: p.datetime().nullable(),
+    /** Set on a message queued for the outbox sender (outbox.ts); null for one sent at once. */
+    queuedAt: p.datetime().nullable(),
+    /** A queued WhatsApp template message's numbered variables. */
+    contentVariables: p.json<Record<string, string>>().nullable(),
   }),
 });
 export type Message = InferEntity<typeof Message>;

@@ -12,7 +12,7 @@ export const MESSAGE_STATUSES = [
   'unknown',
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-export type MessagePurpose = 'reminder' | 'campaign' | 'alert' | 'owner';
+export type MessagePurpose = 'reminder' | 'campaign' | 'alert' | 'owner' | 'loyalty';
 
 /** A message about to be sent: what the provider gets, plus what the `messages` row records. */
 export interface PendingMessage extends OutgoingMessage {
