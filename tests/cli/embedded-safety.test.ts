@@ -7,6 +7,7 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  truncateSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -153,7 +154,44 @@ describe.runIf(!onPostgres)('embedded data folder', () => {
     const again = await runCli(['hospital', 'list', '--json'], { CRM_DATA_DIR: dir });
     expect(again.stderr).toBe('');
   });
+
+  it('a table file damaged between two commands is refused (exit 7) instead of read as fewer rows', async () => {
+    const dir = copyOfDatabase('truncated');
+    const add = ['hospital', 'add', '--code', 'LAG-010', '--name', 'Ten', '--state', 'Lagos', '--city', 'Lagos'];
+    expect((await runCli(add, { CRM_DATA_DIR: dir })).code).toBe(0);
+    // Where the hospital table lives, asked of a copy (opening the folder itself would change it).
+    const probe = join(scratch, 'truncated-probe');
+    cpSync(dir, probe, { recursive: true });
+    const file = await relationFileOf(probe, 'hospital');
+    truncateSync(join(dir, 'pgdata', file), 0);
+    const before = snapshot(dir);
+    for (let i = 0; i < 2; i++) {
+      const r = await runCli(['hospital', 'list', '--json'], { CRM_DATA_DIR: dir });
+      expect(r.code, r.stderr).toBe(7);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `crm: error: the embedded database in ${dir} was changed from outside since it was last closed (pgdata/${file} is 0 bytes, was 8192): its tables would read as partial data, so it is not opened; restore the folder from a backup\n`,
+      );
+    }
+    expect(snapshot(dir)).toEqual(before);
+    // The probe copy was opened by PostgreSQL without crm: its recorded sizes are stale, not damage.
+    const listed = await runCli(['hospital', 'list', '--json'], { CRM_DATA_DIR: probe });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout).map((h: { code: string }) => h.code)).toContain('LAG-010');
+  });
 });
+
+/** The file of `table` under pgdata/, asked of PGlite directly (as another tool would). */
+async function relationFileOf(dir: string, table: string): Promise<string> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create({ dataDir: join(dir, 'pgdata') });
+  try {
+    const r = await db.query<{ path: string }>('select pg_relation_filepath($1) as path', [table]);
+    return r.rows[0]!.path;
+  } finally {
+    await db.close();
+  }
+}
 
 /**
  * A real full disk: a small tmpfs. Mounting needs root (CAP_SYS_ADMIN); elsewhere this is

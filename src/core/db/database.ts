@@ -20,6 +20,7 @@ import {
   restrictTree,
 } from './embedded-folder.js';
 import { acquireEmbeddedLock, type EmbeddedLock } from './embedded-lock.js';
+import { checkFileManifest, writeFileManifest } from './embedded-manifest.js';
 import { entities } from './entities.js';
 import { LazyMigrator } from './lazy-migrator.js';
 import { mikroCore, mikroPostgres } from './mikro-orm.js';
@@ -171,6 +172,14 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
     throw notADatabaseError(dir, state.entries);
   }
   const creating = state.kind !== 'database';
+  if (!creating) {
+    try {
+      checkFileManifest(dir);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
   const releaseUmask = holdPrivateUmask();
   let pglite: Awaited<ReturnType<typeof import('./embedded-driver.js')['openPGlite']>> | undefined;
   try {
@@ -198,6 +207,8 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
         try {
           await orm.close(true);
           restrictRelcacheFiles(dir);
+          // Only after a clean close (PGlite checkpoints as it shuts down): the files' final sizes.
+          writeFileManifest(dir);
         } finally {
           releaseUmask();
           lock.release();
