@@ -30,6 +30,49 @@ const result = await build({
   metafile: true,
 });
 
+// MikroORM with knex and pg, one CommonJS file that src/core/db/mikro-orm.ts requires when it
+// finds it beside itself (scripts/mikro-orm-vendor.cjs says why). knex names every SQL dialect's
+// driver in a require; those we never use stay external (and are never required).
+const unusedDrivers = [
+  'pg-native', 'pg-query-stream', 'mysql', 'mysql2', 'mariadb', 'mariadb/*', 'sqlite3', 'better-sqlite3',
+  'libsql', '@libsql/*', 'tedious', 'oracledb', 'ts-node', '@mikro-orm/entity-generator', '@mikro-orm/seeder',
+  '@mikro-orm/cli', '@mikro-orm/reflection', '@mikro-orm/mongodb', '@mikro-orm/mysql', '@mikro-orm/mariadb',
+  '@mikro-orm/sqlite', '@mikro-orm/libsql', '@mikro-orm/mssql', '@mikro-orm/better-sqlite',
+];
+/**
+ * MikroORM checks at start that its packages share core's version, which core reads with
+ * `require('../../package.json')` (then `'../package.json'`) from its utils folder: paths that
+ * mean something only in node_modules. Both are pointed at core's own package.json, so the bundle
+ * carries the version it was built from (the other packages' versions are read from node_modules
+ * at run time, as before).
+ */
+function ormVersionOfCore() {
+  return {
+    name: 'orm-version-of-core',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/(\.\.\/)?package\.json$/ }, (args) =>
+        args.importer.endsWith(join('@mikro-orm', 'core', 'utils', 'Utils.js'))
+          ? { path: resolve('node_modules/@mikro-orm/core/package.json') }
+          : undefined,
+      );
+    },
+  };
+}
+
+const vendor = await build({
+  entryPoints: ['scripts/mikro-orm-vendor.cjs'],
+  outfile: join(outdir, 'mikro-orm.vendor.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: unusedDrivers,
+  plugins: [ormVersionOfCore()],
+  logLevel: 'warning',
+  metafile: true,
+});
+Object.assign(result.metafile.outputs, vendor.metafile.outputs);
+
 // Chunks are named by their content's hash, so a rebuild overwrites nothing a running `crm` may
 // still import lazily (a long import started before a deploy). Chunks of earlier builds are
 // removed once they are an hour old.
