@@ -34,10 +34,30 @@ const result = await build({
 // finds it beside itself (scripts/mikro-orm-vendor.cjs says why). knex names every SQL dialect's
 // driver in a require; those we never use stay external (and are never required).
 const unusedDrivers = [
-  'pg-native', 'pg-query-stream', 'mysql', 'mysql2', 'mariadb', 'mariadb/*', 'sqlite3', 'better-sqlite3',
-  'libsql', '@libsql/*', 'tedious', 'oracledb', 'ts-node', '@mikro-orm/entity-generator', '@mikro-orm/seeder',
-  '@mikro-orm/cli', '@mikro-orm/reflection', '@mikro-orm/mongodb', '@mikro-orm/mysql', '@mikro-orm/mariadb',
-  '@mikro-orm/sqlite', '@mikro-orm/libsql', '@mikro-orm/mssql', '@mikro-orm/better-sqlite',
+  'pg-native',
+  'pg-query-stream',
+  'mysql',
+  'mysql2',
+  'mariadb',
+  'mariadb/*',
+  'sqlite3',
+  'better-sqlite3',
+  'libsql',
+  '@libsql/*',
+  'tedious',
+  'oracledb',
+  'ts-node',
+  '@mikro-orm/entity-generator',
+  '@mikro-orm/seeder',
+  '@mikro-orm/cli',
+  '@mikro-orm/reflection',
+  '@mikro-orm/mongodb',
+  '@mikro-orm/mysql',
+  '@mikro-orm/mariadb',
+  '@mikro-orm/sqlite',
+  '@mikro-orm/libsql',
+  '@mikro-orm/mssql',
+  '@mikro-orm/better-sqlite',
 ];
 /**
  * MikroORM checks at start that its packages share core's version, which core reads with
