@@ -44,6 +44,16 @@ export interface Database {
    */
   copyBlob?(copySql: string, data: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL: who is connected and the applied migrations, asked in the connect's own round
+   * trip (`startupProbe`); `session` undefined when the access-control functions are not there.
+   */
+  startup?: StartupFacts;
+}
+
+interface StartupFacts {
+  applied: Set<string>;
+  session: SessionIdentity | undefined;
 }
 
 export interface OpenOptions {
@@ -111,9 +121,41 @@ function describeConnectionError(error: unknown, url: string): UnavailableError 
   );
 }
 
+function sqlState(error: unknown): string | undefined {
+  return (error as { code?: string }).code;
+}
+
+/**
+ * The first statement a PostgreSQL command sends, in place of a bare `select 1`: connecting
+ * (connection errors surface here), who is connected (core/access/identity.ts) and which
+ * migrations are applied, in one round trip instead of three. Before the access-control migration
+ * (no `crm_session_is_person`), or before any (no migrations table), it asks what it can.
+ */
+async function startupProbe(orm: MikroORM): Promise<StartupFacts> {
+  const connection = orm.em.getConnection();
+  const applied = `array(select name from ${MIGRATIONS_TABLE})::text[] as applied`;
+  try {
+    const [row] = await connection.execute<{ login: string; person: boolean; applied: string[] }[]>(
+      `select session_user::text as login, crm_session_is_person() as person, ${applied}`,
+    );
+    return { applied: new Set(row.applied), session: { login: row.login, person: row.person } };
+  } catch (error) {
+    // undefined_function / undefined_table: a database not (fully) migrated yet.
+    if (sqlState(error) !== '42883' && sqlState(error) !== '42P01') throw error;
+  }
+  try {
+    const [row] = await connection.execute<{ applied: string[] }[]>(`select ${applied}`);
+    return { applied: new Set(row.applied), session: undefined };
+  } catch (error) {
+    if (sqlState(error) !== '42P01') throw error;
+    return { applied: new Set(), session: undefined };
+  }
+}
+
 async function openPostgres(config: Config): Promise<Database> {
   const url = config.databaseUrl!;
   let orm: MikroORM;
+  let startup: StartupFacts;
   try {
     orm = await mikroCore.MikroORM.init({
       ...baseOptions(),
@@ -123,7 +165,7 @@ async function openPostgres(config: Config): Promise<Database> {
       // MikroORM would otherwise create a database that does not exist, on connect.
       ensureDatabase: false,
     } as Options);
-    await orm.em.getConnection().execute('select 1');
+    startup = await startupProbe(orm);
   } catch (error) {
     throw describeConnectionError(error, url);
   }
@@ -131,6 +173,7 @@ async function openPostgres(config: Config): Promise<Database> {
     kind: 'postgresql',
     orm,
     config,
+    startup,
     em: () => orm.em.fork() as EntityManager,
     close: () => orm.close(true),
   };
@@ -246,7 +289,10 @@ async function anyMigrationPending(orm: MikroORM): Promise<boolean> {
     if ((error as { code?: string }).code === '42P01') return true;
     throw error;
   }
-  const applied = new Set(rows.map((row) => row.name));
+  return someNotApplied(new Set(rows.map((row) => row.name)));
+}
+
+function someNotApplied(applied: Set<string>): boolean {
   return migrationNames.some((name) => !applied.has(name));
 }
 
@@ -256,6 +302,7 @@ async function anyMigrationPending(orm: MikroORM): Promise<boolean> {
  */
 export async function sessionOf(db: Database): Promise<SessionIdentity | undefined> {
   if (db.kind !== 'postgresql') return undefined;
+  if (db.startup?.session) return db.startup.session;
   try {
     const [row] = await db.orm.em
       .getConnection()
@@ -285,9 +332,13 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
   const mode = options.migrate ?? (db.kind === 'embedded' ? 'auto' : 'check');
   try {
     // The Migrator is asked only when the migrations table says something is pending.
-    if (mode !== 'never' && (await anyMigrationPending(db.orm))) {
+    // PostgreSQL's applied migrations came with the connect (startupProbe).
+    const somePending = () => (db.startup ? someNotApplied(db.startup.applied) : anyMigrationPending(db.orm));
+    if (mode !== 'never' && (await somePending())) {
       if (mode === 'auto') {
         await applyMigrations(db.orm);
+        // Who is connected is asked again: the functions may have just been created.
+        if (db.startup) db.startup.session = undefined;
       } else {
         const pending = await pendingMigrations(db.orm);
         if (pending.length > 0) {
