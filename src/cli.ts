@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createContext } from './commands/_shared/context.js';
 import { processIo } from './commands/_shared/io.js';
 import { examples, lazyActions, type MakeContext } from './commands/_shared/lazy.js';
+import { registerAnalyticsCommands } from './commands/analytics/index.js';
 import { registerAppointmentCommands } from './commands/appointment/index.js';
 import { registerAuditCommands } from './commands/audit/index.js';
 import { registerDbCommands } from './commands/db/index.js';
@@ -59,6 +60,7 @@ export function buildProgram(makeContext: MakeContext): Command {
   registerMessageCommands(program, action);
   registerPolicyCommands(program, action);
   registerAuditCommands(program, action);
+  registerAnalyticsCommands(program, action);
   for (const group of program.commands)
     group.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

@@ -1,0 +1,186 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyticsDashboard } from '../../src/core/analytics/dashboard.js';
+import { changeAppointmentStatus } from '../../src/core/appointments/appointment-transitions.js';
+import type { Database } from '../../src/core/db/database.js';
+import { Message } from '../../src/core/messaging/message.entity.js';
+import { recordSatisfaction } from '../../src/core/owners/record-satisfaction.js';
+import { runPayouts } from '../../src/core/payouts/run-payouts.js';
+import { fixedClock } from '../../src/core/time.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import {
+  makeAppointment,
+  makeContract,
+  makeDoctor,
+  makeHospital,
+  makeOwner,
+  makePatient,
+} from '../support/factories.js';
+import { services } from '../support/services.js';
+
+/**
+ * A small network built by hand, with every expected figure worked out in the comments:
+ * October 2026 is the previous period, November the report period, and "now" is 20 November.
+ */
+const at = (iso: string) => fixedClock(DateTime.fromISO(iso, { zone: 'Africa/Lagos' }));
+const NOW = at('2026-11-20T12:00');
+let tdb: TestDatabase;
+let db: Database;
+let ikeja: string;
+let wuse: string;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  db = await tdb.open();
+  const oct = services(db, { clock: at('2026-10-01T09:00') });
+  const nov = services(db, { clock: at('2026-11-02T09:00') });
+  ikeja = (await makeHospital(oct, { code: 'LAG-100' })).code;
+  wuse = (await makeHospital(oct, { code: 'ABJ-100', state: 'FCT', city: 'Abuja' })).code;
+  const doctor = (await makeDoctor(oct, { hospital: ikeja })).code;
+
+  // Patients: 2 registered in October (Ikeja), 3 in November at Ikeja and 1 at Wuse.
+  const octPatients = [
+    await makePatient(oct, { hospital: ikeja }),
+    await makePatient(oct, { hospital: ikeja }),
+  ];
+  const novPatients = [];
+  for (let i = 0; i < 3; i++) novPatients.push(await makePatient(nov, { hospital: ikeja }));
+  await makePatient(nov, { hospital: wuse });
+
+  // October at Ikeja: 4 completed, 1 no-show (rate 1/5 = 0.2).
+  const octCodes: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const p = i < 2 ? octPatients[i] : novPatients[i - 2];
+    octCodes.push(
+      (await makeAppointment(oct, { at: `2026-10-0${5 + i} 10:00`, patient: p.phone!, doctor })).code,
+    );
+  }
+  const endOct = services(db, { clock: at('2026-10-30T18:00') });
+  for (const [i, code] of octCodes.entries())
+    await changeAppointmentStatus(endOct, code, i < 4 ? 'complete' : 'no-show');
+
+  // November at Ikeja: 3 completed, 2 no-shows (rate 2/5 = 0.4); one left scheduled in the past
+  // (neither upcoming nor counted); two upcoming after "now".
+  const novCodes: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const p = i < 3 ? novPatients[i] : octPatients[i - 3];
+    novCodes.push(
+      (await makeAppointment(nov, { at: `2026-11-0${3 + i} 11:00`, patient: p.phone!, doctor })).code,
+    );
+  }
+  const now = services(db, { clock: NOW });
+  for (const [i, code] of novCodes.entries())
+    await changeAppointmentStatus(now, code, i < 3 ? 'complete' : 'no-show');
+  await makeAppointment(nov, { at: '2026-11-16 09:00', patient: novPatients[0].phone!, doctor });
+  await makeAppointment(nov, { at: '2026-11-25 09:00', patient: novPatients[1].phone!, doctor });
+  await makeAppointment(nov, { at: '2026-12-01 09:00', patient: novPatients[2].phone!, doctor });
+
+  // Contracts: Ikeja's since January (in force both months, ₦500,000 guarantee); Wuse's from
+  // 1 November to 10 January (in force in November only, ends within 60 days of now).
+  const owner = await makeOwner(oct);
+  await makeContract(oct, { owner: owner.id, hospital: ikeja });
+  await makeContract(nov, { hospital: wuse, start: '2026-11-01', end: '2027-01-10' });
+
+  // October's payouts: no revenue, so Ikeja's owner gets the whole guarantee as a top-up.
+  await runPayouts(services(db, { clock: at('2026-11-02T10:00') }), { period: '2026-10' });
+
+  // Owner satisfaction: 4 in October; 5 and 2 in November (average 3.5).
+  await recordSatisfaction(endOct, { owner: owner.id, category: 'payment', rating: 4 });
+  await recordSatisfaction(now, { owner: owner.id, category: 'payment', rating: 5 });
+  await recordSatisfaction(now, { owner: owner.id, category: 'support', rating: 2 });
+
+  // Reminder messages: November SMS 3 delivered + 1 failed, e-mail 1 sent; October SMS 1 delivered.
+  const em = db.em();
+  const message = (channel: 'sms' | 'email', status: string, created: string) =>
+    em.create(Message, {
+      channel,
+      recipient: channel === 'sms' ? '+2348030000000' : 'a@example.ng',
+      body: 'reminder',
+      purpose: 'reminder',
+      provider: channel === 'sms' ? 'twilio' : 'sendgrid',
+      status,
+      createdAt: new Date(created),
+      updatedAt: new Date(created),
+    } as never);
+  for (const s of ['delivered', 'delivered', 'sent', 'failed'])
+    message('sms', s, '2026-11-10T10:00:00+01:00');
+  message('email', 'sent', '2026-11-11T10:00:00+01:00');
+  message('sms', 'delivered', '2026-10-10T10:00:00+01:00');
+  await em.flush();
+}, 240_000);
+
+afterAll(async () => {
+  await db?.close();
+  await tdb?.drop();
+});
+
+describe('analytics dashboard', () => {
+  it('gives every figure of the period beside the previous one, worked out by hand', async () => {
+    const d = await analyticsDashboard(services(db, { clock: NOW }), { period: '2026-11' });
+    expect(d.period).toBe('2026-11');
+    expect(d.previousPeriod).toBe('2026-10');
+    expect(d.hospital).toBeNull();
+    expect(d.patients).toEqual({
+      total: { value: 6, previous: 2, change: 4 },
+      new: { value: 4, previous: 2, change: 2 },
+    });
+    expect(d.appointments).toEqual({
+      upcoming: 2,
+      completed: { value: 3, previous: 4, change: -1 },
+      noShows: { value: 2, previous: 1, change: 1 },
+      noShowRate: { value: 0.4, previous: 0.2, change: 0.2 },
+    });
+    expect(d.contracts).toEqual({ active: { value: 2, previous: 1, change: 1 }, expiringIn60Days: 1 });
+    // October: a ₦500,000 top-up, 10% withholding tax for a company: ₦450,000 net. November not run.
+    expect(d.payouts).toEqual({
+      byStatus: [],
+      netKobo: { value: 0, previous: 45_000_000, change: -45_000_000 },
+      topUpKobo: { value: 0, previous: 50_000_000, change: -50_000_000 },
+    });
+    expect(d.reminders).toEqual({
+      byChannel: [
+        {
+          channel: 'email',
+          delivered: 1,
+          failed: 0,
+          deliveryRate: { value: 1, previous: null, change: null },
+        },
+        {
+          channel: 'sms',
+          delivered: 3,
+          failed: 1,
+          deliveryRate: { value: 0.75, previous: 1, change: -0.25 },
+        },
+      ],
+      deliveryRate: { value: 0.8, previous: 1, change: -0.2 },
+    });
+    expect(d.ownerSatisfaction).toEqual({
+      averageRating: { value: 3.5, previous: 4, change: -0.5 },
+      responses: { value: 2, previous: 1, change: 1 },
+    });
+  });
+
+  it('for one hospital counts only its own patients, appointments, contracts and payouts', async () => {
+    const d = await analyticsDashboard(services(db, { clock: NOW }), { period: '2026-11', hospital: wuse });
+    expect(d.hospital).toBe('ABJ-100');
+    expect(d.patients.total).toEqual({ value: 1, previous: 0, change: 1 });
+    expect(d.appointments.upcoming).toBe(0);
+    expect(d.appointments.noShowRate).toEqual({ value: null, previous: null, change: null });
+    expect(d.contracts).toEqual({ active: { value: 1, previous: 0, change: 1 }, expiringIn60Days: 1 });
+    expect(d.payouts.netKobo).toEqual({ value: 0, previous: 0, change: 0 });
+    expect(d.ownerSatisfaction.responses).toEqual({ value: 0, previous: 0, change: 0 });
+  });
+
+  it('defaults to the month that holds now, and a quarter compares with the quarter before', async () => {
+    expect((await analyticsDashboard(services(db, { clock: NOW }), {})).period).toBe('2026-11');
+    const q = await analyticsDashboard(services(db, { clock: NOW }), { period: '2026-Q4' });
+    expect(q.previousPeriod).toBe('2026-Q3');
+    expect(q.appointments.completed).toEqual({ value: 7, previous: 0, change: 7 });
+  });
+
+  it('refuses a malformed period and an unknown hospital', async () => {
+    const svc = services(db, { clock: NOW });
+    await expect(analyticsDashboard(svc, { period: '2026-13' })).rejects.toThrow(/period/);
+    await expect(analyticsDashboard(svc, { hospital: 'NOPE-1' })).rejects.toThrow(/NOPE-1/);
+  });
+});
