@@ -1,15 +1,39 @@
+import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { tempPath } from '../support/files.js';
 
 let tdb: TestDatabase;
 const NOW = { CRM_NOW: '2026-11-20T12:00:00+01:00' };
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  const add = ['hospital', 'add', '--code', 'KAN-001', '--name', 'Kano Central', '--state', 'Kano', '--city', 'Kano'];
+  const add = [
+    'hospital',
+    'add',
+    '--code',
+    'KAN-001',
+    '--name',
+    'Kano Central',
+    '--state',
+    'Kano',
+    '--city',
+    'Kano',
+  ];
   expect((await runCli(add, tdb.env)).code).toBe(0);
-  const patient = ['patient', 'add', '--first-name', 'Musa', '--last-name', 'Bello', '--phone', '08031230001', '--hospital', 'KAN-001'];
+  const patient = [
+    'patient',
+    'add',
+    '--first-name',
+    'Musa',
+    '--last-name',
+    'Bello',
+    '--phone',
+    '08031230001',
+    '--hospital',
+    'KAN-001',
+  ];
   const r = await runCli(patient, { ...tdb.env, ...NOW });
   expect(r.code, r.stderr).toBe(0);
 }, 120_000);
@@ -17,10 +41,13 @@ afterAll(() => tdb?.drop());
 
 describe('crm analytics dashboard', () => {
   it('prints the figures as JSON with the previous period and the change', async () => {
-    const r = await runCli(['analytics', 'dashboard', '--period', '2026-11', '--hospital', 'KAN-001', '--json'], {
-      ...tdb.env,
-      ...NOW,
-    });
+    const r = await runCli(
+      ['analytics', 'dashboard', '--period', '2026-11', '--hospital', 'KAN-001', '--json'],
+      {
+        ...tdb.env,
+        ...NOW,
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(Object.keys(d)).toEqual([
@@ -54,5 +81,35 @@ describe('crm analytics dashboard', () => {
     const unknown = await runCli(['analytics', 'dashboard', '--hospital', 'NOPE-9'], tdb.env);
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toMatch(/^crm: error: .*NOPE-9[^\n]*\n$/);
+  });
+});
+
+describe('crm analytics hospitals', () => {
+  it('writes the scorecards to a private CSV file and prints them as TSV when piped', async () => {
+    const file = tempPath('scorecards.csv');
+    const r = await runCli(['analytics', 'hospitals', '--period', '2026-11', '--csv', file], {
+      ...tdb.env,
+      ...NOW,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`wrote 1 scorecard(s) for 2026-11 to ${file}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const [header, row] = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(header).toBe(
+      'hospital,name,revenue,owner_share,top_up,new_patients,active_patients,appointments,no_show_rate,sms_delivery_rate,whatsapp_delivery_rate,email_delivery_rate',
+    );
+    expect(row).toBe('KAN-001,Kano Central,0.00,0.00,0.00,1,0,0,,,,');
+    expect(r.stdout.split('\n')[1]).toBe('KAN-001\t0\t0\t0\t1\t0\t0\t\t\t\t');
+  });
+
+  it('an unknown --sort is exit 3 naming it; an unwritable --csv is exit 3 before any work', async () => {
+    const sort = await runCli(['analytics', 'hospitals', '--sort', 'height'], tdb.env);
+    expect(sort.code).toBe(3);
+    expect(sort.stderr).toMatch(/^crm: error: .*sort.*height/);
+    const csv = await runCli(['analytics', 'hospitals', '--csv', '/nonexistent/x.csv'], tdb.env);
+    expect(csv.code).toBe(3);
+    expect(csv.stderr).toBe(
+      'crm: error: --csv: cannot be written: there is no folder /nonexistent (got "/nonexistent/x.csv")\n',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsDashboard } from '../../src/core/analytics/dashboard.js';
+import { hospitalScorecards } from '../../src/core/analytics/hospital-scorecards.js';
 import { changeAppointmentStatus } from '../../src/core/appointments/appointment-transitions.js';
 import type { Database } from '../../src/core/db/database.js';
 import { Message } from '../../src/core/messaging/message.entity.js';
@@ -9,6 +10,7 @@ import { runPayouts } from '../../src/core/payouts/run-payouts.js';
 import { fixedClock } from '../../src/core/time.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import {
+  importTransactionRows,
   makeAppointment,
   makeContract,
   makeDoctor,
@@ -83,6 +85,12 @@ beforeAll(async () => {
 
   // October's payouts: no revenue, so Ikeja's owner gets the whole guarantee as a top-up.
   await runPayouts(services(db, { clock: at('2026-11-02T10:00') }), { period: '2026-10' });
+
+  // November's revenue at Ikeja: a ₦100,000 payment less a ₦20,000 refund (no payouts run yet).
+  await importTransactionRows(services(db, { clock: NOW }), [
+    { hospital: ikeja, at: '2026-11-03 10:00', amount: '100000.00' },
+    { hospital: ikeja, at: '2026-11-04 10:00', amount: '20000.00', kind: 'refund' },
+  ]);
 
   // Owner satisfaction: 4 in October; 5 and 2 in November (average 3.5).
   await recordSatisfaction(endOct, { owner: owner.id, category: 'payment', rating: 4 });
@@ -182,5 +190,64 @@ describe('analytics dashboard', () => {
     const svc = services(db, { clock: NOW });
     await expect(analyticsDashboard(svc, { period: '2026-13' })).rejects.toThrow(/period/);
     await expect(analyticsDashboard(svc, { hospital: 'NOPE-1' })).rejects.toThrow(/NOPE-1/);
+  });
+});
+
+describe('analytics hospital scorecards', () => {
+  it('gives one row per hospital, worked out by hand, for October', async () => {
+    const r = await hospitalScorecards(services(db, { clock: NOW }), { period: '2026-10' });
+    expect(r.period).toBe('2026-10');
+    expect(r.hospitals).toEqual([
+      {
+        hospital: 'ABJ-100',
+        name: 'Hospital ABJ-100',
+        revenueKobo: 0,
+        ownerShareKobo: 0,
+        topUpKobo: 0,
+        newPatients: 0,
+        activePatients: 0,
+        appointments: 0,
+        noShowRate: null,
+        reminderDelivery: { sms: null, whatsapp: null, email: null },
+      },
+      {
+        hospital: 'LAG-100',
+        name: 'Hospital LAG-100',
+        revenueKobo: 0,
+        ownerShareKobo: 0,
+        topUpKobo: 50_000_000,
+        newPatients: 2,
+        // four different patients completed the four completed visits
+        activePatients: 4,
+        appointments: 5,
+        noShowRate: 0.2,
+        reminderDelivery: { sms: null, whatsapp: null, email: null },
+      },
+    ]);
+  });
+
+  it('counts November at Ikeja: revenue net of refunds, kept appointments, active patients', async () => {
+    const r = await hospitalScorecards(services(db, { clock: NOW }), { period: '2026-11' });
+    const lag = r.hospitals.find((c) => c.hospital === 'LAG-100')!;
+    expect(lag).toMatchObject({
+      revenueKobo: 8_000_000,
+      topUpKobo: 0,
+      newPatients: 3,
+      activePatients: 3,
+      // 5 decided, 1 left scheduled on the 16th, 1 on the 25th; the 1 December one is not November's
+      appointments: 7,
+      noShowRate: 0.4,
+    });
+    expect(r.hospitals.find((c) => c.hospital === 'ABJ-100')).toMatchObject({
+      newPatients: 1,
+      appointments: 0,
+    });
+  });
+
+  it('sorts by a figure, largest first and hospitals without one last; refuses an unknown sort', async () => {
+    const svc = services(db, { clock: NOW });
+    const bySort = await hospitalScorecards(svc, { period: '2026-10', sort: 'no-show-rate' });
+    expect(bySort.hospitals.map((c) => c.hospital)).toEqual(['LAG-100', 'ABJ-100']);
+    await expect(hospitalScorecards(svc, { sort: 'shoe-size' })).rejects.toThrow(/sort.*shoe-size/);
   });
 });

@@ -11,6 +11,8 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
         'crm analytics dashboard',
         'crm analytics dashboard --period 2026-Q4 --hospital LAG-001',
         'crm analytics dashboard --period 2026-11 --json',
+        'crm analytics hospitals --period 2026-11 --sort no-show-rate',
+        'crm analytics hospitals --period 2026-Q4 --csv scorecards.csv',
       ),
     );
   analytics
@@ -21,4 +23,16 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
     .option('--period <period>', 'YYYY-MM or YYYY-Qn (default: the current month, Lagos time)')
     .option('--hospital <code>', 'one hospital instead of the whole network')
     .action(action('needs-database', () => import('./dashboard.js')));
+  analytics
+    .command('hospitals')
+    .description(
+      'one scorecard per hospital: revenue, owner share, top-up, patients, appointments, no-show rate, reminder delivery by channel',
+    )
+    .option('--period <period>', 'YYYY-MM or YYYY-Qn (default: the current month, Lagos time)')
+    .option(
+      '--sort <figure>',
+      'hospital, revenue, owner-share, top-up, new-patients, active-patients, appointments, no-show-rate (largest first)',
+    )
+    .option('--csv <file>', 'also write the scorecards to a CSV file (0600)')
+    .action(action('needs-database', () => import('./hospitals.js')));
 }
