@@ -13,6 +13,7 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
         'crm analytics dashboard --period 2026-11 --json',
         'crm analytics hospitals --period 2026-11 --sort no-show-rate',
         'crm analytics hospitals --period 2026-Q4 --csv scorecards.csv',
+        'crm analytics owner finance@adebayo-holdings.ng --json',
       ),
     );
   analytics
@@ -35,4 +36,11 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
     )
     .option('--csv <file>', 'also write the scorecards to a CSV file (0600)')
     .action(action('needs-database', () => import('./hospitals.js')));
+  analytics
+    .command('owner')
+    .argument('<owner>', 'owner id, e-mail or exact name')
+    .description(
+      "an owner's revenue and payouts by period, top-ups, satisfaction by month and communications",
+    )
+    .action(action('needs-database', () => import('./owner.js')));
 }

@@ -2,9 +2,11 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsDashboard } from '../../src/core/analytics/dashboard.js';
 import { hospitalScorecards } from '../../src/core/analytics/hospital-scorecards.js';
+import { ownerAnalytics } from '../../src/core/analytics/owner-analytics.js';
 import { changeAppointmentStatus } from '../../src/core/appointments/appointment-transitions.js';
 import type { Database } from '../../src/core/db/database.js';
 import { Message } from '../../src/core/messaging/message.entity.js';
+import { logOwnerContact } from '../../src/core/owners/log-communication.js';
 import { recordSatisfaction } from '../../src/core/owners/record-satisfaction.js';
 import { runPayouts } from '../../src/core/payouts/run-payouts.js';
 import { fixedClock } from '../../src/core/time.js';
@@ -29,6 +31,7 @@ const NOW = at('2026-11-20T12:00');
 let tdb: TestDatabase;
 let db: Database;
 let ikeja: string;
+let ownerEmail: string;
 let wuse: string;
 
 beforeAll(async () => {
@@ -80,6 +83,8 @@ beforeAll(async () => {
   // Contracts: Ikeja's since January (in force both months, ₦500,000 guarantee); Wuse's from
   // 1 November to 10 January (in force in November only, ends within 60 days of now).
   const owner = await makeOwner(oct);
+  ownerEmail = owner.email!;
+  await logOwnerContact(now, { owner: owner.id, channel: 'call', summary: 'November statement explained' });
   await makeContract(oct, { owner: owner.id, hospital: ikeja });
   await makeContract(nov, { hospital: wuse, start: '2026-11-01', end: '2027-01-10' });
 
@@ -249,5 +254,36 @@ describe('analytics hospital scorecards', () => {
     const bySort = await hospitalScorecards(svc, { period: '2026-10', sort: 'no-show-rate' });
     expect(bySort.hospitals.map((c) => c.hospital)).toEqual(['LAG-100', 'ABJ-100']);
     await expect(hospitalScorecards(svc, { sort: 'shoe-size' })).rejects.toThrow(/sort.*shoe-size/);
+  });
+});
+
+describe('analytics owner', () => {
+  it("gives the owner's payouts by period, satisfaction by month and communications", async () => {
+    const a = await ownerAnalytics(services(db, { clock: NOW }), ownerEmail);
+    expect(a.periods).toEqual([
+      {
+        period: '2026-10',
+        hospitals: ['LAG-100'],
+        payouts: 1,
+        grossRevenueKobo: 0,
+        ownerShareKobo: 0,
+        topUpKobo: 50_000_000,
+        netKobo: 45_000_000,
+        statuses: ['calculated'],
+      },
+    ]);
+    expect(a.totals).toEqual({
+      grossRevenueKobo: 0,
+      ownerShareKobo: 0,
+      topUpKobo: 50_000_000,
+      netKobo: 45_000_000,
+    });
+    expect(a.satisfaction).toEqual([
+      { month: '2026-10', ratings: 1, averageRating: 4, wouldRecommendShare: null },
+      { month: '2026-11', ratings: 2, averageRating: 3.5, wouldRecommendShare: null },
+    ]);
+    expect(a.communications).toEqual([
+      { month: '2026-11', channel: 'call', direction: 'outbound', count: 1 },
+    ]);
   });
 });
