@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retentionCohorts } from '../../src/core/analytics/cohorts.js';
 import { analyticsDashboard } from '../../src/core/analytics/dashboard.js';
 import { hospitalScorecards } from '../../src/core/analytics/hospital-scorecards.js';
 import { ownerAnalytics } from '../../src/core/analytics/owner-analytics.js';
@@ -285,5 +286,31 @@ describe('analytics owner', () => {
     expect(a.communications).toEqual([
       { month: '2026-11', channel: 'call', direction: 'outbound', count: 1 },
     ]);
+  });
+});
+
+describe('analytics cohorts', () => {
+  it('groups patients by their first completed month and gives the share back in each month after', async () => {
+    const r = await retentionCohorts(services(db, { clock: NOW }), { from: '2026-10' });
+    // October: four patients' first visits; two of them (the November registrants seen in October)
+    // came back in November. November: one patient's first completed visit, no month after yet.
+    expect(r).toEqual({
+      from: '2026-10',
+      to: '2026-11',
+      cohorts: [
+        { month: '2026-10', patients: 4, retention: [0.5] },
+        { month: '2026-11', patients: 1, retention: [] },
+      ],
+    });
+  });
+
+  it('a month with no one back reads 0, and a quarter is not a month', async () => {
+    const later = await retentionCohorts(services(db, { clock: at('2027-01-05T10:00') }), {
+      from: '2026-10',
+    });
+    expect(later.cohorts[0]).toEqual({ month: '2026-10', patients: 4, retention: [0.5, 0, 0] });
+    await expect(retentionCohorts(services(db, { clock: NOW }), { from: '2026-Q4' })).rejects.toThrow(
+      /from.*2026-Q4/,
+    );
   });
 });

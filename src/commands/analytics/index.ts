@@ -14,6 +14,7 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
         'crm analytics hospitals --period 2026-11 --sort no-show-rate',
         'crm analytics hospitals --period 2026-Q4 --csv scorecards.csv',
         'crm analytics owner finance@adebayo-holdings.ng --json',
+        'crm analytics cohorts --from 2026-01',
       ),
     );
   analytics
@@ -43,4 +44,11 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
       "an owner's revenue and payouts by period, top-ups, satisfaction by month and communications",
     )
     .action(action('needs-database', () => import('./owner.js')));
+  analytics
+    .command('cohorts')
+    .description(
+      'retention: patients by the month of their first completed appointment, and the share back in each month after',
+    )
+    .option('--from <month>', 'first cohort, YYYY-MM (default: 11 months before the current one)')
+    .action(action('needs-database', () => import('./cohorts.js')));
 }
