@@ -51,7 +51,9 @@ async function queue(...messages: PendingMessage[]): Promise<void> {
   await bed.db.em().transactional(async (t) => {
     // One millisecond apart: the queue's order is the order given.
     const at = Date.now();
-    messages.forEach((m, i) => queueMessage(t as EntityManager, m, new Date(at + i)));
+    messages.forEach((m, i) => {
+      queueMessage(t as EntityManager, m, new Date(at + i));
+    });
   });
 }
 const run = (
