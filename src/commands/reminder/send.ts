@@ -52,9 +52,20 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     batchSize: envInt(ctx, 'CRM_REMINDER_BATCH'),
     concurrency: envInt(ctx, 'CRM_REMINDER_CONCURRENCY'),
   };
-  const result = await ctx.withServices((svc) =>
-    sendDueReminders(svc, config, realMessengers(config), options),
-  );
+  // Then, on the same connection, the outbox (alerts, loyalty notices). Its counts go to stderr,
+  // so that stdout keeps the exact reminder shape (docs/reminders.md, "The outbox"); an error of
+  // the outbox is raised after the reminders' result is printed.
+  const { result, outbox, outboxError } = await ctx.withServices(async (svc) => {
+    const result = await sendDueReminders(svc, config, realMessengers(config), options);
+    try {
+      const outbox = await sendQueuedMessages({ ...svc, em: svc.em.fork() }, config, realMessengers(config), {
+        leaseSeconds: outboxLeaseSeconds(ctx),
+      });
+      return { result, outbox, outboxError: undefined };
+    } catch (error) {
+      return { result, outbox: undefined, outboxError: error };
+    }
+  });
   if (ctx.json) printJson(ctx, result);
   else
     await printRecord(ctx, [
@@ -64,11 +75,7 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
       ['expired', result.expired],
       ['retrying', result.retrying],
     ]);
-  // Then the outbox (alerts, loyalty notices): its counts go to stderr, so that stdout keeps the
-  // exact reminder shape (docs/reminders.md, "The outbox").
-  const outbox = await ctx.withServices((svc) =>
-    sendQueuedMessages(svc, config, realMessengers(config), { leaseSeconds: outboxLeaseSeconds(ctx) }),
-  );
+  if (outboxError || !outbox) throw outboxError;
   ctx.io.stderr.write(`${outboxLine(outbox)}\n`);
   if (result.failed > 0)
     throw new PartialFailureError(
