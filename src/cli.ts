@@ -12,6 +12,7 @@ import { registerAppointmentCommands } from './commands/appointment/index.js';
 import { registerAuditCommands } from './commands/audit/index.js';
 import { registerDbCommands } from './commands/db/index.js';
 import { registerDoctorCommands } from './commands/doctor/index.js';
+import { registerFeedbackCommands } from './commands/feedback/index.js';
 import { registerHospitalCommands } from './commands/hospital/index.js';
 import { registerMessageCommands } from './commands/message/index.js';
 import { registerOwnerCrmCommands } from './commands/owner/owner-crm.js';
@@ -57,6 +58,7 @@ export function buildProgram(makeContext: MakeContext): Command {
   registerDoctorCommands(program, action);
   registerAppointmentCommands(program, action);
   registerReminderCommands(program, action);
+  registerFeedbackCommands(program, action);
   registerMessageCommands(program, action);
   registerPolicyCommands(program, action);
   registerAuditCommands(program, action);

@@ -24,6 +24,8 @@ export interface Config {
   embeddedLockWaitMs: number;
   /** Rows per committed batch of `patient import` (CRM_IMPORT_BATCH_SIZE, default 10,000). */
   importBatchSize: number;
+  /** Hours a low-rating feedback alert has before it is overdue (CRM_FEEDBACK_ALERT_HOURS, default 48). */
+  feedbackAlertHours: number;
   /**
    * Variables of earlier versions that are set but no longer read: the money rules they held
    * are policy in the database now (`crm policy list`), which no environment can change.
@@ -74,6 +76,8 @@ export const DOTENV_VARIABLES: ReadonlySet<string> = new Set([
   'CRM_REMINDER_BATCH',
   'CRM_REMINDER_CONCURRENCY',
   'CRM_REMINDER_LEASE_SECONDS',
+  'CRM_OUTBOX_LEASE_SECONDS',
+  'CRM_FEEDBACK_ALERT_HOURS',
 ]);
 
 /**
@@ -161,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     embeddedLockWaitMs: Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : 5000,
     importBatchSize: positiveInt(env.CRM_IMPORT_BATCH_SIZE, 'CRM_IMPORT_BATCH_SIZE') ?? 10_000,
+    feedbackAlertHours: positiveInt(env.CRM_FEEDBACK_ALERT_HOURS, 'CRM_FEEDBACK_ALERT_HOURS') ?? 48,
     ignoredVariables: POLICY_VARIABLES.filter((name) => env[name] !== undefined),
     env: { ...env },
   };

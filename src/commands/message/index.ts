@@ -9,6 +9,7 @@ export function registerMessageCommands(program: Command, action: ActionFactory)
       'after',
       examples(
         'crm message list --status failed',
+        'crm message send --json',
         'crm message sync --json',
         'crm message template set reminder --language pcm --body "{{first_name}}, make you no forget…"',
       ),
@@ -17,10 +18,24 @@ export function registerMessageCommands(program: Command, action: ActionFactory)
     .command('list')
     .description('recent messages, newest first (recipients masked)')
     .option('--status <status>', 'pending, sending, queued, sent, delivered, failed, undelivered, unknown')
-    .option('--purpose <purpose>', 'reminder, campaign, alert, owner')
+    .option('--purpose <purpose>', 'reminder, campaign, alert, owner, loyalty')
     .option('--channel <channel>', 'sms, whatsapp, email')
     .option('--limit <n>', 'at most N rows', '100')
     .action(action('needs-database', () => import('./list.js')));
+  message
+    .command('send')
+    .description('send the queued messages (alerts, loyalty notices) once each; safe to run from cron')
+    .option('--limit <n>', 'at most N messages in this run')
+    .option('--dry-run', 'show what would be sent; write and send nothing (needs no credentials)')
+    .addHelpText(
+      'after',
+      `
+Prints {"sent","failed","deferred","skipped","retrying","recovered"} with --json. Exit 0, or 6 when
+some messages failed for good, or 7 when a channel lacks credentials (nothing is claimed then).
+Also run at the end of \`crm reminder send\`. Environment: TWILIO_*, SENDGRID_*, CRM_QUIET_HOURS,
+CRM_OUTBOX_LEASE_SECONDS (default 300).`,
+    )
+    .action(action('needs-database', () => import('./send.js')));
   message
     .command('sync')
     .description('fetch delivery statuses from the provider for recent messages')

@@ -1,11 +1,18 @@
 import { PartialFailureError, ValidationError } from '../../core/errors.js';
 import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
 import { realMessengers } from '../../core/messaging/messaging.runtime.js';
+import { type OutboxRunResult, sendQueuedMessages } from '../../core/messaging/send-queued.js';
 import { planDueReminders } from '../../core/reminders/plan-due-reminders.js';
 import { sendDueReminders } from '../../core/reminders/send-due-reminders.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
 import { printJson, printRecord, printTable } from '../_shared/render.js';
+import { outboxLeaseSeconds } from '../message/send.js';
+
+/** The outbox's counts as one stderr line: `outbox: sent 1, failed 0, …`. */
+export function outboxLine(r: OutboxRunResult): string {
+  return `outbox: sent ${r.sent}, failed ${r.failed}, deferred ${r.deferred}, skipped ${r.skipped}, retrying ${r.retrying}, recovered ${r.recovered}`;
+}
 
 interface Flags extends GlobalFlags {
   limit?: string;
@@ -45,9 +52,20 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     batchSize: envInt(ctx, 'CRM_REMINDER_BATCH'),
     concurrency: envInt(ctx, 'CRM_REMINDER_CONCURRENCY'),
   };
-  const result = await ctx.withServices((svc) =>
-    sendDueReminders(svc, config, realMessengers(config), options),
-  );
+  // Then, on the same connection, the outbox (alerts, loyalty notices). Its counts go to stderr,
+  // so that stdout keeps the exact reminder shape (docs/reminders.md, "The outbox"); an error of
+  // the outbox is raised after the reminders' result is printed.
+  const { result, outbox, outboxError } = await ctx.withServices(async (svc) => {
+    const result = await sendDueReminders(svc, config, realMessengers(config), options);
+    try {
+      const outbox = await sendQueuedMessages({ ...svc, em: svc.em.fork() }, config, realMessengers(config), {
+        leaseSeconds: outboxLeaseSeconds(ctx),
+      });
+      return { result, outbox, outboxError: undefined };
+    } catch (error) {
+      return { result, outbox: undefined, outboxError: error };
+    }
+  });
   if (ctx.json) printJson(ctx, result);
   else
     await printRecord(ctx, [
@@ -57,9 +75,16 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
       ['expired', result.expired],
       ['retrying', result.retrying],
     ]);
+  if (outboxError || !outbox) throw outboxError;
+  ctx.io.stderr.write(`${outboxLine(outbox)}\n`);
   if (result.failed > 0)
     throw new PartialFailureError(
       'reminders_failed',
       `${result.failed} reminder(s) failed; see \`crm message list --status failed\``,
+    );
+  if (outbox.failed > 0)
+    throw new PartialFailureError(
+      'messages_failed',
+      `${outbox.failed} queued message(s) failed; see \`crm message list --status failed\``,
     );
 }

@@ -48,6 +48,11 @@ export const TABLE_GRANTS: Record<string, Partial<Record<Exclude<Group, 'crm_adm
   payout_approvals: { crm_approver: ['insert'] },
   // Recorded and carried by the run; trigger payout_adjustment_guard keeps them as recorded.
   payout_adjustment: { crm_operator: ['insert', 'update'] },
+  // Feedback is recorded and soft-deleted (trigger feedback_guard keeps it as given); alerts and
+  // suggestions move through their states (triggers feedback_alert_guard, feedback_suggestion_guard).
+  feedback: { crm_operator: ['insert', 'update'] },
+  feedback_alert: { crm_operator: ['insert', 'update'] },
+  feedback_suggestion: { crm_operator: ['insert', 'update'] },
   // Updated by admins only (trigger policy_guard), see below.
   policy: {},
   // Inserts only, for every group; the chain's head is written by the insert trigger alone.

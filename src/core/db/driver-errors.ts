@@ -29,6 +29,12 @@ export function mapDriverError(error: unknown): CrmError | undefined {
       return new ConflictError('payout_fixed', databaseMessage(e));
     case 'CR005':
       return new ConflictError('payout_revised', databaseMessage(e));
+    // Feedback rules (migration 20261203100000): what feedback may name, and the states of
+    // alerts and suggestions.
+    case 'CRF01':
+      return new ValidationError('feedback', undefined, databaseMessage(e), 'feedback_invalid');
+    case 'CRF02':
+      return new ConflictError('state_transition', databaseMessage(e));
     case 'CR004':
       return new ValidationError('login', undefined, databaseMessage(e));
     case '23505':

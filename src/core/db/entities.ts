@@ -3,6 +3,9 @@ import { Appointment } from '../appointments/appointment.entity.js';
 import { AuditChainHead, AuditLog } from '../audit/audit-log.entity.js';
 import { Contract, ContractMilestone } from '../contracts/contract.entity.js';
 import { Doctor, DoctorAvailability, DoctorTimeOff } from '../doctors/doctor.entity.js';
+import { Feedback } from '../feedback/feedback.entity.js';
+import { FeedbackAlert } from '../feedback/feedback-alert.entity.js';
+import { FeedbackSuggestion } from '../feedback/feedback-suggestion.entity.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
 import { PatientImport } from '../imports/patient-import.entity.js';
 import { Message } from '../messaging/message.entity.js';
@@ -44,6 +47,10 @@ export const entities = [
   PayoutApproval,
   PayoutAdjustment,
   HospitalRevenueDay,
+  // feedback
+  Feedback,
+  FeedbackAlert,
+  FeedbackSuggestion,
   // owners, patients and audit
   Owner,
   OwnerCommunication,
