@@ -5,6 +5,15 @@ import { Contract, ContractMilestone } from '../contracts/contract.entity.js';
 import { Doctor, DoctorAvailability, DoctorTimeOff } from '../doctors/doctor.entity.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
 import { PatientImport } from '../imports/patient-import.entity.js';
+import {
+  LoyaltyAccount,
+  LoyaltyExpiryNotice,
+  LoyaltyLot,
+  LoyaltyRedemption,
+  LoyaltyReward,
+  LoyaltyTierChange,
+  LoyaltyTransaction,
+} from '../loyalty/loyalty.entity.js';
 import { Message } from '../messaging/message.entity.js';
 import { MessageTemplate } from '../messaging/message-template.entity.js';
 import { Owner } from '../owners/owner.entity.js';
@@ -52,4 +61,12 @@ export const entities = [
   // access control
   AuditChainHead,
   Policy,
+  // loyalty
+  LoyaltyAccount,
+  LoyaltyTransaction,
+  LoyaltyLot,
+  LoyaltyTierChange,
+  LoyaltyReward,
+  LoyaltyRedemption,
+  LoyaltyExpiryNotice,
 ];
