@@ -12,8 +12,9 @@ const { Migration } = loadMikroMigrations();
  *   kept by the ledger's statement trigger in the same statement as the insert. `check (balance
  *   >= 0)` makes an entry that would overdraw fail with its statement: the database, not the
  *   code, keeps the balance at or above zero. Tiers never go down.
- * - `loyalty_lot`: what is left of each earning, oldest first, so that redemptions and expiries
- *   consume the oldest points and each point's expiry date is known.
+ * - `loyalty_lot`: what is left of each earning and when it was earned, so that redemptions and
+ *   expiries consume the oldest points first and each point's expiry date (earned_at plus the
+ *   configured period, CRM_LOYALTY_EXPIRY_MONTHS) is known.
  * - `loyalty_tier_changes`, `loyalty_reward`, `loyalty_redemption`, `loyalty_expiry_notice`
  *   (one "points expiring soon" notice per patient and expiry date).
  */
@@ -59,11 +60,10 @@ create table loyalty_lot (
   patient_id uuid not null references patient (id),
   points bigint not null check (points > 0),
   remaining bigint not null check (remaining >= 0 and remaining <= points),
-  earned_at timestamptz not null,
-  expires_at timestamptz not null check (expires_at > earned_at)
+  earned_at timestamptz not null
 );`);
-    this.addSql(`create index loyalty_lot_open on loyalty_lot (patient_id, expires_at, transaction_id) where remaining > 0;`);
-    this.addSql(`create index loyalty_lot_expiring on loyalty_lot (expires_at) where remaining > 0;`);
+    this.addSql(`create index loyalty_lot_open on loyalty_lot (patient_id, earned_at, transaction_id) where remaining > 0;`);
+    this.addSql(`create index loyalty_lot_expiring on loyalty_lot (earned_at) where remaining > 0;`);
     this.addSql(`
 create table loyalty_tier_changes (
   id uuid primary key default gen_random_uuid(),
@@ -103,7 +103,6 @@ create table loyalty_expiry_notice (
   patient_id uuid not null references patient (id),
   expires_on date not null,
   points bigint not null check (points > 0),
-  message_id uuid references messages (id),
   created_at timestamptz not null default now(),
   primary key (patient_id, expires_on)
 );`);
@@ -163,8 +162,8 @@ create trigger loyalty_account_guard before update on loyalty_account
     this.addSql(`
 create function loyalty_lot_guard() returns trigger language plpgsql as $$
 begin
-  if NEW.remaining > OLD.remaining or (NEW.transaction_id, NEW.patient_id, NEW.points, NEW.earned_at, NEW.expires_at)
-       is distinct from (OLD.transaction_id, OLD.patient_id, OLD.points, OLD.earned_at, OLD.expires_at) then
+  if NEW.remaining > OLD.remaining or (NEW.transaction_id, NEW.patient_id, NEW.points, NEW.earned_at)
+       is distinct from (OLD.transaction_id, OLD.patient_id, OLD.points, OLD.earned_at) then
     raise exception 'loyalty_lot %: only its remaining points go down', OLD.transaction_id
       using errcode = 'insufficient_privilege';
   end if;

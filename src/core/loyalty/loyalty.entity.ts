@@ -46,7 +46,7 @@ export const LoyaltyTransaction = defineEntity({
 });
 export type LoyaltyTransaction = InferEntity<typeof LoyaltyTransaction>;
 
-/** What is left of one earning entry, and when it expires (table `loyalty_lot`). */
+/** What is left of one earning entry, and when it was earned (table `loyalty_lot`). */
 export const LoyaltyLot = defineEntity({
   name: 'LoyaltyLot',
   tableName: 'loyalty_lot',
@@ -55,8 +55,8 @@ export const LoyaltyLot = defineEntity({
     patientId: p.uuid(),
     points: p.bigint('number'),
     remaining: p.bigint('number'),
+    /** Expires the configured period after this (CRM_LOYALTY_EXPIRY_MONTHS, default 12). */
     earnedAt: p.datetime(),
-    expiresAt: p.datetime(),
   }),
 });
 export type LoyaltyLot = InferEntity<typeof LoyaltyLot>;
@@ -118,7 +118,6 @@ export const LoyaltyExpiryNotice = defineEntity({
     patientId: p.uuid().primary(),
     expiresOn: p.date().primary(),
     points: p.bigint('number'),
-    messageId: p.uuid().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
   }),
 });
