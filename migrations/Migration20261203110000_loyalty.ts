@@ -53,7 +53,9 @@ create table loyalty_transactions (
     or (kind = 'reversal' and points <= 0)),
   constraint loyalty_transactions_shortfall check (shortfall = 0 or kind = 'reversal')
 );`);
-    this.addSql(`create index loyalty_transactions_patient on loyalty_transactions (patient_id, created_at desc, id);`);
+    this.addSql(
+      `create index loyalty_transactions_patient on loyalty_transactions (patient_id, created_at desc, id);`,
+    );
     this.addSql(`
 create table loyalty_lot (
   transaction_id uuid primary key references loyalty_transactions (id),
@@ -62,7 +64,9 @@ create table loyalty_lot (
   remaining bigint not null check (remaining >= 0 and remaining <= points),
   earned_at timestamptz not null
 );`);
-    this.addSql(`create index loyalty_lot_open on loyalty_lot (patient_id, earned_at, transaction_id) where remaining > 0;`);
+    this.addSql(
+      `create index loyalty_lot_open on loyalty_lot (patient_id, earned_at, transaction_id) where remaining > 0;`,
+    );
     this.addSql(`create index loyalty_lot_expiring on loyalty_lot (earned_at) where remaining > 0;`);
     this.addSql(`
 create table loyalty_tier_changes (
@@ -75,7 +79,9 @@ create table loyalty_tier_changes (
   changed_at timestamptz not null default now(),
   check (loyalty_tier_rank(to_tier) > loyalty_tier_rank(from_tier))
 );`);
-    this.addSql(`create index loyalty_tier_changes_patient on loyalty_tier_changes (patient_id, changed_at);`);
+    this.addSql(
+      `create index loyalty_tier_changes_patient on loyalty_tier_changes (patient_id, changed_at);`,
+    );
     this.addSql(`create sequence loyalty_reward_code_seq;`);
     this.addSql(`
 create table loyalty_reward (
@@ -122,9 +128,9 @@ begin
          tier = case when loyalty_tier_rank(loyalty_tier_of(a.lifetime_points + d.earned)) > loyalty_tier_rank(a.tier)
                      then loyalty_tier_of(a.lifetime_points + d.earned) else a.tier end,
          updated_at = now()
-    from (select patient_id, sum(points) as points,
+    from (select patient_id, sum(points)::bigint as points,
                  coalesce(sum(case when kind = 'earn' then points
-                                   when kind = 'reversal' then points - shortfall else 0 end), 0) as earned
+                                   when kind = 'reversal' then points - shortfall else 0 end), 0)::bigint as earned
             from new_rows group by patient_id) d
    where a.patient_id = d.patient_id;
   return null;

@@ -1,8 +1,8 @@
 import type { LoyaltySummary } from '../../core/loyalty/loyalty.queries.js';
-import { loyaltyLine } from '../loyalty/render.js';
 import type { PatientView } from '../../core/patients/patient.view.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printRecord } from '../_shared/render.js';
+import { loyaltyLine } from '../loyalty/render.js';
 
 function flags(map: Record<string, boolean>): string {
   const on = Object.entries(map)
@@ -11,7 +11,10 @@ function flags(map: Record<string, boolean>): string {
   return on.length ? on.join(', ') : 'none';
 }
 
-export async function printPatient(ctx: CommandContext, p: PatientView & { loyalty?: LoyaltySummary }): Promise<void> {
+export async function printPatient(
+  ctx: CommandContext,
+  p: PatientView & { loyalty?: LoyaltySummary },
+): Promise<void> {
   if (ctx.json) return printJson(ctx, p);
   await printRecord(ctx, [
     ['name', `${p.firstName} ${p.lastName}`],

@@ -62,12 +62,16 @@ export async function changeAppointmentStatus(
     if (rule.to === 'completed') {
       const startsAt = appointment.startsAt.toISOString();
       await recordPatientVisit(em, appointment.patient.id, startsAt, now.toISO()!);
-      await onAppointmentCompleted(em, {
-        id: appointment.id,
-        code: appointment.code,
-        patientId: appointment.patient.id,
-        startsAt,
-      }, now.toJSDate());
+      await onAppointmentCompleted(
+        em,
+        {
+          id: appointment.id,
+          code: appointment.code,
+          patientId: appointment.patient.id,
+          startsAt,
+        },
+        now.toJSDate(),
+      );
     }
     if (was === 'completed' && rule.to === 'no_show')
       await onCompletedAppointmentReverted(

@@ -18,7 +18,11 @@ export interface AdjustPointsInput {
  * reason. More than the balance is refused (exit 5): a balance never goes below zero.
  */
 export async function adjustPoints(ctx: ServiceContext, input: AdjustPointsInput): Promise<PointsView> {
-  checkManualPoints(input.points, -1, `a negative whole number down to -${MAX_MANUAL_POINTS}; use loyalty award to add points`);
+  checkManualPoints(
+    input.points,
+    -1,
+    `a negative whole number down to -${MAX_MANUAL_POINTS}; use loyalty award to add points`,
+  );
   const reason = checkReason(input.reason);
   const sourceKey = `manual:${checkKey(input.key)}`;
   const at = ctx.clock.now().toJSDate();

@@ -41,13 +41,23 @@ export function checkKey(key: string | undefined): string {
 
 /** `loyalty award`: a manual earning by an operator, with a reason (source key `manual:<uuid>`). */
 export async function awardPoints(ctx: ServiceContext, input: AwardPointsInput): Promise<PointsView> {
-  checkManualPoints(input.points, 1, `a whole number from 1 to ${MAX_MANUAL_POINTS}; use loyalty adjust to take points away`);
+  checkManualPoints(
+    input.points,
+    1,
+    `a whole number from 1 to ${MAX_MANUAL_POINTS}; use loyalty adjust to take points away`,
+  );
   const reason = checkReason(input.reason);
   const sourceKey = `manual:${checkKey(input.key)}`;
   const at = ctx.clock.now().toJSDate();
   return ctx.em.transactional(async (em) => {
     const patient = await patientRepository(em).getByRef(input.patient);
-    const booked = await bookEarning(em, { patientId: patient.id, points: input.points, reason, sourceKey, at });
+    const booked = await bookEarning(em, {
+      patientId: patient.id,
+      points: input.points,
+      reason,
+      sourceKey,
+      at,
+    });
     if (booked.entryId)
       await recordAudit(em, ctx.actor, 'loyalty_transactions', booked.entryId, {
         patient: patient.id,

@@ -8,7 +8,8 @@ import { type RewardView, toRewardView } from './loyalty.view.js';
 export async function disableReward(ctx: ServiceContext, code: string): Promise<RewardView> {
   return ctx.em.transactional(async (em) => {
     const reward = await loyaltyRewardRepository(em).getByCode(code, { lock: true });
-    if (reward.disabledAt) throw new ConflictError('reward_disabled', `reward ${reward.code} is already disabled`);
+    if (reward.disabledAt)
+      throw new ConflictError('reward_disabled', `reward ${reward.code} is already disabled`);
     reward.disabledAt = ctx.clock.now().toJSDate();
     await em.flush();
     await recordAudit(em, ctx.actor, 'loyalty_reward', reward.id, { code: reward.code, disabled: true });

@@ -18,7 +18,11 @@ export const EARNING = { feedback: 50, appointment: 20, referral: 100 } as const
  * appointment (once per appointment), else `feedback:<patientId>:<YYYY-MM-DD>` (once per patient
  * per Lagos day). `crm feedback delete` reverses it with reversePoints(em, this key, reason).
  */
-export function feedbackSourceKey(input: { patientId: string; appointmentId: string | null; at: Date }): string {
+export function feedbackSourceKey(input: {
+  patientId: string;
+  appointmentId: string | null;
+  at: Date;
+}): string {
   if (input.appointmentId) return `feedback:${input.appointmentId}`;
   const day = DateTime.fromJSDate(input.at).setZone(LAGOS).toISODate();
   return `feedback:${input.patientId}:${day}`;
@@ -48,7 +52,11 @@ export interface CompletedForLoyalty {
  * An appointment completed: +20 to its patient (`appointment:<id>`), and +100 to the patient
  * who referred them (`referral:<patientId>`) when it is their first completed appointment.
  */
-export async function awardAppointmentPoints(em: EntityManager, a: CompletedForLoyalty, at: Date): Promise<void> {
+export async function awardAppointmentPoints(
+  em: EntityManager,
+  a: CompletedForLoyalty,
+  at: Date,
+): Promise<void> {
   await bookEarning(em, {
     patientId: a.patientId,
     points: EARNING.appointment,
@@ -77,7 +85,11 @@ export async function awardAppointmentPoints(em: EntityManager, a: CompletedForL
  * A completed appointment marked no-show: its 20 points are reversed, and the referral bonus
  * when it was the patient's only completed appointment (the referral had not happened after all).
  */
-export async function reverseAppointmentPoints(em: EntityManager, a: CompletedForLoyalty, at: Date): Promise<void> {
+export async function reverseAppointmentPoints(
+  em: EntityManager,
+  a: CompletedForLoyalty,
+  at: Date,
+): Promise<void> {
   const reason = `appointment ${a.code} completed → no-show`;
   await reversePoints(em, `appointment:${a.id}`, reason, at);
   // Called after the status change: no other completed appointment means no first visit yet.
@@ -98,7 +110,7 @@ export async function reversePoints(
   at: Date = new Date(),
 ): Promise<Booked | null> {
   const entry = await findEntry(em, sourceKey);
-  if (!entry || entry.kind !== 'earn') return null;
+  if (entry?.kind !== 'earn') return null;
   return bookDebit(em, {
     patientId: entry.patient_id,
     points: Number(entry.points),

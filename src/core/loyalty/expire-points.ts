@@ -37,12 +37,19 @@ export async function expirePoints(ctx: ServiceContext, input: ExpirePointsInput
   const asOf = input.asOf
     ? startOfLagosDay(requireCalendarDate(input.asOf, '--as-of')).plus({ days: 1 })
     : now.setZone(LAGOS);
-  if (input.notifyDays !== undefined && (!Number.isSafeInteger(input.notifyDays) || input.notifyDays < 1 || input.notifyDays > 366))
+  if (
+    input.notifyDays !== undefined &&
+    (!Number.isSafeInteger(input.notifyDays) || input.notifyDays < 1 || input.notifyDays > 366)
+  )
     throw new ValidationError('--notify-days', input.notifyDays, 'a whole number of days from 1 to 366');
   // A lot earned at E expires at E + months: expired as of T when E <= T - months.
   const earnedBefore = asOf.minus({ months }).toJSDate();
   const window = input.notifyDays
-    ? { earnedAfter: earnedBefore, earnedBefore: asOf.plus({ days: input.notifyDays }).minus({ months }).toJSDate(), months }
+    ? {
+        earnedAfter: earnedBefore,
+        earnedBefore: asOf.plus({ days: input.notifyDays }).minus({ months }).toJSDate(),
+        months,
+      }
     : undefined;
   const asOfText = input.asOf ? requireCalendarDate(input.asOf) : toIsoLagos(asOf);
   if (input.dryRun) {
@@ -53,7 +60,13 @@ export async function expirePoints(ctx: ServiceContext, input: ExpirePointsInput
   const at = now.toJSDate();
   return ctx.em.transactional(async (em) => {
     await lockAccountsWithExpiringLots(em, earnedBefore);
-    const expired = await expireLots(em, earnedBefore, randomUUID(), `expired: earned ${months} months before ${asOfText}`, at);
+    const expired = await expireLots(
+      em,
+      earnedBefore,
+      randomUUID(),
+      `expired: earned ${months} months before ${asOfText}`,
+      at,
+    );
     let notices = 0;
     if (window) {
       const due = await dueNotices(em, window, true);

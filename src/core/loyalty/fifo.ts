@@ -23,8 +23,11 @@ export function planFifo(
   points: number,
   first?: string,
 ): { takes: LotTake[]; taken: number; missing: number } {
-  if (!Number.isSafeInteger(points) || points < 0) throw new RangeError(`points must be a whole number ≥ 0: ${points}`);
-  const ordered = first ? [...lots.filter((l) => l.id === first), ...lots.filter((l) => l.id !== first)] : lots;
+  if (!Number.isSafeInteger(points) || points < 0)
+    throw new RangeError(`points must be a whole number ≥ 0: ${points}`);
+  const ordered = first
+    ? [...lots.filter((l) => l.id === first), ...lots.filter((l) => l.id !== first)]
+    : lots;
   const takes: LotTake[] = [];
   let left = points;
   for (const lot of ordered) {

@@ -32,9 +32,11 @@ const figures = (r: AccountRow): AccountFigures => ({
  * check of balance, tier or an existing source key holds until the commit.
  */
 export async function lockAccount(em: EntityManager, patientId: string): Promise<AccountFigures> {
-  await execute(em, 'insert into loyalty_account (patient_id) values ($1) on conflict (patient_id) do nothing', [
-    patientId,
-  ]);
+  await execute(
+    em,
+    'insert into loyalty_account (patient_id) values ($1) on conflict (patient_id) do nothing',
+    [patientId],
+  );
   const row = await queryOne<AccountRow>(
     em,
     'select balance, lifetime_points, tier from loyalty_account where patient_id = $1 for update',
@@ -95,7 +97,15 @@ export async function insertEarning(
 /** Books a debit (`points` < 0, or 0 for a reversal that found nothing left); null on a booked key. */
 export async function insertDebit(
   em: EntityManager,
-  e: { patientId: string; points: number; kind: LedgerKind; reason: string; sourceKey: string; shortfall?: number; at: Date },
+  e: {
+    patientId: string;
+    points: number;
+    kind: LedgerKind;
+    reason: string;
+    sourceKey: string;
+    shortfall?: number;
+    at: Date;
+  },
 ): Promise<string | null> {
   const row = await queryOne<{ id: string }>(
     em,

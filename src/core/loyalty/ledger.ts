@@ -7,8 +7,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError } from '../errors.js';
 import { planFifo } from './fifo.js';
-import { type AccountFigures, findEntry, insertDebit, insertEarning, lockAccount, openLots, readAccount, takeFromLots } from './ledger.sql.js';
-import { LoyaltyTierChange, type LedgerKind } from './loyalty.entity.js';
+import {
+  type AccountFigures,
+  findEntry,
+  insertDebit,
+  insertEarning,
+  lockAccount,
+  openLots,
+  readAccount,
+  takeFromLots,
+} from './ledger.sql.js';
+import { type LedgerKind, LoyaltyTierChange } from './loyalty.entity.js';
 import { queueNotices, TIER_TEMPLATE } from './loyalty-notices.js';
 import { tierLabel } from './tiers.js';
 
@@ -91,7 +100,8 @@ export async function bookDebit(em: EntityManager, d: DebitInput): Promise<Booke
   const amount = Math.min(d.points, before.balance);
   const plan = planFifo(await openLots(em, d.patientId), amount, d.firstLot);
   // The lots always hold the balance (both move together); a gap is a broken invariant.
-  if (plan.missing > 0) throw new Error(`loyalty lots of ${d.patientId} hold less than the balance ${before.balance}`);
+  if (plan.missing > 0)
+    throw new Error(`loyalty lots of ${d.patientId} hold less than the balance ${before.balance}`);
   await takeFromLots(em, plan.takes);
   const entryId = await insertDebit(em, {
     patientId: d.patientId,

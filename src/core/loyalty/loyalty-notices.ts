@@ -8,12 +8,17 @@
  * the template's variant), because these messages start a conversation.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { queueMessage } from '../messaging/outbox.js';
+import { query } from '../db/sql.js';
 import type { PendingMessage } from '../messaging/message.types.js';
-import { pickVariant, renderTemplate, type TemplateValues, type TemplateVariant } from '../messaging/template.js';
+import { queueMessage } from '../messaging/outbox.js';
+import {
+  pickVariant,
+  renderTemplate,
+  type TemplateValues,
+  type TemplateVariant,
+} from '../messaging/template.js';
 import { loadTemplate } from '../messaging/template.queries.js';
 import type { Channel } from '../patients/patient.entity.js';
-import { query } from '../db/sql.js';
 
 export const TIER_TEMPLATE = 'loyalty.tier';
 export const EXPIRY_TEMPLATE = 'loyalty.expiring';
@@ -72,7 +77,10 @@ export function composeNotice(
   return message;
 }
 
-export async function noticeRecipients(em: EntityManager, patientIds: string[]): Promise<Map<string, NoticeRecipient>> {
+export async function noticeRecipients(
+  em: EntityManager,
+  patientIds: string[],
+): Promise<Map<string, NoticeRecipient>> {
   const rows = await query<NoticeRecipient>(
     em,
     `select id, first_name, last_name, phone, email, preferred_channel, preferred_language,

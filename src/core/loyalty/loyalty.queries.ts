@@ -35,7 +35,11 @@ export interface LoyaltyShowView extends LoyaltySummary {
   history: LoyaltyHistoryEntry[];
 }
 
-export async function loyaltySummary(em: EntityManager, patientId: string, months: number): Promise<LoyaltySummary> {
+export async function loyaltySummary(
+  em: EntityManager,
+  patientId: string,
+  months: number,
+): Promise<LoyaltySummary> {
   const account = await loyaltyAccountRepository(em).ofPatient(patientId);
   const lifetimePoints = Number(account.lifetimePoints);
   const next = nextTier(account.tier, lifetimePoints);
@@ -84,12 +88,19 @@ export interface LiabilityView {
  * rate (CRM_LOYALTY_POINT_VALUE_KOBO), and how many expire within 30, 60 and 90 days (each
  * includes the nearer ones; points already due and not yet expired by a run count in all three).
  */
-export async function loyaltyLiability(ctx: ServiceContext, input: { hospital?: string }): Promise<LiabilityView> {
+export async function loyaltyLiability(
+  ctx: ServiceContext,
+  input: { hospital?: string },
+): Promise<LiabilityView> {
   const { expiryMonths, pointValueKobo } = ctx.config.loyalty;
   const now = ctx.clock.now();
   const hospital = input.hospital ? await hospitalRepository(ctx.em).getByRef(input.hospital) : undefined;
   const horizons = [30, 60, 90] as const;
-  const earnedBy = horizons.map((d) => now.plus({ days: d }).minus({ months: expiryMonths }).toJSDate()) as [Date, Date, Date];
+  const earnedBy = horizons.map((d) => now.plus({ days: d }).minus({ months: expiryMonths }).toJSDate()) as [
+    Date,
+    Date,
+    Date,
+  ];
   const row = await liability(ctx.em, earnedBy, hospital?.id);
   const points = Number(row.points);
   const within = [Number(row.within30), Number(row.within60), Number(row.within90)];
@@ -100,6 +111,10 @@ export async function loyaltyLiability(ctx: ServiceContext, input: { hospital?: 
     pointsOutstanding: points,
     pointValueKobo,
     valueKobo: points * pointValueKobo,
-    expiring: horizons.map((d, i) => ({ withinDays: d, points: within[i], valueKobo: within[i] * pointValueKobo })),
+    expiring: horizons.map((d, i) => ({
+      withinDays: d,
+      points: within[i],
+      valueKobo: within[i] * pointValueKobo,
+    })),
   };
 }

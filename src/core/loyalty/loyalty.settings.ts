@@ -8,4 +8,8 @@ export interface LoyaltySettings {
   pointValueKobo: number;
 }
 
-export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = { expiryMonths: 12, notifyDays: 14, pointValueKobo: 100 };
+export const DEFAULT_LOYALTY_SETTINGS: LoyaltySettings = {
+  expiryMonths: 12,
+  notifyDays: 14,
+  pointValueKobo: 100,
+};

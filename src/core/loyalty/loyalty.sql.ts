@@ -21,7 +21,11 @@ export async function nextExpiry(
 }
 
 /** The patient's latest ledger entries, newest first. */
-export async function recentEntries(em: EntityManager, patientId: string, limit: number): Promise<LedgerEntry[]> {
+export async function recentEntries(
+  em: EntityManager,
+  patientId: string,
+  limit: number,
+): Promise<LedgerEntry[]> {
   return query<LedgerEntry>(
     em,
     `select * from loyalty_transactions where patient_id = $1 order by created_at desc, id desc limit $2`,

@@ -77,6 +77,14 @@ export async function redeemReward(
       reward: reward.code,
       points: cost,
     });
-    return { id, reward: reward.code, name: reward.name, points: cost, balance: booked.balance, tier: booked.tier, stockLeft };
+    return {
+      id,
+      reward: reward.code,
+      name: reward.name,
+      points: cost,
+      balance: booked.balance,
+      tier: booked.tier,
+      stockLeft,
+    };
   });
 }
