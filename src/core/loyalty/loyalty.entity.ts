@@ -85,10 +85,7 @@ export const LoyaltyReward = defineEntity({
   properties: (p) => ({
     id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
     /** Given by the database: RW-0001, RW-0002, … */
-    code: p
-      .text()
-      .unique()
-      .defaultRaw(`('RW-' || lpad(nextval('loyalty_reward_code_seq')::text, 4, '0'))`),
+    code: p.text().unique().defaultRaw(`('RW-' || lpad(nextval('loyalty_reward_code_seq')::text, 4, '0'))`),
     name: p.text(),
     cost: p.bigint('number'),
     minTier: p.text().$type<Tier>(),
