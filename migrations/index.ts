@@ -14,6 +14,7 @@ import { Migration20261202130000_message_outcomes } from './Migration20261202130
 import { Migration20261202140000_payout_adjustments } from './Migration20261202140000_payout_adjustments.js';
 import { Migration20261203090000_message_outbox } from './Migration20261203090000_message_outbox.js';
 import { Migration20261203100000_feedback } from './Migration20261203100000_feedback.js';
+import { Migration20261203110000_loyalty } from './Migration20261203110000_loyalty.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -37,6 +38,7 @@ const classes = {
   Migration20261202140000_payout_adjustments,
   Migration20261203090000_message_outbox,
   Migration20261203100000_feedback,
+  Migration20261203110000_loyalty,
 } satisfies Record<MigrationName, unknown>;
 
 /**

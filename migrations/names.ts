@@ -20,6 +20,7 @@ export const migrationNames = [
   'Migration20261202140000_payout_adjustments',
   'Migration20261203090000_message_outbox',
   'Migration20261203100000_feedback',
+  'Migration20261203110000_loyalty',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

@@ -14,6 +14,7 @@ import { registerDbCommands } from './commands/db/index.js';
 import { registerDoctorCommands } from './commands/doctor/index.js';
 import { registerFeedbackCommands } from './commands/feedback/index.js';
 import { registerHospitalCommands } from './commands/hospital/index.js';
+import { registerLoyaltyCommands } from './commands/loyalty/index.js';
 import { registerMessageCommands } from './commands/message/index.js';
 import { registerOwnerCrmCommands } from './commands/owner/owner-crm.js';
 import { registerPatientCommands } from './commands/patient/index.js';
@@ -57,6 +58,7 @@ export function buildProgram(makeContext: MakeContext): Command {
   registerOwnerCrmCommands(program, action);
   registerDoctorCommands(program, action);
   registerAppointmentCommands(program, action);
+  registerLoyaltyCommands(program, action);
   registerReminderCommands(program, action);
   registerFeedbackCommands(program, action);
   registerMessageCommands(program, action);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { DateTime } from 'luxon';
 import { ValidationError } from './errors.js';
+import type { LoyaltySettings } from './loyalty/loyalty.settings.js';
 
 /**
  * Everything `crm` reads from the environment, validated once at start-up. This module is the
@@ -26,6 +27,9 @@ export interface Config {
   importBatchSize: number;
   /** Hours a low-rating feedback alert has before it is overdue (CRM_FEEDBACK_ALERT_HOURS, default 48). */
   feedbackAlertHours: number;
+
+  /** Loyalty settings (CRM_LOYALTY_*): see core/loyalty/loyalty.settings.ts. */
+  loyalty: LoyaltySettings;
   /**
    * Variables of earlier versions that are set but no longer read: the money rules they held
    * are policy in the database now (`crm policy list`), which no environment can change.
@@ -78,6 +82,10 @@ export const DOTENV_VARIABLES: ReadonlySet<string> = new Set([
   'CRM_REMINDER_LEASE_SECONDS',
   'CRM_OUTBOX_LEASE_SECONDS',
   'CRM_FEEDBACK_ALERT_HOURS',
+
+  'CRM_LOYALTY_EXPIRY_MONTHS',
+  'CRM_LOYALTY_NOTIFY_DAYS',
+  'CRM_LOYALTY_POINT_VALUE_KOBO',
 ]);
 
 /**
@@ -166,6 +174,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
     embeddedLockWaitMs: Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : 5000,
     importBatchSize: positiveInt(env.CRM_IMPORT_BATCH_SIZE, 'CRM_IMPORT_BATCH_SIZE') ?? 10_000,
     feedbackAlertHours: positiveInt(env.CRM_FEEDBACK_ALERT_HOURS, 'CRM_FEEDBACK_ALERT_HOURS') ?? 48,
+
+    loyalty: {
+      expiryMonths: positiveInt(env.CRM_LOYALTY_EXPIRY_MONTHS, 'CRM_LOYALTY_EXPIRY_MONTHS') ?? 12,
+      notifyDays: positiveInt(env.CRM_LOYALTY_NOTIFY_DAYS, 'CRM_LOYALTY_NOTIFY_DAYS') ?? 14,
+      pointValueKobo: positiveInt(env.CRM_LOYALTY_POINT_VALUE_KOBO, 'CRM_LOYALTY_POINT_VALUE_KOBO') ?? 100,
+    },
     ignoredVariables: POLICY_VARIABLES.filter((name) => env[name] !== undefined),
     env: { ...env },
   };

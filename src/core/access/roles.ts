@@ -58,6 +58,16 @@ export const TABLE_GRANTS: Record<string, Partial<Record<Exclude<Group, 'crm_adm
   // Inserts only, for every group; the chain's head is written by the insert trigger alone.
   audit_log: {},
   audit_chain_head: {},
+  // Loyalty: the ledger takes inserts only (triggers refuse update and delete); the accounts are
+  // kept by the ledger's trigger (SECURITY DEFINER), operators only create and lock them; lots
+  // only shrink (trigger loyalty_lot_guard).
+  loyalty_transactions: { crm_operator: ['insert'] },
+  loyalty_account: { crm_operator: ['insert', 'update'] },
+  loyalty_lot: { crm_operator: ['insert', 'update'] },
+  loyalty_tier_changes: { crm_operator: ['insert'] },
+  loyalty_reward: { crm_operator: ['insert', 'update'], crm_marketing: ['insert', 'update'] },
+  loyalty_redemption: { crm_operator: ['insert'] },
+  loyalty_expiry_notice: { crm_operator: ['insert'] },
   mikro_orm_migrations: {},
 };
 

@@ -3,7 +3,7 @@ import type { ServiceContext } from '../context.js';
 import { ConflictError } from '../errors.js';
 import { formatAppointmentTime } from '../time.js';
 import type { Appointment, AppointmentStatus } from './appointment.entity.js';
-import { onAppointmentCompleted } from './appointment.hooks.js';
+import { onAppointmentCompleted, onCompletedAppointmentReverted } from './appointment.hooks.js';
 import { appointmentRepository } from './appointment.repository.js';
 import { cancelPendingReminders, recordPatientVisit } from './appointment.sql.js';
 import { type AppointmentView, lagosTime, toAppointmentView } from './appointment.view.js';
@@ -23,12 +23,14 @@ const TRANSITIONS: Record<AppointmentVerb, { from: AppointmentStatus[]; to: Appo
   confirm: { from: ['scheduled'], to: 'confirmed' },
   cancel: { from: ['scheduled', 'confirmed'], to: 'cancelled' },
   complete: { from: ['scheduled', 'confirmed'], to: 'completed' },
-  'no-show': { from: ['scheduled', 'confirmed'], to: 'no_show' },
+  // completed → no-show corrects a visit recorded by mistake; its loyalty points are reversed.
+  'no-show': { from: ['scheduled', 'confirmed', 'completed'], to: 'no_show' },
 };
 
 /**
  * confirm | cancel | complete | no-show. Leaving the live states cancels the pending reminders;
- * completing updates the patient's last visit and runs the loyalty hook, in the same transaction.
+ * completing updates the patient's last visit and runs the loyalty hook, in the same transaction;
+ * a completed appointment marked no-show has its loyalty points reversed.
  */
 export async function changeAppointmentStatus(
   ctx: ServiceContext,
@@ -60,13 +62,28 @@ export async function changeAppointmentStatus(
     if (rule.to === 'completed') {
       const startsAt = appointment.startsAt.toISOString();
       await recordPatientVisit(em, appointment.patient.id, startsAt, now.toISO()!);
-      await onAppointmentCompleted(em, {
-        id: appointment.id,
-        code: appointment.code,
-        patientId: appointment.patient.id,
-        startsAt,
-      });
+      await onAppointmentCompleted(
+        em,
+        {
+          id: appointment.id,
+          code: appointment.code,
+          patientId: appointment.patient.id,
+          startsAt,
+        },
+        now.toJSDate(),
+      );
     }
+    if (was === 'completed' && rule.to === 'no_show')
+      await onCompletedAppointmentReverted(
+        em,
+        {
+          id: appointment.id,
+          code: appointment.code,
+          patientId: appointment.patient.id,
+          startsAt: appointment.startsAt.toISOString(),
+        },
+        now.toJSDate(),
+      );
     await recordAudit(em, ctx.actor, 'appointment', appointment.id, {
       code: appointment.code,
       status: { from: was, to: rule.to },

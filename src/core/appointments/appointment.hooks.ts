@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { awardAppointmentPoints, reverseAppointmentPoints } from '../loyalty/earning-rules.js';
 
 export interface CompletedAppointment {
   id: string;
@@ -9,11 +10,25 @@ export interface CompletedAppointment {
 
 /**
  * LOYALTY HOOK: runs inside the transaction that completes an appointment, after the patient's
- * last visit is updated. The loyalty issue awards 20 points here (source key
- * `appointment:<id>`) and the referral bonus on the patient's first completed appointment
- * (`referral:<patientId>`). Until then it does nothing.
+ * last visit is updated: +20 points (source key `appointment:<id>`), and the referral bonus on
+ * the patient's first completed appointment (`referral:<patientId>`), see core/loyalty.
  */
 export async function onAppointmentCompleted(
-  _em: EntityManager,
-  _appointment: CompletedAppointment,
-): Promise<void> {}
+  em: EntityManager,
+  appointment: CompletedAppointment,
+  at: Date = new Date(),
+): Promise<void> {
+  await awardAppointmentPoints(em, appointment, at);
+}
+
+/**
+ * Runs inside the transaction that marks a completed appointment no-show: the points it earned
+ * are reversed by compensating entries (and the referral bonus when it was the only completed one).
+ */
+export async function onCompletedAppointmentReverted(
+  em: EntityManager,
+  appointment: CompletedAppointment,
+  at: Date = new Date(),
+): Promise<void> {
+  await reverseAppointmentPoints(em, appointment, at);
+}

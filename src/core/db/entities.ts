@@ -8,6 +8,15 @@ import { FeedbackAlert } from '../feedback/feedback-alert.entity.js';
 import { FeedbackSuggestion } from '../feedback/feedback-suggestion.entity.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
 import { PatientImport } from '../imports/patient-import.entity.js';
+import {
+  LoyaltyAccount,
+  LoyaltyExpiryNotice,
+  LoyaltyLot,
+  LoyaltyRedemption,
+  LoyaltyReward,
+  LoyaltyTierChange,
+  LoyaltyTransaction,
+} from '../loyalty/loyalty.entity.js';
 import { Message } from '../messaging/message.entity.js';
 import { MessageTemplate } from '../messaging/message-template.entity.js';
 import { Owner } from '../owners/owner.entity.js';
@@ -59,4 +68,12 @@ export const entities = [
   // access control
   AuditChainHead,
   Policy,
+  // loyalty
+  LoyaltyAccount,
+  LoyaltyTransaction,
+  LoyaltyLot,
+  LoyaltyTierChange,
+  LoyaltyReward,
+  LoyaltyRedemption,
+  LoyaltyExpiryNotice,
 ];

@@ -68,4 +68,27 @@ export const DEFAULT_TEMPLATES: Record<string, TemplateVariant[]> = {
       contentSid: null,
     },
   ],
+  // Loyalty notices (core/loyalty/loyalty-notices.ts): `crm message template set loyalty.tier …`.
+  'loyalty.tier': [
+    {
+      language: 'en',
+      subject: 'You are now {{tier}}',
+      body: 'Congratulations {{first_name}}! You have reached {{tier}} tier with {{loyalty_points}} points to spend. Thank you for choosing us.',
+      contentSid: null,
+    },
+    {
+      language: 'pcm',
+      subject: 'You don reach {{tier}}',
+      body: 'Congrats {{first_name}}! You don reach {{tier}} level, you get {{loyalty_points}} points to spend. Thank you say you choose us.',
+      contentSid: null,
+    },
+  ],
+  'loyalty.expiring': [
+    {
+      language: 'en',
+      subject: 'Your points expire soon',
+      body: 'Hello {{first_name}}, {{loyalty_points}} of your loyalty points expire soon. Redeem them at your next visit.',
+      contentSid: null,
+    },
+  ],
 };

@@ -2,6 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { ServiceContext } from '../context.js';
 import { mikroCore } from '../db/mikro-orm.js';
 import { hospitalRepository } from '../hospitals/hospital.repository.js';
+import { type LoyaltySummary, loyaltySummary } from '../loyalty/loyalty.queries.js';
 import { NO_HOSPITAL, Patient } from './patient.entity.js';
 import { patientRepository } from './patient.repository.js';
 import { type PatientView, toPatientView } from './patient.view.js';
@@ -9,8 +10,13 @@ import { type PatientView, toPatientView } from './patient.view.js';
 const { raw } = mikroCore;
 
 /** One patient by id, phone (any written form) or MRN; several matches are a conflict. */
-export async function showPatient(ctx: ServiceContext, ref: string): Promise<PatientView> {
-  return toPatientView(await patientRepository(ctx.em).getByRef(ref));
+export async function showPatient(
+  ctx: ServiceContext,
+  ref: string,
+): Promise<PatientView & { loyalty: LoyaltySummary }> {
+  const patient = await patientRepository(ctx.em).getByRef(ref);
+  const loyalty = await loyaltySummary(ctx.em, patient.id, ctx.config.loyalty.expiryMonths);
+  return { ...toPatientView(patient), loyalty };
 }
 
 export interface ListPatientsInput {
