@@ -9,6 +9,7 @@ import { processIo } from './commands/_shared/io.js';
 import { examples, lazyActions, type MakeContext } from './commands/_shared/lazy.js';
 import { registerAppointmentCommands } from './commands/appointment/index.js';
 import { registerAuditCommands } from './commands/audit/index.js';
+import { registerCampaignCommands } from './commands/campaign/index.js';
 import { registerDbCommands } from './commands/db/index.js';
 import { registerDoctorCommands } from './commands/doctor/index.js';
 import { registerHospitalCommands } from './commands/hospital/index.js';
@@ -57,6 +58,7 @@ export function buildProgram(makeContext: MakeContext): Command {
   registerAppointmentCommands(program, action);
   registerReminderCommands(program, action);
   registerMessageCommands(program, action);
+  registerCampaignCommands(program, action);
   registerPolicyCommands(program, action);
   registerAuditCommands(program, action);
   for (const group of program.commands)
