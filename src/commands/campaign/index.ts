@@ -39,6 +39,53 @@ export function registerCampaignCommands(program: Command, action: ActionFactory
     .option('--status <status>', 'draft, sending, paused, completed, cancelled')
     .action(action('needs-database', () => import('./list.js')));
   campaign
+    .command('preview')
+    .argument('<campaign>', 'slug or id')
+    .description('audience after filtering and why, samples per language, SMS segments, estimated cost')
+    .action(action('needs-database', () => import('./preview.js')));
+  campaign
+    .command('test')
+    .argument('<campaign>', 'slug or id')
+    .description("send one rendered message to the operator's own number or address (not counted)")
+    .option('--to <address>', 'your phone number (SMS/WhatsApp) or e-mail address')
+    .action(action('needs-database', () => import('./test.js')));
+  campaign
+    .command('send')
+    .argument('<campaign>', 'slug or id')
+    .description(
+      'snapshot the audience and send; safe to re-run after a crash and from two processes at once',
+    )
+    .option('--dry-run', 'show the audience, samples and cost; write and send nothing (needs no credentials)')
+    .option('--rate <n/s>', 'messages per second for this run (default CRM_RATE_SMS/WHATSAPP/EMAIL)')
+    .option('--batch <n>', 'recipients claimed per transaction (default 500; e-mail 1000)')
+    .option(
+      '--holdout <share>',
+      'keep a random share of the audience unsent, recorded (e.g. 5%); first send only',
+    )
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .addHelpText(
+      'after',
+      `
+Prints {"successCount","failureCount","skippedCount","deliveryRate"} with --json. Exit 0; 6 when
+some recipients failed or the campaign paused itself (over 20% of the last 100 attempts failed);
+7 when the channel lacks credentials. SMS and WhatsApp stop at quiet hours (CRM_QUIET_HOURS) and
+say when to run again. See docs/campaigns.md.`,
+    )
+    .action(action('needs-database', () => import('./send.js')));
+  campaign
+    .command('resume')
+    .argument('<campaign>', 'slug or id')
+    .description('resume a paused campaign (transient failures are tried again) and send')
+    .option('--rate <n/s>', 'messages per second for this run')
+    .option('--batch <n>', 'recipients claimed per transaction')
+    .option('--yes', 'do not ask for confirmation (required without a terminal)')
+    .action(action('needs-database', () => import('./resume.js')));
+  campaign
+    .command('status')
+    .argument('<campaign>', 'slug or id')
+    .description('counts by status, delivery rate, failures by error code, what message sync learned')
+    .action(action('needs-database', () => import('./status.js')));
+  campaign
     .command('cancel')
     .argument('<campaign>', 'slug or id')
     .description('cancel a campaign: nothing more of it is sent (asks for confirmation; --yes)')
