@@ -9,9 +9,12 @@ import { resumeCampaign } from '../../src/core/campaigns/resume-campaign.js';
 import { sendCampaign } from '../../src/core/campaigns/send-campaign.js';
 import { query } from '../../src/core/db/sql.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
+import { isOptOutReply } from '../../src/core/messaging/opt-out-replies.js';
+import { syncMessages } from '../../src/core/messaging/sync-messages.js';
 import { type Clock, fixedClock, LAGOS } from '../../src/core/time.js';
 import { makeHospital, makePatient } from '../support/factories.js';
 import { messagingTestbed } from '../support/messaging-testbed.js';
+import { TWILIO_SMS_FROM, TWILIO_WHATSAPP_FROM } from '../support/reminders-seed.js';
 import { services } from '../support/services.js';
 
 const bed = messagingTestbed();
@@ -289,5 +292,54 @@ describe('cancel', () => {
     expect(view.status).toBe('cancelled');
     await expect(send(c.slug)).rejects.toMatchObject({ exitCode: 5 });
     expect(bed.fake.requests).toHaveLength(0);
+  });
+});
+
+describe('opt-out by reply', () => {
+  it('knows STOP and its equivalents in any case, in Pidgin, Yoruba, Hausa and Igbo; not a sentence', () => {
+    for (const word of [
+      'STOP',
+      'stop',
+      ' Stop. ',
+      'STOPALL',
+      'unsubscribe',
+      'Cancel',
+      'END',
+      'quit',
+      'Comot',
+      'Dúró',
+      'tsaya',
+      'Kwụsị',
+    ])
+      expect(isOptOutReply(word), word).toBe(true);
+    for (const text of ['stop sending at night please', 'thanks', 'ok', ''])
+      expect(isOptOutReply(text), text).toBe(false);
+  });
+
+  it('message sync reads SMS and WhatsApp replies and opts the patient out of that channel', async () => {
+    const a = await makePatient(ctx(), { firstName: 'A', consent: { sms: true, whatsapp: true } });
+    const b = await makePatient(ctx(), { firstName: 'B', consent: { sms: true, whatsapp: true } });
+    const c = await makePatient(ctx(), { firstName: 'C' });
+    bed.fake.receiveInbound({ from: a.phone!, to: TWILIO_SMS_FROM, body: 'STOP' });
+    bed.fake.receiveInbound({ from: `whatsapp:${b.phone}`, to: TWILIO_WHATSAPP_FROM, body: 'dúró' });
+    bed.fake.receiveInbound({ from: c.phone!, to: TWILIO_SMS_FROM, body: 'stop calling me at night' });
+    const messenger = await realMessengers(bed.config)(['sms', 'whatsapp']);
+    const result = await syncMessages(ctx(), messenger);
+    expect(result).toMatchObject({ optOutReplies: 2, optedOut: 2 });
+    const rows = await query<{ first_name: string; opted_out_sms: boolean; opted_out_whatsapp: boolean }>(
+      bed.db.em(),
+      'select first_name, opted_out_sms, opted_out_whatsapp from patient order by first_name',
+    );
+    expect(rows).toEqual([
+      { first_name: 'A', opted_out_sms: true, opted_out_whatsapp: false },
+      { first_name: 'B', opted_out_sms: false, opted_out_whatsapp: true },
+      { first_name: 'C', opted_out_sms: false, opted_out_whatsapp: false },
+    ]);
+    // The SMS campaign then leaves A out.
+    const campaign = await create({ name: 'After stop' });
+    const preview = await previewCampaign(ctx(), campaign.slug);
+    expect(preview.filtered).toEqual([expect.objectContaining({ reason: 'opted_out', count: 1 })]);
+    // A second sync opts nobody out again.
+    expect(await syncMessages(ctx(), messenger)).toMatchObject({ optOutReplies: 2, optedOut: 0 });
   });
 });

@@ -14,6 +14,7 @@ import type {
   BatchEmail,
   DeliveryStatus,
   FoundMessage,
+  InboundMessage,
   MessageProvider,
   OutgoingMessage,
   ProviderResult,
@@ -41,6 +42,8 @@ export interface Messenger {
    */
   sendEmailBatch(emails: BatchEmail[]): Promise<SendOutcome>;
   fetchStatus(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | undefined>;
+  /** Replies recipients sent us since `since` (empty when the provider cannot list them). */
+  listInbound(since: Date): Promise<InboundMessage[]>;
   findSent(message: OutgoingMessage, since: Date): Promise<FoundMessage[]>;
 }
 
@@ -118,6 +121,7 @@ export function createMessenger(
       }
     },
     fetchStatus: (channel, id) => provider.fetchStatus(channel, id),
+    listInbound: async (since) => (provider.listInbound ? provider.listInbound(since) : []),
     findSent: (message, since) => provider.findSent(message, since),
   };
 }

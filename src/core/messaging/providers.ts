@@ -62,6 +62,15 @@ export interface BatchEmail {
 /** At most this many personalizations in one SendGrid request (SendGrid's limit). */
 export const SENDGRID_MAX_PERSONALIZATIONS = 1000;
 
+/** A message a recipient sent us (Twilio's message list, direction inbound). */
+export interface InboundMessage {
+  providerMessageId: string;
+  channel: 'sms' | 'whatsapp';
+  /** E.164, without the `whatsapp:` prefix. */
+  from: string;
+  body: string;
+}
+
 export interface MessageProvider {
   /** One try: no retries here (see sendWithRetry). */
   send(message: OutgoingMessage): Promise<ProviderResult>;
@@ -71,6 +80,11 @@ export interface MessageProvider {
    * whole request is accepted or refused: one result for all of them.
    */
   sendEmailBatch?(emails: BatchEmail[]): Promise<ProviderResult>;
+  /**
+   * Twilio only: the messages recipients sent to our SMS and WhatsApp senders since `since` (their
+   * replies), oldest first. Throws when Twilio cannot be asked.
+   */
+  listInbound?(since: Date): Promise<InboundMessage[]>;
   /** The provider's current view of a message (Twilio only; undefined when it cannot tell). */
   fetchStatus(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | undefined>;
   /**
@@ -268,6 +282,35 @@ export async function createProvider(config: MessagingConfig, channels: Channel[
       } catch (error) {
         return classifySendgridError(error);
       }
+    },
+    async listInbound(since) {
+      if (!twilioClient) requireCredentials(config, ['sms']);
+      const senders = [
+        config.twilio.smsFrom,
+        config.twilio.whatsappFrom &&
+          (config.twilio.whatsappFrom.startsWith('whatsapp:')
+            ? config.twilio.whatsappFrom
+            : `whatsapp:${config.twilio.whatsappFrom}`),
+      ].filter((s): s is string => Boolean(s));
+      // Filtered by our numbers (To) where known, so the list is the replies, not our own sends.
+      const lists = await Promise.all(
+        (senders.length ? senders : [undefined]).map((to) =>
+          twilioClient.messages.list({ ...(to ? { to } : {}), dateSentAfter: since, limit: 10_000 }),
+        ),
+      );
+      return (lists.flat() as any[])
+        .filter((m) => String(m.direction ?? '') === 'inbound')
+        .map((m) => {
+          const from = String(m.from ?? '');
+          const whatsapp = from.startsWith('whatsapp:');
+          return {
+            providerMessageId: String(m.sid),
+            channel: whatsapp ? ('whatsapp' as const) : ('sms' as const),
+            from: whatsapp ? from.slice('whatsapp:'.length) : from,
+            body: String(m.body ?? ''),
+          };
+        })
+        .reverse();
     },
     async fetchStatus(channel, providerMessageId) {
       if (channel === 'email' || !twilioClient) return undefined;
