@@ -8,7 +8,7 @@ export async function listCampaigns(
   { status }: { status?: string } = {},
 ): Promise<CampaignView[]> {
   const rows = await ctx.em.find(Campaign, status ? { status: status as never } : {}, {
-    orderBy: { createdAt: 'desc' },
+    orderBy: { createdAt: 'desc', slug: 'desc' },
     populate: ['hospital'],
   });
   return rows.map((c) => toCampaignView(c, c.hospital?.code ?? null));
