@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { loyaltyPresent } from '../../src/core/campaigns/audience.sql.js';
 import { campaignStatus } from '../../src/core/campaigns/campaign-status.js';
 import { parseTemplateFile } from '../../src/core/campaigns/campaign-template.js';
 import { cancelCampaign } from '../../src/core/campaigns/cancel-campaign.js';
@@ -12,7 +13,7 @@ import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { isOptOutReply } from '../../src/core/messaging/opt-out-replies.js';
 import { syncMessages } from '../../src/core/messaging/sync-messages.js';
 import { type Clock, fixedClock, LAGOS } from '../../src/core/time.js';
-import { makeHospital, makePatient } from '../support/factories.js';
+import { makeHospital, makeOwner, makePatient } from '../support/factories.js';
 import { messagingTestbed } from '../support/messaging-testbed.js';
 import { TWILIO_SMS_FROM, TWILIO_WHATSAPP_FROM } from '../support/reminders-seed.js';
 import { services } from '../support/services.js';
@@ -341,5 +342,92 @@ describe('opt-out by reply', () => {
     expect(preview.filtered).toEqual([expect.objectContaining({ reason: 'opted_out', count: 1 })]);
     // A second sync opts nobody out again.
     expect(await syncMessages(ctx(), messenger)).toMatchObject({ optOutReplies: 2, optedOut: 0 });
+  });
+});
+
+describe('segments', () => {
+  it('inactive: no visit in the last N days (default from config, or --inactive-days)', async () => {
+    const recent = await makePatient(ctx(), { firstName: 'Recent' });
+    const old = await makePatient(ctx(), { firstName: 'Old' });
+    await makePatient(ctx(), { firstName: 'Never' });
+    await query(bed.db.em(), `update patient set last_visit_at = $2 where id = $1`, [
+      recent.id,
+      '2026-11-20T10:00:00+01:00',
+    ]);
+    await query(bed.db.em(), `update patient set last_visit_at = $2 where id = $1`, [
+      old.id,
+      '2026-08-01T10:00:00+01:00',
+    ]);
+    const c = await create({ name: 'Inactive', segment: 'inactive' });
+    expect(c.inactiveDays).toBe(90);
+    expect((await previewCampaign(ctx(), c.slug)).audience).toBe(2);
+    const shorter = await create({ name: 'Inactive 7', segment: 'inactive', inactiveDays: 7 });
+    expect((await previewCampaign(ctx(), shorter.slug)).audience).toBe(3);
+    await expect(create({ name: 'Bad', segment: 'all-patients', inactiveDays: 7 })).rejects.toMatchObject({
+      exitCode: 3,
+    });
+  });
+
+  it('all owners: an e-mail to every owner with an address', async () => {
+    await makeOwner(ctx(), { name: 'Chidi Holdings' });
+    const c = await create({
+      name: 'Owners',
+      segment: 'all-owners',
+      channel: 'email',
+      purpose: 'service',
+      subject: 'Network news',
+      templates: { en: 'Dear {{first_name}}, the network grows.' },
+    });
+    const result = await send(c.slug);
+    expect(result.successCount).toBeGreaterThanOrEqual(1);
+    const ps = bed.fake
+      .requestsFor('sendgrid.mail.send')
+      .flatMap((r) => (r.json as any).personalizations as any[]);
+    expect(ps.map((p) => p.substitutions['{{body}}'])).toContain('Dear Chidi Holdings, the network grows.');
+  });
+});
+
+// Runs once loyalty is merged: the high-value segment reads loyalty_account, which the loyalty
+// helper's migration creates (skipped while this branch has no such table).
+describe('high-value segment (loyalty tiers)', () => {
+  const seedTiers = async () => {
+    const people: Record<string, string> = {};
+    for (const [name, tier, points] of [
+      ['Gold', 'gold', 5000],
+      ['Plat', 'platinum', 20000],
+      ['Silver', 'silver', 900],
+    ] as const) {
+      const p = await makePatient(ctx(), { firstName: name });
+      await query(
+        bed.db.em(),
+        `insert into loyalty_account (patient_id, balance, lifetime_points, tier) values ($1, $2, $2, $3)`,
+        [p.id, points, tier],
+      );
+      people[name] = p.phone!;
+    }
+    await makePatient(ctx(), { firstName: 'NoAccount' });
+    return people;
+  };
+
+  it('reaches Gold and Platinum by default, with {{tier}} and {{loyalty_points}} filled in', async (t) => {
+    if (!(await loyaltyPresent(bed.db.em()))) return t.skip();
+    const people = await seedTiers();
+    const c = await create({
+      name: 'VIP',
+      segment: 'high-value',
+      templates: { en: '{{first_name}}: {{tier}}, {{loyalty_points}} points' },
+    });
+    expect((await send(c.slug)).successCount).toBe(2);
+    expect(Object.fromEntries(smsBodies().map((m) => [m.to, m.body]))).toEqual({
+      [people.Gold]: 'Gold: gold, 5000 points',
+      [people.Plat]: 'Plat: platinum, 20000 points',
+    });
+  });
+
+  it('--tier picks other tiers', async (t) => {
+    if (!(await loyaltyPresent(bed.db.em()))) return t.skip();
+    await seedTiers();
+    const c = await create({ name: 'Silver', segment: 'high-value', tiers: ['silver'] });
+    expect((await previewCampaign(ctx(), c.slug)).audience).toBe(1);
   });
 });
