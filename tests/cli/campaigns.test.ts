@@ -138,7 +138,7 @@ describe('campaign commands end to end', () => {
     ]);
     const cancelled = await crm(['campaign', 'cancel', 'december-checkup-2', '--yes']);
     expect(cancelled.code, cancelled.stderr).toBe(0);
-  }, 240_000);
+  }, 600_000);
 });
 
 describe.skipIf(!onPostgres)('several senders and killed senders (PostgreSQL)', () => {
