@@ -15,6 +15,7 @@ import { Migration20261202140000_payout_adjustments } from './Migration202612021
 import { Migration20261203090000_message_outbox } from './Migration20261203090000_message_outbox.js';
 import { Migration20261203100000_feedback } from './Migration20261203100000_feedback.js';
 import { Migration20261203110000_loyalty } from './Migration20261203110000_loyalty.js';
+import { Migration20261203120000_campaigns } from './Migration20261203120000_campaigns.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -39,6 +40,7 @@ const classes = {
   Migration20261203090000_message_outbox,
   Migration20261203100000_feedback,
   Migration20261203110000_loyalty,
+  Migration20261203120000_campaigns,
 } satisfies Record<MigrationName, unknown>;
 
 /**

@@ -21,6 +21,7 @@ export const migrationNames = [
   'Migration20261203090000_message_outbox',
   'Migration20261203100000_feedback',
   'Migration20261203110000_loyalty',
+  'Migration20261203120000_campaigns',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

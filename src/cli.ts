@@ -10,6 +10,7 @@ import { examples, lazyActions, type MakeContext } from './commands/_shared/lazy
 import { registerAnalyticsCommands } from './commands/analytics/index.js';
 import { registerAppointmentCommands } from './commands/appointment/index.js';
 import { registerAuditCommands } from './commands/audit/index.js';
+import { registerCampaignCommands } from './commands/campaign/index.js';
 import { registerDbCommands } from './commands/db/index.js';
 import { registerDoctorCommands } from './commands/doctor/index.js';
 import { registerFeedbackCommands } from './commands/feedback/index.js';
@@ -62,6 +63,7 @@ export function buildProgram(makeContext: MakeContext): Command {
   registerReminderCommands(program, action);
   registerFeedbackCommands(program, action);
   registerMessageCommands(program, action);
+  registerCampaignCommands(program, action);
   registerPolicyCommands(program, action);
   registerAuditCommands(program, action);
   registerAnalyticsCommands(program, action);

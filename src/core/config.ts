@@ -35,8 +35,59 @@ export interface Config {
    * are policy in the database now (`crm policy list`), which no environment can change.
    */
   ignoredVariables: string[];
+  /** Campaign settings (docs/campaigns.md). */
+  campaigns: CampaignSettings;
   /** Raw environment for the messaging layer (credentials are read there, never printed). */
   env: Readonly<Record<string, string | undefined>>;
+}
+
+/** What campaigns read from the environment (docs/campaigns.md). */
+export interface CampaignSettings {
+  /**
+   * The frequency cap (CRM_CAMPAIGN_CAP, default `2/7d`): at most `max` marketing campaign
+   * messages per patient in `days` days, counting every campaign, applied at the snapshot.
+   */
+  cap: { max: number; days: number };
+  /** Days without a visit that make a patient inactive (CRM_CAMPAIGN_INACTIVE_DAYS, default 90). */
+  inactiveDays: number;
+  /** Estimated price in kobo of one SMS segment, one WhatsApp message, one e-mail (previews). */
+  priceKobo: { sms: bigint; whatsapp: bigint; email: bigint };
+  /** Recipients a sender claims per transaction (CRM_CAMPAIGN_BATCH, default 500). */
+  batchSize: number;
+  /** How long a claim holds before another sender may settle it (CRM_CAMPAIGN_LEASE_SECONDS, 300). */
+  leaseSeconds: number;
+}
+
+function campaignSettings(env: NodeJS.ProcessEnv): CampaignSettings {
+  let cap = { max: 2, days: 7 };
+  const rawCap = env.CRM_CAMPAIGN_CAP?.trim();
+  if (rawCap) {
+    const m = /^(\d+)\/(\d+)d$/.exec(rawCap);
+    if (!m || Number(m[2]) < 1)
+      throw new ValidationError(
+        'CRM_CAMPAIGN_CAP',
+        rawCap,
+        'expected MAX/DAYSd, e.g. 2/7d (0/7d: no marketing at all)',
+      );
+    cap = { max: Number(m[1]), days: Number(m[2]) };
+  }
+  const price = (name: string, fallback: bigint): bigint => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^\d{1,12}$/.test(raw)) throw new ValidationError(name, raw, 'expected a whole number of kobo');
+    return BigInt(raw);
+  };
+  return {
+    cap,
+    inactiveDays: positiveInt(env.CRM_CAMPAIGN_INACTIVE_DAYS, 'CRM_CAMPAIGN_INACTIVE_DAYS') ?? 90,
+    priceKobo: {
+      sms: price('CRM_PRICE_SMS_KOBO', 400n),
+      whatsapp: price('CRM_PRICE_WHATSAPP_KOBO', 800n),
+      email: price('CRM_PRICE_EMAIL_KOBO', 10n),
+    },
+    batchSize: positiveInt(env.CRM_CAMPAIGN_BATCH, 'CRM_CAMPAIGN_BATCH') ?? 500,
+    leaseSeconds: positiveInt(env.CRM_CAMPAIGN_LEASE_SECONDS, 'CRM_CAMPAIGN_LEASE_SECONDS') ?? 300,
+  };
 }
 
 /** Environment variables that once set money rules; the policy table holds them now. */
@@ -86,6 +137,13 @@ export const DOTENV_VARIABLES: ReadonlySet<string> = new Set([
   'CRM_LOYALTY_EXPIRY_MONTHS',
   'CRM_LOYALTY_NOTIFY_DAYS',
   'CRM_LOYALTY_POINT_VALUE_KOBO',
+  'CRM_CAMPAIGN_CAP',
+  'CRM_CAMPAIGN_INACTIVE_DAYS',
+  'CRM_CAMPAIGN_BATCH',
+  'CRM_CAMPAIGN_LEASE_SECONDS',
+  'CRM_PRICE_SMS_KOBO',
+  'CRM_PRICE_WHATSAPP_KOBO',
+  'CRM_PRICE_EMAIL_KOBO',
 ]);
 
 /**
@@ -180,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
       notifyDays: positiveInt(env.CRM_LOYALTY_NOTIFY_DAYS, 'CRM_LOYALTY_NOTIFY_DAYS') ?? 14,
       pointValueKobo: positiveInt(env.CRM_LOYALTY_POINT_VALUE_KOBO, 'CRM_LOYALTY_POINT_VALUE_KOBO') ?? 100,
     },
+    campaigns: campaignSettings(env),
     ignoredVariables: POLICY_VARIABLES.filter((name) => env[name] !== undefined),
     env: { ...env },
   };

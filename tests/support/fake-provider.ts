@@ -191,7 +191,8 @@ export type TwilioMessageStatus =
   | 'accepted'
   | 'scheduled'
   | 'read'
-  | 'canceled';
+  | 'canceled'
+  | 'received';
 
 /** A message resource as Twilio serialises it (snake_case). */
 export interface TwilioMessageResource {
@@ -272,6 +273,11 @@ export interface FakeProvider {
   setTwilioMessageStatus(sid: string, status: TwilioMessageStatus, errorCode?: number | null): void;
   /** Mails the fake accepted (202), in order. */
   sendgridMails(): FakeSendgridMail[];
+  /**
+   * A message a patient sent us (a reply such as `STOP`): served by the message list with
+   * `direction: inbound`, `status: received`, `To` our number. `from` is `+234…` or `whatsapp:+234…`.
+   */
+  receiveInbound(inbound: { from: string; to: string; body: string; at?: Date }): string;
   /**
    * Answer the next `times` (default 1; Infinity = until cancelled) matching requests with `response`.
    * Plans are tried in the order they were added; the first matching one with uses left answers.
@@ -982,6 +988,42 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       };
     },
     sendgridMails: () => [...mails],
+    receiveInbound({ from, to, body, at = new Date() }) {
+      const sid = `SM${hex(16)}`;
+      const stamp = rfc2822(at);
+      const resource: TwilioMessageResource = {
+        account_sid: creds.accountSid,
+        api_version: TWILIO_API_VERSION,
+        body,
+        date_created: stamp,
+        date_sent: stamp,
+        date_updated: stamp,
+        direction: 'inbound',
+        error_code: null,
+        error_message: null,
+        from,
+        messaging_service_sid: null,
+        num_media: '0',
+        num_segments: '1',
+        price: null,
+        price_unit: 'USD',
+        sid,
+        status: 'received' as TwilioMessageStatus,
+        subresource_uris: {
+          media: `/${TWILIO_API_VERSION}/Accounts/${creds.accountSid}/Messages/${sid}/Media.json`,
+          feedback: `/${TWILIO_API_VERSION}/Accounts/${creds.accountSid}/Messages/${sid}/Feedback.json`,
+        },
+        to,
+        uri: resourceUri(sid),
+      };
+      messages.set(sid, {
+        sid,
+        params: {},
+        resource,
+        outcome: { status: 'received' as TwilioMessageStatus, errorCode: null, errorMessage: null },
+      });
+      return sid;
+    },
     plan: (matcher, response, times = 1) => addPlan(matcher, response, times),
     planSequence: (matcher, responses) => addPlan(matcher, [...responses], responses.length),
     failNext: (n, response, matcher = 'any') => addPlan(matcher, response, n),

@@ -53,6 +53,9 @@ export const TABLE_GRANTS: Record<string, Partial<Record<Exclude<Group, 'crm_adm
   feedback: { crm_operator: ['insert', 'update'] },
   feedback_alert: { crm_operator: ['insert', 'update'] },
   feedback_suggestion: { crm_operator: ['insert', 'update'] },
+  // Campaigns are marketing's: they create, send, pause and cancel them; operators may too.
+  campaign: { crm_operator: ['insert', 'update'], crm_marketing: ['insert', 'update'] },
+  campaign_recipients: { crm_operator: ['insert', 'update'], crm_marketing: ['insert', 'update'] },
   // Updated by admins only (trigger policy_guard), see below.
   policy: {},
   // Inserts only, for every group; the chain's head is written by the insert trigger alone.

@@ -1,6 +1,7 @@
 import { Policy } from '../access/policy.entity.js';
 import { Appointment } from '../appointments/appointment.entity.js';
 import { AuditChainHead, AuditLog } from '../audit/audit-log.entity.js';
+import { Campaign, CampaignRecipient } from '../campaigns/campaign.entity.js';
 import { Contract, ContractMilestone } from '../contracts/contract.entity.js';
 import { Doctor, DoctorAvailability, DoctorTimeOff } from '../doctors/doctor.entity.js';
 import { Feedback } from '../feedback/feedback.entity.js';
@@ -65,6 +66,9 @@ export const entities = [
   OwnerCommunication,
   OwnerSatisfaction,
   AuditLog,
+  // campaigns
+  Campaign,
+  CampaignRecipient,
   // access control
   AuditChainHead,
   Policy,

@@ -11,8 +11,10 @@
 import type { Channel } from '../patients/patient.entity.js';
 import type { MessagingConfig } from './messaging.config.js';
 import type {
+  BatchEmail,
   DeliveryStatus,
   FoundMessage,
+  InboundMessage,
   MessageProvider,
   OutgoingMessage,
   ProviderResult,
@@ -34,7 +36,14 @@ export interface SendOptions {
 
 export interface Messenger {
   send(message: OutgoingMessage, options?: SendOptions): Promise<SendOutcome>;
+  /**
+   * Sends up to 1,000 e-mails in one SendGrid request, retrying transient errors like `send` (the
+   * caller paces; an answer in doubt is returned as such: SendGrid has no lookup).
+   */
+  sendEmailBatch(emails: BatchEmail[]): Promise<SendOutcome>;
   fetchStatus(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | undefined>;
+  /** Replies recipients sent us since `since` (empty when the provider cannot list them). */
+  listInbound(since: Date): Promise<InboundMessage[]>;
   findSent(message: OutgoingMessage, since: Date): Promise<FoundMessage[]>;
 }
 
@@ -92,7 +101,27 @@ export function createMessenger(
         await sleep(wait);
       }
     },
+    async sendEmailBatch(emails) {
+      if (!provider.sendEmailBatch) throw new Error('this provider cannot send e-mail batches');
+      let tries = 0;
+      for (;;) {
+        tries++;
+        const result = await provider.sendEmailBatch(emails);
+        if (result.ok || !result.transient || result.inDoubt || tries >= config.maxTries)
+          return { ...result, tries };
+        await sleep(
+          Math.min(
+            config.backoffMaxMs,
+            Math.max(
+              result.retryAfterMs ?? 0,
+              backoffDelay(tries, config.backoffBaseMs, config.backoffMaxMs, random),
+            ),
+          ),
+        );
+      }
+    },
     fetchStatus: (channel, id) => provider.fetchStatus(channel, id),
+    listInbound: async (since) => (provider.listInbound ? provider.listInbound(since) : []),
     findSent: (message, since) => provider.findSent(message, since),
   };
 }

@@ -52,9 +52,39 @@ export interface FoundMessage {
   status: string;
 }
 
+/** One e-mail of a batch: its own address, subject and text (SendGrid personalizations). */
+export interface BatchEmail {
+  to: string;
+  subject: string;
+  body: string;
+}
+
+/** At most this many personalizations in one SendGrid request (SendGrid's limit). */
+export const SENDGRID_MAX_PERSONALIZATIONS = 1000;
+
+/** A message a recipient sent us (Twilio's message list, direction inbound). */
+export interface InboundMessage {
+  providerMessageId: string;
+  channel: 'sms' | 'whatsapp';
+  /** E.164, without the `whatsapp:` prefix. */
+  from: string;
+  body: string;
+}
+
 export interface MessageProvider {
   /** One try: no retries here (see sendWithRetry). */
   send(message: OutgoingMessage): Promise<ProviderResult>;
+  /**
+   * One try of one SendGrid request carrying up to 1,000 e-mails, each its own personalization
+   * (its address, subject, and text through a substitution); no address may appear twice. The
+   * whole request is accepted or refused: one result for all of them.
+   */
+  sendEmailBatch?(emails: BatchEmail[]): Promise<ProviderResult>;
+  /**
+   * Twilio only: the messages recipients sent to our SMS and WhatsApp senders since `since` (their
+   * replies), oldest first. Throws when Twilio cannot be asked.
+   */
+  listInbound?(since: Date): Promise<InboundMessage[]>;
   /** The provider's current view of a message (Twilio only; undefined when it cannot tell). */
   fetchStatus(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | undefined>;
   /**
@@ -231,6 +261,56 @@ export async function createProvider(config: MessagingConfig, channels: Channel[
       } catch (error) {
         return classifyTwilioError(error);
       }
+    },
+    async sendEmailBatch(emails) {
+      if (!sgMail) requireCredentials(config, ['email']);
+      if (emails.length === 0 || emails.length > SENDGRID_MAX_PERSONALIZATIONS)
+        throw new Error(`a SendGrid request holds 1 to ${SENDGRID_MAX_PERSONALIZATIONS} personalizations`);
+      try {
+        const [response] = await sgMail.send({
+          from: config.sendgrid.from!,
+          // Each personalization's `{{body}}` is replaced by its own text.
+          content: [{ type: 'text/plain', value: '{{body}}' }],
+          personalizations: emails.map((e) => ({
+            to: [{ email: e.to }],
+            subject: e.subject,
+            substitutions: { body: e.body },
+          })),
+        });
+        const id = response?.headers?.['x-message-id'] ?? response?.headers?.['X-Message-Id'];
+        return { ok: true, providerMessageId: String(id ?? ''), status: 'queued' };
+      } catch (error) {
+        return classifySendgridError(error);
+      }
+    },
+    async listInbound(since) {
+      if (!twilioClient) requireCredentials(config, ['sms']);
+      const senders = [
+        config.twilio.smsFrom,
+        config.twilio.whatsappFrom &&
+          (config.twilio.whatsappFrom.startsWith('whatsapp:')
+            ? config.twilio.whatsappFrom
+            : `whatsapp:${config.twilio.whatsappFrom}`),
+      ].filter((s): s is string => Boolean(s));
+      // Filtered by our numbers (To) where known, so the list is the replies, not our own sends.
+      const lists = await Promise.all(
+        (senders.length ? senders : [undefined]).map((to) =>
+          twilioClient.messages.list({ ...(to ? { to } : {}), dateSentAfter: since, limit: 10_000 }),
+        ),
+      );
+      return (lists.flat() as any[])
+        .filter((m) => String(m.direction ?? '') === 'inbound')
+        .map((m) => {
+          const from = String(m.from ?? '');
+          const whatsapp = from.startsWith('whatsapp:');
+          return {
+            providerMessageId: String(m.sid),
+            channel: whatsapp ? ('whatsapp' as const) : ('sms' as const),
+            from: whatsapp ? from.slice('whatsapp:'.length) : from,
+            body: String(m.body ?? ''),
+          };
+        })
+        .reverse();
     },
     async fetchStatus(channel, providerMessageId) {
       if (channel === 'email' || !twilioClient) return undefined;

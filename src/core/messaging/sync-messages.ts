@@ -1,8 +1,10 @@
+import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { Message } from './message.entity.js';
 import { syncOwnerCommunicationStatuses } from './message.sql.js';
 import type { MessageStatus } from './message.types.js';
 import type { Messenger } from './messenger.js';
+import { applyOptOutReplies } from './opt-out-replies.js';
 
 export interface SyncResult {
   checked: number;
@@ -11,6 +13,9 @@ export interface SyncResult {
   skipped: number;
   failed: number;
   byStatus: Record<string, number>;
+  /** Opt-out replies (STOP…) read from the provider, and patients they newly opted out. */
+  optOutReplies: number;
+  optedOut: number;
 }
 
 /** Our message status for each Twilio message status. */
@@ -51,7 +56,15 @@ export async function syncMessages(
     },
     { orderBy: { createdAt: 'asc' }, limit },
   );
-  const result: SyncResult = { checked: 0, updated: 0, skipped: 0, failed: 0, byStatus: {} };
+  const result: SyncResult = {
+    checked: 0,
+    updated: 0,
+    skipped: 0,
+    failed: 0,
+    byStatus: {},
+    optOutReplies: 0,
+    optedOut: 0,
+  };
   for (const message of open) {
     if (message.channel === 'email') {
       result.skipped++;
@@ -81,5 +94,27 @@ export async function syncMessages(
   }
   await em.flush();
   await syncOwnerCommunicationStatuses(em);
+  // Replies: STOP and its equivalents opt the patient out of the channel they wrote on.
+  const since = clock.now().minus({ hours: sinceHours }).toJSDate();
+  let replies: Awaited<ReturnType<Messenger['listInbound']>> = [];
+  try {
+    replies = await messenger.listInbound(since);
+  } catch {
+    result.failed++;
+  }
+  if (replies.length) {
+    const applied = await em.transactional(async (t) => {
+      const r = await applyOptOutReplies(t as never, replies, clock.now().toISO()!);
+      if (r.optOuts)
+        await recordAudit(t as never, ctx.actor, 'patient', null, {
+          action: 'opt-out by reply',
+          replies: r.replies,
+          optedOut: r.optOuts,
+        });
+      return r;
+    });
+    result.optOutReplies = applied.replies;
+    result.optedOut = applied.optOuts;
+  }
   return result;
 }

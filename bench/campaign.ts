@@ -1,0 +1,157 @@
+/**
+ * npm run bench:campaign [-- --patients 1000000 --senders 2]
+ *
+ * A patient base on PostgreSQL, one SMS campaign and one e-mail campaign to all of it, sent
+ * through the fake Twilio/SendGrid (answering at once, no rate limit) by the built binary.
+ * Reports the time to snapshot each audience (one INSERT … SELECT), messages/s (SMS with
+ * `--senders` concurrent `crm campaign send` processes, e-mail with one), and each sender's
+ * peak RSS (VmHWM).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { createCampaign } from '../src/core/campaigns/create-campaign.js';
+import { startCampaignSend } from '../src/core/campaigns/start-campaign-send.js';
+import { loadConfig } from '../src/core/config.js';
+import { openDatabase } from '../src/core/db/database.js';
+import { query } from '../src/core/db/sql.js';
+import { loadMessagingConfig } from '../src/core/messaging/messaging.config.js';
+import { fixedClock } from '../src/core/time.js';
+import { startFakeProvider } from '../tests/support/fake-provider.js';
+import { fakeProviderEnv } from '../tests/support/reminders-seed.js';
+import { benchArgs, countOption } from './args.js';
+
+const options = benchArgs({
+  patients: { type: 'string', default: '1000000' },
+  senders: { type: 'string', default: '2' },
+});
+const count = countOption('patients', options.patients);
+const senders = countOption('senders', options.senders);
+const root = join(import.meta.dirname, '..');
+const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const benchUrl = adminUrl.replace(/\/[^/]*$/, '/crm_bench_campaign');
+const NOW = '2026-12-02T10:00:00+01:00';
+
+function psql(url: string, sql: string): void {
+  const r = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+}
+
+/** Runs `crm campaign send SLUG`, sampling its peak RSS from /proc. */
+function sender(
+  env: NodeJS.ProcessEnv,
+  slug: string,
+): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
+  const start = process.hrtime.bigint();
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin/crm.js'), 'campaign', 'send', slug, '--yes', '--json'],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]));
+    } catch {}
+  }, 100);
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      if (code !== 0) reject(new Error(`crm campaign send exited ${code}: ${stderr}`));
+      resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, peakRssMb: peak / 1024, stdout });
+    }),
+  );
+}
+
+// The fake keeps every request; counted here and forgotten every second so that a million
+// requests do not fill this process's memory.
+let smsAtFake = 0;
+let mailsAtFake = 0;
+const fake = await startFakeProvider({
+  onRequest: (r) => {
+    if (r.operation === 'twilio.messages.create' && r.responseStatus === 201) smsAtFake++;
+    if (r.operation === 'sendgrid.mail.send' && r.responseStatus === 202)
+      mailsAtFake += (r.json as { personalizations: unknown[] }).personalizations.length;
+  },
+});
+const forget = setInterval(() => fake.reset(), 1000);
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  ...fakeProviderEnv(fake),
+  DATABASE_URL: benchUrl,
+  CRM_NOW: NOW,
+  CRM_OPERATOR: 'bench',
+  NO_COLOR: '1',
+  CRM_QUIET_HOURS: 'off',
+};
+const config = { ...loadConfig(env, { readDotEnv: false }), databaseUrl: benchUrl, fixedNow: undefined };
+const messaging = loadMessagingConfig(env);
+
+psql(adminUrl, 'drop database if exists crm_bench_campaign with (force)');
+psql(adminUrl, 'create database crm_bench_campaign');
+const db = await openDatabase(config, { command: 'bench', migrate: 'auto', create: true });
+const svc = {
+  em: db.em(),
+  clock: fixedClock(DateTime.fromISO(NOW)),
+  config,
+  actor: { operator: 'bench', command: 'bench' },
+};
+console.log(`seeding ${count.toLocaleString()} patients…`);
+await query(
+  db.em(),
+  `insert into patient (first_name, last_name, phone, email, preferred_language, consent_sms, consent_email)
+   select 'P' || i, 'Bench', '+234803' || lpad(i::text, 7, '0'), 'p' || i || '@example.ng',
+     (array['en','pcm','yo','ha','ig'])[1 + i % 5], true, true
+   from generate_series(1, $1::int) i`,
+  [count],
+);
+await query(db.em(), 'analyze');
+
+const results: string[] = [];
+for (const channel of ['sms', 'email'] as const) {
+  const c = await createCampaign(svc, {
+    name: `Bench ${channel}`,
+    segment: 'all-patients',
+    channel,
+    subject: channel === 'email' ? 'News for {{first_name}}' : undefined,
+    templates: {
+      en: 'Hello {{first_name}}, your checkup is due.',
+      pcm: 'How far {{first_name}}, time don reach.',
+    },
+  });
+  const t0 = process.hrtime.bigint();
+  await startCampaignSend({ ...svc, em: db.em() }, messaging, c.slug, undefined);
+  const snapshot = Number(process.hrtime.bigint() - t0) / 1e9;
+  const n = channel === 'sms' ? senders : 1;
+  const start = process.hrtime.bigint();
+  const runs = await Promise.all(Array.from({ length: n }, () => sender(env, c.slug)));
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const last = JSON.parse(runs[runs.length - 1].stdout);
+  const atFake = channel === 'sms' ? smsAtFake : mailsAtFake;
+  if (atFake !== count) throw new Error(`${channel}: the fake accepted ${atFake}, expected ${count}`);
+  results.push(
+    `${channel}: snapshot ${snapshot.toFixed(2)} s; ${n} sender(s) ${seconds.toFixed(1)} s = ${Math.round(count / seconds).toLocaleString()} messages/s; peak RSS ${Math.max(...runs.map((r) => r.peakRssMb)).toFixed(0)} MB per sender; ${JSON.stringify(last)}`,
+  );
+}
+clearInterval(forget);
+await db.close();
+await fake.close();
+psql(adminUrl, 'drop database if exists crm_bench_campaign with (force)');
+console.log('');
+console.log(
+  `patients: ${count.toLocaleString()} (PostgreSQL, fake Twilio/SendGrid on 127.0.0.1, no rate limit)`,
+);
+for (const r of results) console.log(r);

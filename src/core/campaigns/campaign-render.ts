@@ -1,0 +1,73 @@
+import { countSegments } from '../messaging/segments.js';
+import { renderTemplate, type TemplateValues } from '../messaging/template.js';
+import type { Campaign } from './campaign.entity.js';
+import type { ClaimedRow, GroupMessage } from './campaign-send.sql.js';
+import { contentVariableOrder } from './campaign-template.js';
+
+/** The text of a campaign in a language: that variant, else English. */
+export function variantText(campaign: Campaign, language: string): { language: string; text: string } {
+  const text = campaign.templates[language as keyof typeof campaign.templates];
+  return text ? { language, text } : { language: 'en', text: campaign.templates.en! };
+}
+
+/** The values a recipient's text is filled with. */
+export function valuesOf(
+  row: Pick<ClaimedRow, 'first_name' | 'last_name' | 'hospital_name' | 'loyalty_points' | 'tier'>,
+): TemplateValues {
+  return {
+    first_name: row.first_name ?? '',
+    last_name: row.last_name ?? '',
+    hospital_name: row.hospital_name ?? '',
+    loyalty_points: row.loyalty_points ?? '',
+    tier: row.tier ?? '',
+  };
+}
+
+/** The rendered message for a recipient (body and subject in their language). */
+export function renderFor(
+  campaign: Campaign,
+  row: ClaimedRow,
+): { body: string; subject: string | null; contentVariables: Record<string, string> | null } {
+  const values = valuesOf(row);
+  const body = renderTemplate(variantText(campaign, row.language).text, values);
+  const subject = campaign.subject ? renderTemplate(campaign.subject, values) : null;
+  let contentVariables: Record<string, string> | null = null;
+  if (campaign.channel === 'whatsapp') {
+    contentVariables = {};
+    contentVariableOrder(campaign.templates.en!).forEach((name, i) => {
+      contentVariables![String(i + 1)] = String(values[name as keyof TemplateValues] ?? '');
+    });
+  }
+  return { body, subject, contentVariables };
+}
+
+/**
+ * What to do with a claimed recipient now: skip (an opt-out, or a withdrawn marketing consent,
+ * since the snapshot; no address) or send this message.
+ */
+export function decideRecipient(
+  campaign: Campaign,
+  row: ClaimedRow,
+): { skip: string } | { message: GroupMessage; contentVariables: Record<string, string> | null } {
+  const ch = campaign.channel;
+  const to = ch === 'email' ? row.email : row.phone;
+  if (!to) return { skip: 'no_contact' };
+  if (row[`opted_out_${ch}`]) return { skip: 'opted_out' };
+  if (campaign.purpose === 'marketing' && row.patient_id && !row[`consent_${ch}`])
+    return { skip: 'no_consent' };
+  const { body, subject, contentVariables } = renderFor(campaign, row);
+  return {
+    contentVariables,
+    message: {
+      recipientId: row.id,
+      patientId: row.patient_id,
+      channel: ch,
+      to,
+      subject,
+      body,
+      contentSid: campaign.contentSid ?? null,
+      segments: ch === 'email' ? null : countSegments(body).segments,
+      reference: `campaign:${campaign.id}:${row.id}`,
+    },
+  };
+}
