@@ -13,6 +13,7 @@ import { Migration20261202120000_payout_states } from './Migration20261202120000
 import { Migration20261202130000_message_outcomes } from './Migration20261202130000_message_outcomes.js';
 import { Migration20261202140000_payout_adjustments } from './Migration20261202140000_payout_adjustments.js';
 import { Migration20261203090000_message_outbox } from './Migration20261203090000_message_outbox.js';
+import { Migration20261203130000_corrections } from './Migration20261203130000_corrections.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -35,6 +36,7 @@ const classes = {
   Migration20261202130000_message_outcomes,
   Migration20261202140000_payout_adjustments,
   Migration20261203090000_message_outbox,
+  Migration20261203130000_corrections,
 } satisfies Record<MigrationName, unknown>;
 
 /**

@@ -19,6 +19,7 @@ export const migrationNames = [
   'Migration20261202130000_message_outcomes',
   'Migration20261202140000_payout_adjustments',
   'Migration20261203090000_message_outbox',
+  'Migration20261203130000_corrections',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

@@ -1,0 +1,178 @@
+/**
+ * Corrections from the CLI (docs/corrections.md): each audited, each refusing what would falsify
+ * history. The records are made through the core operations (factories) in beforeAll; each test
+ * then runs the built binary for the correction and its refusals, and reads the database.
+ */
+import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nubanCheckDigit } from '../../src/core/owners/nuban.js';
+import { approvePayouts } from '../../src/core/payouts/approve-payouts.js';
+import { exportPayouts } from '../../src/core/payouts/export-payouts.js';
+import { rejectPayout } from '../../src/core/payouts/reject-payout.js';
+import { runPayouts } from '../../src/core/payouts/run-payouts.js';
+import { fixedClock } from '../../src/core/time.js';
+import { jsonOf, runCli } from '../support/cli.js';
+import { createTestDatabase, sqlOnce, type TestDatabase } from '../support/db.js';
+import { importTransactionRows, makeContract, makeHospital, makeOwner } from '../support/factories.js';
+import { tempPath } from '../support/files.js';
+import { services } from '../support/services.js';
+
+const NOW = '2026-12-01T09:00:00+01:00';
+const ada = { operator: 'ada', command: 'test' };
+const bola = { operator: 'bola', command: 'test' };
+let tdb: TestDatabase;
+const crm = (args: string[], operator = 'ada') => runCli(args, { ...tdb.env, CRM_OPERATOR: operator });
+const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) =>
+  sqlOnce<T>(tdb, text, params);
+
+/** A valid NUBAN of `bankCode` whose first nine digits are `serial`. */
+const nuban = (bankCode: string, serial: string) => `${serial}${nubanCheckDigit(bankCode, serial)}`;
+
+/** What beforeAll made. */
+const made = {
+  ownerEmail: '',
+  oldAccount: '',
+  exportedRef: '',
+  approvedRef: '',
+  rejectedRef: '',
+  hospital: '',
+};
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  const db = await tdb.open();
+  try {
+    const clock = fixedClock(DateTime.fromISO(NOW));
+    const as = (actor: typeof ada) => services(db, { clock, actor });
+    const hospital = await makeHospital(as(ada));
+    const owner = await makeOwner(as(ada), { accountNumber: nuban('058', '111111111') });
+    made.ownerEmail = owner.email!;
+    made.oldAccount = owner.accountNumber;
+    made.hospital = hospital.code;
+    const paying = await makeContract(as(ada), {
+      hospital: hospital.code,
+      owner: owner.id,
+      guarantee: '1000',
+    });
+    const other = await makeContract(as(ada), { guarantee: '2000' });
+    await importTransactionRows(as(ada), [
+      { hospital: hospital.code, reference: 'TX-SEP-1', at: '2026-09-10 10:00', amount: '5000' },
+      { hospital: hospital.code, reference: 'TX-OCT-1', at: '2026-10-10 10:00', amount: '5000' },
+      { hospital: hospital.code, reference: 'TX-OCT-2', at: '2026-10-11 10:00', amount: '700.50' },
+      { hospital: hospital.code, reference: 'TX-NOV-1', at: '2026-11-11 10:00', amount: '300' },
+    ]);
+    for (const period of ['2026-09', '2026-10']) await runPayouts(as(ada), { period });
+    made.exportedRef = `${paying.number}-2026-09`;
+    made.approvedRef = `${paying.number}-2026-10`;
+    made.rejectedRef = `${other.number}-2026-10`;
+    await approvePayouts(as(bola), [made.exportedRef, made.approvedRef]);
+    await rejectPayout(as(bola), made.rejectedRef, 'disputed revenue');
+    await exportPayouts(as(ada), { period: '2026-09' });
+  } finally {
+    await db.close();
+  }
+}, 120_000);
+afterAll(async () => {
+  await tdb?.drop();
+});
+
+describe('owner edit', () => {
+  it('refuses a bank-detail change without --yes, and an invalid account number', async () => {
+    const account = nuban('044', '222222222');
+    const unconfirmed = await crm([
+      'owner',
+      'edit',
+      made.ownerEmail,
+      '--bank-code',
+      '044',
+      '--account-number',
+      account,
+    ]);
+    expect(unconfirmed.code, unconfirmed.stderr).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/--yes/);
+    const bad = `${account.slice(0, 9)}${(Number(account[9]) + 1) % 10}`;
+    const invalid = await crm([
+      'owner',
+      'edit',
+      made.ownerEmail,
+      '--bank-code',
+      '044',
+      '--account-number',
+      bad,
+      '--yes',
+    ]);
+    expect(invalid.code, invalid.stderr).toBe(3);
+    expect(invalid.stderr).toMatch(/account-number: check digit does not match bank 044/);
+    const [row] = await sql<{ account_number: string }>('select account_number from owner where email = $1', [
+      made.ownerEmail,
+    ]);
+    expect(row.account_number).toBe(made.oldAccount);
+  });
+
+  it('changes bank details with --yes; the exported payout keeps the details it was exported with', async () => {
+    const account = nuban('044', '333333333');
+    const r = await crm([
+      'owner',
+      'edit',
+      made.ownerEmail,
+      '--bank-code',
+      '044',
+      '--account-number',
+      account,
+      '--phone',
+      '0803 555 0101',
+      '--yes',
+      '--json',
+    ]);
+    const result = jsonOf(r);
+    expect(result.owner).toMatchObject({ bankCode: '044', bankName: 'Access Bank', accountNumber: account });
+    expect(result.owner.phone).toBe('+2348035550101');
+    expect(result.changed).toEqual(
+      expect.arrayContaining(['bankCode', 'bankName', 'accountNumber', 'phone']),
+    );
+    // The exported payout: its snapshot, and the bank file written again, still name the old account.
+    const [payout] = await sql<{ paid_to_account_number: string; paid_to_bank_code: string }>(
+      'select paid_to_account_number, paid_to_bank_code from payout where reference = $1',
+      [made.exportedRef],
+    );
+    expect(payout).toEqual({ paid_to_account_number: made.oldAccount, paid_to_bank_code: '058' });
+    const out = tempPath('again.csv');
+    const again = await crm([
+      'payout',
+      'export',
+      '--period',
+      '2026-09',
+      '--include-exported',
+      '--out',
+      out,
+      '--yes',
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    const file = readFileSync(out, 'utf8');
+    expect(file).toContain(made.oldAccount);
+    expect(file).not.toContain(account);
+    // The database refuses to rewrite the snapshot, whoever asks.
+    await expect(
+      sql(`update payout set paid_to_account_number = '0000000000' where reference = $1`, [made.exportedRef]),
+    ).rejects.toThrow(/bank details it was exported with are kept/);
+    // The audit row names the fields, not the account.
+    const audit = await sql<{ summary: unknown }>(
+      `select summary from audit_log where entity = 'owner' and summary->>'action' = 'edit'`,
+    );
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit)).not.toContain(account);
+    expect(JSON.stringify(audit)).not.toContain('5550101');
+  });
+
+  it('refuses an e-mail another owner has (exit 5) and an unknown owner (exit 4)', async () => {
+    const [other] = await sql<{ email: string }>(
+      'select email from owner where email is not null and email <> $1 limit 1',
+      [made.ownerEmail],
+    );
+    const clash = await crm(['owner', 'edit', made.ownerEmail, '--email', other.email.toUpperCase()]);
+    expect(clash.code, clash.stderr).toBe(5);
+    const missing = await crm(['owner', 'edit', 'nobody@example.ng', '--tax-type', 'exempt']);
+    expect(missing.code, missing.stderr).toBe(4);
+  });
+});
