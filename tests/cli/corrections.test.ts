@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTimeOff } from '../../src/core/doctors/add-time-off.js';
 import { nubanCheckDigit } from '../../src/core/owners/nuban.js';
 import { approvePayouts } from '../../src/core/payouts/approve-payouts.js';
 import { exportPayouts } from '../../src/core/payouts/export-payouts.js';
@@ -14,11 +15,21 @@ import { runPayouts } from '../../src/core/payouts/run-payouts.js';
 import { fixedClock } from '../../src/core/time.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { createTestDatabase, sqlOnce, type TestDatabase } from '../support/db.js';
-import { importTransactionRows, makeContract, makeHospital, makeOwner } from '../support/factories.js';
+import {
+  importTransactionRows,
+  makeAppointment,
+  makeContract,
+  makeDoctor,
+  makeHospital,
+  makeOwner,
+  makePatient,
+} from '../support/factories.js';
 import { tempPath } from '../support/files.js';
 import { services } from '../support/services.js';
 
 const NOW = '2026-12-01T09:00:00+01:00';
+/** Each test starts the binary at most 4 times: up to ~15 s each on the embedded database of a loaded machine. */
+const LONG = 180_000;
 const ada = { operator: 'ada', command: 'test' };
 const bola = { operator: 'bola', command: 'test' };
 let tdb: TestDatabase;
@@ -37,6 +48,8 @@ const made = {
   approvedRef: '',
   rejectedRef: '',
   hospital: '',
+  doctor: '',
+  otherHospital: '',
 };
 
 beforeAll(async () => {
@@ -69,6 +82,15 @@ beforeAll(async () => {
     await approvePayouts(as(bola), [made.exportedRef, made.approvedRef]);
     await rejectPayout(as(bola), made.rejectedRef, 'disputed revenue');
     await exportPayouts(as(ada), { period: '2026-09' });
+
+    // A doctor with the working week, a live appointment on a Monday to come, and days off.
+    const doctor = await makeDoctor(as(ada), { hospital: hospital.code });
+    made.doctor = doctor.code;
+    made.otherHospital = (await makeHospital(as(ada))).code;
+    const patient = await makePatient(as(ada), { hospital: hospital.code });
+    await makeAppointment(as(ada), { at: '2027-01-04 10:00', patient: patient.id, doctor: doctor.code });
+    await addTimeOff(as(ada), doctor.code, { from: '2026-11-02', reason: 'leave' });
+    await addTimeOff(as(ada), doctor.code, { from: '2027-02-01', to: '2027-02-03', reason: 'conference' });
   } finally {
     await db.close();
   }
@@ -78,37 +100,42 @@ afterAll(async () => {
 });
 
 describe('owner edit', () => {
-  it('refuses a bank-detail change without --yes, and an invalid account number', async () => {
-    const account = nuban('044', '222222222');
-    const unconfirmed = await crm([
-      'owner',
-      'edit',
-      made.ownerEmail,
-      '--bank-code',
-      '044',
-      '--account-number',
-      account,
-    ]);
-    expect(unconfirmed.code, unconfirmed.stderr).toBe(2);
-    expect(unconfirmed.stderr).toMatch(/--yes/);
-    const bad = `${account.slice(0, 9)}${(Number(account[9]) + 1) % 10}`;
-    const invalid = await crm([
-      'owner',
-      'edit',
-      made.ownerEmail,
-      '--bank-code',
-      '044',
-      '--account-number',
-      bad,
-      '--yes',
-    ]);
-    expect(invalid.code, invalid.stderr).toBe(3);
-    expect(invalid.stderr).toMatch(/account-number: check digit does not match bank 044/);
-    const [row] = await sql<{ account_number: string }>('select account_number from owner where email = $1', [
-      made.ownerEmail,
-    ]);
-    expect(row.account_number).toBe(made.oldAccount);
-  });
+  it(
+    'refuses a bank-detail change without --yes, and an invalid account number',
+    async () => {
+      const account = nuban('044', '222222222');
+      const unconfirmed = await crm([
+        'owner',
+        'edit',
+        made.ownerEmail,
+        '--bank-code',
+        '044',
+        '--account-number',
+        account,
+      ]);
+      expect(unconfirmed.code, unconfirmed.stderr).toBe(2);
+      expect(unconfirmed.stderr).toMatch(/--yes/);
+      const bad = `${account.slice(0, 9)}${(Number(account[9]) + 1) % 10}`;
+      const invalid = await crm([
+        'owner',
+        'edit',
+        made.ownerEmail,
+        '--bank-code',
+        '044',
+        '--account-number',
+        bad,
+        '--yes',
+      ]);
+      expect(invalid.code, invalid.stderr).toBe(3);
+      expect(invalid.stderr).toMatch(/account-number: check digit does not match bank 044/);
+      const [row] = await sql<{ account_number: string }>(
+        'select account_number from owner where email = $1',
+        [made.ownerEmail],
+      );
+      expect(row.account_number).toBe(made.oldAccount);
+    },
+    LONG,
+  );
 
   it('changes bank details with --yes; the exported payout keeps the details it was exported with', async () => {
     const account = nuban('044', '333333333');
@@ -165,14 +192,157 @@ describe('owner edit', () => {
     expect(JSON.stringify(audit)).not.toContain('5550101');
   });
 
-  it('refuses an e-mail another owner has (exit 5) and an unknown owner (exit 4)', async () => {
-    const [other] = await sql<{ email: string }>(
-      'select email from owner where email is not null and email <> $1 limit 1',
-      [made.ownerEmail],
-    );
-    const clash = await crm(['owner', 'edit', made.ownerEmail, '--email', other.email.toUpperCase()]);
-    expect(clash.code, clash.stderr).toBe(5);
-    const missing = await crm(['owner', 'edit', 'nobody@example.ng', '--tax-type', 'exempt']);
-    expect(missing.code, missing.stderr).toBe(4);
-  });
+  it(
+    'refuses an e-mail another owner has (exit 5) and an unknown owner (exit 4)',
+    async () => {
+      const [other] = await sql<{ email: string }>(
+        'select email from owner where email is not null and email <> $1 limit 1',
+        [made.ownerEmail],
+      );
+      const clash = await crm(['owner', 'edit', made.ownerEmail, '--email', other.email.toUpperCase()]);
+      expect(clash.code, clash.stderr).toBe(5);
+      const missing = await crm(['owner', 'edit', 'nobody@example.ng', '--tax-type', 'exempt']);
+      expect(missing.code, missing.stderr).toBe(4);
+    },
+    LONG,
+  );
+});
+
+describe('hospital edit', () => {
+  it(
+    'corrects the name, city and manager e-mail; refuses a state that is not Nigerian and the code',
+    async () => {
+      const r = await crm([
+        'hospital',
+        'edit',
+        made.hospital,
+        '--city',
+        'Ikeja',
+        '--manager-email',
+        'Service@Example.NG',
+        '--json',
+      ]);
+      expect(jsonOf(r)).toMatchObject({
+        hospital: { code: made.hospital, city: 'Ikeja', managerEmail: 'service@example.ng' },
+        changed: ['city', 'managerEmail'],
+      });
+      const state = await crm(['hospital', 'edit', made.hospital, '--state', 'Atlantis']);
+      expect(state.code, state.stderr).toBe(3);
+      expect(state.stderr).toMatch(/state: not a Nigerian state/);
+      const code = await crm(['hospital', 'edit', made.hospital, '--code', 'NEW-001']);
+      expect(code.code, code.stderr).toBe(2);
+      const audit = await sql<{ summary: { changed: string[] } }>(
+        `select summary from audit_log where entity = 'hospital' and summary->>'action' = 'edit'`,
+      );
+      expect(audit.map((a) => a.summary.changed)).toEqual([['city', 'managerEmail']]);
+    },
+    LONG,
+  );
+});
+
+describe('doctor edit', () => {
+  it(
+    'corrects name and department; refuses moving a doctor who has appointments',
+    async () => {
+      const moved = await crm(['doctor', 'edit', made.doctor, '--hospital', made.otherHospital]);
+      expect(moved.code, moved.stderr).toBe(5);
+      expect(moved.stderr).toMatch(/has 1 appointment\(s\) at .*stays at their hospital/);
+      const r = await crm([
+        'doctor',
+        'edit',
+        made.doctor,
+        '--name',
+        'Dr. Ngozi Okafor',
+        '--department',
+        'Cardiology',
+        '--json',
+      ]);
+      expect(jsonOf(r)).toMatchObject({
+        doctor: {
+          code: made.doctor,
+          name: 'Dr. Ngozi Okafor',
+          department: 'cardiology',
+          hospital: made.hospital,
+        },
+        changed: ['name', 'department'],
+      });
+    },
+    LONG,
+  );
+});
+
+describe('doctor availability remove', () => {
+  it(
+    'removes a window without appointments; refuses one that holds a live appointment, and one that is not there',
+    async () => {
+      const held = await crm([
+        'doctor',
+        'availability',
+        'remove',
+        made.doctor,
+        '--day',
+        'mon',
+        '--from',
+        '08:00',
+      ]);
+      expect(held.code, held.stderr).toBe(5);
+      expect(held.stderr).toMatch(/mon 08:00–18:00 holds 1 live appointment/);
+      const missing = await crm([
+        'doctor',
+        'availability',
+        'remove',
+        made.doctor,
+        '--day',
+        'tue',
+        '--from',
+        '07:00',
+      ]);
+      expect(missing.code, missing.stderr).toBe(4);
+      const r = await crm([
+        'doctor',
+        'availability',
+        'remove',
+        made.doctor,
+        '--day',
+        'Tuesday',
+        '--from',
+        '8:00',
+        '--json',
+      ]);
+      const days = jsonOf(r).availability.map((w: { day: string }) => w.day);
+      expect(days).toContain('mon');
+      expect(days).not.toContain('tue');
+      const audit = await sql(
+        `select 1 from audit_log where entity = 'doctor' and summary->'availabilityRemoved' is not null`,
+      );
+      expect(audit).toHaveLength(1);
+    },
+    LONG,
+  );
+});
+
+describe('doctor time-off remove', () => {
+  it(
+    'takes back days off to come; keeps past ones',
+    async () => {
+      const past = await crm(['doctor', 'time-off', 'remove', made.doctor, '--date', '2026-11-02']);
+      expect(past.code, past.stderr).toBe(5);
+      expect(past.stderr).toMatch(/2026-11-02 is past/);
+      const r = await crm([
+        'doctor',
+        'time-off',
+        'remove',
+        made.doctor,
+        '--date',
+        '2027-02-01',
+        '--to',
+        '2027-02-02',
+        '--json',
+      ]);
+      expect(jsonOf(r).timeOff.map((o: { date: string }) => o.date)).toEqual(['2026-11-02', '2027-02-03']);
+      const none = await crm(['doctor', 'time-off', 'remove', made.doctor, '--date', '2027-02-01']);
+      expect(none.code, none.stderr).toBe(4);
+    },
+    LONG,
+  );
 });
