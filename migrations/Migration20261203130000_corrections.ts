@@ -119,7 +119,8 @@ end $$;`;
  * - hospital_transaction: a void is a compensating row (`voids_id`, `void_reason`): the opposite
  *   kind, the same amount, hospital and time as the row it voids; a row is voided at most once and
  *   a void is not voided.
- * - patient: `erased_at`, the time of an erasure; an erased patient has no personal field again.
+ * - patient: `erased_at`, the time of an erasure; an erased patient has no personal field again
+ *   (and no phone or e-mail: patient_has_contact allows that for an erased patient only).
  */
 export class Migration20261203130000_corrections extends Migration {
   override async up(): Promise<void> {
@@ -168,6 +169,9 @@ end $$;`);
   on hospital_transaction for each row execute function hospital_transaction_void_guard();`);
 
     this.addSql('alter table patient add column erased_at timestamptz;');
+    // A patient has a phone or an e-mail, until erased.
+    this.addSql(`alter table patient drop constraint patient_has_contact,
+  add constraint patient_has_contact check (phone is not null or email is not null or erased_at is not null);`);
     this.addSql(`alter table patient add constraint patient_erased check (erased_at is null or (
   phone is null and email is null and date_of_birth is null and gender is null and address is null
   and external_id is null and referred_by is null));`);
@@ -184,9 +188,10 @@ end $$;`);
 
   override async down(): Promise<void> {
     this.addSql('drop trigger patient_erasure_kept on patient; drop function patient_erasure_kept();');
-    this.addSql(
-      'alter table patient drop constraint patient_erased; alter table patient drop column erased_at;',
-    );
+    this.addSql('alter table patient drop constraint patient_erased;');
+    this.addSql(`alter table patient drop constraint patient_has_contact,
+  add constraint patient_has_contact check (phone is not null or email is not null) not valid;`);
+    this.addSql('alter table patient drop column erased_at;');
     this.addSql(`drop trigger hospital_transaction_void_kept on hospital_transaction;
 drop trigger hospital_transaction_void_guard on hospital_transaction; drop function hospital_transaction_void_guard();`);
     this.addSql('alter table hospital_transaction drop column void_reason, drop column voids_id;');

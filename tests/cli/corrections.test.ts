@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTimeOff } from '../../src/core/doctors/add-time-off.js';
 import { nubanCheckDigit } from '../../src/core/owners/nuban.js';
+import { optOutPatient } from '../../src/core/patients/opt-out-patient.js';
 import { approvePayouts } from '../../src/core/payouts/approve-payouts.js';
 import { exportPayouts } from '../../src/core/payouts/export-payouts.js';
 import { rejectPayout } from '../../src/core/payouts/reject-payout.js';
@@ -50,7 +51,24 @@ const made = {
   hospital: '',
   doctor: '',
   otherHospital: '',
+  /** Patients by role (ids). */
+  keep: '',
+  duplicate: '',
+  referred: '',
+  clashA: '',
+  clashB: '',
+  erase: '',
+  erasePhone: '',
 };
+
+/** A message sent to a patient, as the messaging code records it. */
+async function messageTo(patientId: string, recipient: string): Promise<void> {
+  await sql(
+    `insert into messages (channel, recipient, body, purpose, patient_id, provider, status)
+     values ('sms', $2, 'Hello Amaka, your appointment is tomorrow', 'reminder', $1, 'twilio', 'sent')`,
+    [patientId, recipient],
+  );
+}
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -91,10 +109,41 @@ beforeAll(async () => {
     await makeAppointment(as(ada), { at: '2027-01-04 10:00', patient: patient.id, doctor: doctor.code });
     await addTimeOff(as(ada), doctor.code, { from: '2026-11-02', reason: 'leave' });
     await addTimeOff(as(ada), doctor.code, { from: '2027-02-01', to: '2027-02-03', reason: 'conference' });
+
+    // Patients: a duplicate with an appointment, a referral and an opt-out; two records with
+    // appointments at the same time; one to erase.
+    const h = hospital.code;
+    made.keep = (
+      await makePatient(as(ada), { hospital: h, firstName: 'Amaka', lastName: 'Obi', externalId: 'MRN-1' })
+    ).id;
+    const duplicate = await makePatient(as(ada), { hospital: h, firstName: 'Amaka', lastName: 'Obi' });
+    made.duplicate = duplicate.id;
+    made.referred = (await makePatient(as(ada), { hospital: h, referredBy: duplicate.id })).id;
+    await optOutPatient(as(ada), duplicate.id, ['sms']);
+    await makeAppointment(as(ada), { at: '2027-01-05 09:00', patient: duplicate.id, doctor: doctor.code });
+    const second = await makeDoctor(as(ada), { hospital: h });
+    made.clashA = (await makePatient(as(ada), { hospital: h })).id;
+    made.clashB = (await makePatient(as(ada), { hospital: h })).id;
+    await makeAppointment(as(ada), { at: '2027-01-06 11:00', patient: made.clashA, doctor: doctor.code });
+    await makeAppointment(as(ada), { at: '2027-01-06 11:00', patient: made.clashB, doctor: second.code });
+    const erase = await makePatient(as(ada), {
+      hospital: h,
+      firstName: 'Chidi',
+      lastName: 'Eze',
+      email: 'chidi@example.ng',
+      dateOfBirth: '1980-04-02',
+      address: '12 Allen Avenue',
+      externalId: 'MRN-ERASE',
+    });
+    made.erase = erase.id;
+    made.erasePhone = erase.phone!;
+    await makeAppointment(as(ada), { at: '2027-01-07 09:00', patient: erase.id, doctor: doctor.code });
   } finally {
     await db.close();
   }
-}, 120_000);
+  await messageTo(made.duplicate, '+2348030000001');
+  await messageTo(made.erase, made.erasePhone);
+}, 240_000);
 afterAll(async () => {
   await tdb?.drop();
 });
@@ -342,6 +391,164 @@ describe('doctor time-off remove', () => {
       expect(jsonOf(r).timeOff.map((o: { date: string }) => o.date)).toEqual(['2026-11-02', '2027-02-03']);
       const none = await crm(['doctor', 'time-off', 'remove', made.doctor, '--date', '2027-02-01']);
       expect(none.code, none.stderr).toBe(4);
+    },
+    LONG,
+  );
+});
+
+describe('patient edit', () => {
+  it(
+    'corrects details validated as patient add; refuses a bad date and an MRN another patient has',
+    async () => {
+      const bad = await crm(['patient', 'edit', made.keep, '--dob', '31/02/1990']);
+      expect(bad.code, bad.stderr).toBe(3);
+      expect(bad.stderr).toMatch(/^crm: error: date-of-birth: /);
+      const [other] = await sql<{ id: string }>(`select id from patient where external_id = 'MRN-ERASE'`);
+      expect(other).toBeDefined();
+      const clash = await crm(['patient', 'edit', made.keep, '--external-id', 'MRN-ERASE']);
+      expect(clash.code, clash.stderr).toBe(5);
+      const r = await crm([
+        'patient',
+        'edit',
+        made.keep,
+        '--email',
+        'Amaka@Example.NG',
+        '--gender',
+        'female',
+        '--json',
+      ]);
+      const result = jsonOf(r);
+      expect(result.patient).toMatchObject({
+        id: made.keep,
+        email: 'amaka@example.ng',
+        gender: 'female',
+        externalId: 'MRN-1',
+      });
+      expect(result.changed).toEqual(['email', 'gender']);
+    },
+    LONG,
+  );
+});
+
+describe('patient merge', () => {
+  it(
+    'refuses two records with live appointments at the same time, and a patient merged with itself',
+    async () => {
+      const clash = await crm(['patient', 'merge', made.clashA, made.clashB, '--yes']);
+      expect(clash.code, clash.stderr).toBe(5);
+      expect(clash.stderr).toMatch(/overlaps/);
+      const [both] = await sql<{ n: number }>(
+        'select count(*)::int as n from patient where id = any($1::uuid[])',
+        [[made.clashA, made.clashB]],
+      );
+      expect(both.n).toBe(2);
+      const same = await crm(['patient', 'merge', made.keep, made.keep, '--yes']);
+      expect(same.code, same.stderr).toBe(5);
+    },
+    LONG,
+  );
+
+  it(
+    'moves every reference to the kept patient in one transaction and deletes the duplicate',
+    async () => {
+      const unconfirmed = await crm(['patient', 'merge', made.keep, made.duplicate]);
+      expect(unconfirmed.code, unconfirmed.stderr).toBe(2);
+      const r = await crm(['patient', 'merge', made.keep, made.duplicate, '--yes', '--json']);
+      const result = jsonOf(r);
+      expect(result).toMatchObject({
+        merged: made.duplicate,
+        moved: { appointment: 1, messages: 1, referrals: 1 },
+        patient: { id: made.keep, optedOut: { sms: true } },
+      });
+      // Every column that names a patient: nothing names the duplicate any more.
+      const refs = await sql<{ ref: string }>(
+        `select c.conrelid::regclass::text || '.' || a.attname as ref
+       from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
+       where c.contype = 'f' and c.confrelid = 'patient'::regclass`,
+      );
+      // patient.referred_by is checked by a trigger (no foreign key): named here.
+      expect(refs.length).toBeGreaterThanOrEqual(2);
+      for (const { ref } of [...refs, { ref: 'patient.referred_by' }]) {
+        const [table, column] = ref.split('.').slice(-2);
+        const left = await sql<{ n: number }>(
+          `select count(*)::int as n from ${table} where ${column} = $1`,
+          [made.duplicate],
+        );
+        expect(left[0].n, ref).toBe(0);
+      }
+      expect(await sql('select 1 from patient where id = $1', [made.duplicate])).toHaveLength(0);
+      const [referred] = await sql<{ referred_by: string }>('select referred_by from patient where id = $1', [
+        made.referred,
+      ]);
+      expect(referred.referred_by).toBe(made.keep);
+      const audit = await sql<{ summary: Record<string, unknown> }>(
+        `select summary from audit_log where entity = 'patient' and summary->>'action' = 'merge'`,
+      );
+      expect(audit).toHaveLength(1);
+      expect(JSON.stringify(audit)).not.toMatch(/Amaka|Obi|\+234/);
+    },
+    LONG,
+  );
+});
+
+describe('patient erase', () => {
+  it(
+    'needs --yes; leaves no personal field, keeps appointments and the audit trail, and is final',
+    async () => {
+      const unconfirmed = await crm(['patient', 'erase', made.erase]);
+      expect(unconfirmed.code, unconfirmed.stderr).toBe(2);
+      const r = await crm(['patient', 'erase', made.erasePhone, '--yes', '--json']);
+      expect(jsonOf(r)).toMatchObject({
+        patient: {
+          id: made.erase,
+          firstName: 'Erased',
+          lastName: 'Patient',
+          phone: null,
+          email: null,
+          dateOfBirth: null,
+          gender: null,
+          address: null,
+          externalId: null,
+          optedOut: { sms: true, whatsapp: true, email: true },
+        },
+        messagesAnonymised: 1,
+      });
+      const [row] = await sql<Record<string, unknown>>('select * from patient where id = $1', [made.erase]);
+      const text = JSON.stringify(row);
+      for (const personal of [
+        'Chidi',
+        'Eze',
+        'chidi@example.ng',
+        '1980',
+        'Allen',
+        'MRN-ERASE',
+        made.erasePhone,
+      ])
+        expect(text).not.toContain(personal);
+      expect(row.erased_at).not.toBeNull();
+      const messages = await sql<Record<string, unknown>>(
+        'select recipient, body from messages where patient_id = $1',
+        [made.erase],
+      );
+      expect(messages).toEqual([{ recipient: 'erased', body: '[erased]' }]);
+      expect(await sql('select 1 from appointment where patient_id = $1', [made.erase])).toHaveLength(1);
+      // The audit trail: every row about the patient is kept, and none holds the personal data.
+      const audit = await sql<{ summary: unknown }>(
+        `select summary from audit_log where entity = 'patient' and entity_id = $1`,
+        [made.erase],
+      );
+      expect(audit.length).toBeGreaterThanOrEqual(2);
+      for (const personal of ['Chidi', 'Eze', 'chidi@example.ng', made.erasePhone])
+        expect(JSON.stringify(audit)).not.toContain(personal);
+      // Final: no edit, no second erasure, and the database refuses personal data on the row.
+      const edit = await crm(['patient', 'edit', made.erase, '--first-name', 'Chidi']);
+      expect(edit.code, edit.stderr).toBe(5);
+      await expect(
+        sql(`update patient set phone = '+2348030000009' where id = $1`, [made.erase]),
+      ).rejects.toThrow(/patient_erased/);
+      await expect(sql('update patient set erased_at = null where id = $1', [made.erase])).rejects.toThrow(
+        /erasure is final/,
+      );
     },
     LONG,
   );
