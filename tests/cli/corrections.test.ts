@@ -553,3 +553,95 @@ describe('patient erase', () => {
     LONG,
   );
 });
+
+describe('transaction list, show and void', () => {
+  it(
+    'voids by a compensating row; refuses voiding it twice, voiding a void, and a void without a reason',
+    async () => {
+      const noReason = await crm(['transaction', 'void', 'TX-NOV-1', '--yes']);
+      expect(noReason.code, noReason.stderr).toBe(2);
+      const r = await crm([
+        'transaction',
+        'void',
+        'TX-NOV-1',
+        '--reason',
+        'entered twice',
+        '--yes',
+        '--json',
+      ]);
+      expect(jsonOf(r)).toMatchObject({
+        voided: { reference: 'TX-NOV-1', kind: 'payment', amountKobo: 30000, voidedBy: 'VOID-TX-NOV-1' },
+        void: {
+          reference: 'VOID-TX-NOV-1',
+          kind: 'refund',
+          amountKobo: 30000,
+          voids: 'TX-NOV-1',
+          voidReason: 'entered twice',
+        },
+        // November has no payouts: nothing to re-run.
+        reruns: [],
+      });
+      const again = await crm(['transaction', 'void', 'TX-NOV-1', '--reason', 'again', '--yes']);
+      expect(again.code, again.stderr).toBe(5);
+      expect(again.stderr).toMatch(/already voided by VOID-TX-NOV-1/);
+      // Piped: a header and the two rows, the original still there.
+      const list = await crm(['transaction', 'list', '--hospital', made.hospital, '--period', '2026-11']);
+      expect(list.code, list.stderr).toBe(0);
+      const lines = list.stdout.trim().split('\n');
+      expect(lines[0].split('\t')).toEqual(['reference', 'hospital', 'occurred', 'amount', 'kind', 'note']);
+      expect(
+        lines
+          .slice(1)
+          .map((l) => l.split('\t')[0])
+          .sort(),
+      ).toEqual(['TX-NOV-1', 'VOID-TX-NOV-1']);
+      expect(lines.find((l) => l.startsWith('TX-NOV-1'))).toContain(
+        '\t300.00\tpayment\tvoided by VOID-TX-NOV-1',
+      );
+      await expect(
+        sql(`insert into hospital_transaction (reference, hospital_id, occurred_at, amount_kobo, kind, voids_id, void_reason)
+           select 'VOID-2', hospital_id, occurred_at, amount_kobo, 'payment', id, 'x' from hospital_transaction
+           where reference = 'VOID-TX-NOV-1'`),
+      ).rejects.toThrow(/a void, it is not voided|is a void/);
+    },
+    LONG,
+  );
+
+  it(
+    'in a period already exported, the void becomes an adjustment and the exported payout is unchanged',
+    async () => {
+      const [before] = await sql<{ status: string; net_kobo: string }>(
+        'select status, net_kobo::text from payout where reference = $1',
+        [made.exportedRef],
+      );
+      const r = await crm([
+        'transaction',
+        'void',
+        'TX-SEP-1',
+        '--reason',
+        'belongs to another hospital',
+        '--yes',
+        '--json',
+      ]);
+      const result = jsonOf(r);
+      expect(result.reruns).toHaveLength(1);
+      expect(result.reruns[0].period).toBe('2026-09');
+      // ₦5,000 of revenue at 70% was ₦3,500; without it the ₦1,000 guarantee is paid: −₦2,500.
+      expect(result.reruns[0].adjustments).toEqual([{ reference: made.exportedRef, amountKobo: -250000 }]);
+      const [after] = await sql<{ status: string; net_kobo: string }>(
+        'select status, net_kobo::text from payout where reference = $1',
+        [made.exportedRef],
+      );
+      expect(after).toEqual(before);
+      const adjustments = await sql<{ amount_kobo: string }>(
+        `select a.amount_kobo::text from payout_adjustment a join payout p on p.id = a.source_payout_id
+       where p.reference = $1`,
+        [made.exportedRef],
+      );
+      expect(adjustments).toEqual([{ amount_kobo: '-250000' }]);
+      const show = await crm(['transaction', 'show', 'VOID-TX-SEP-1', '--json']);
+      expect(jsonOf(show)).toMatchObject({ voids: 'TX-SEP-1', kind: 'refund', hospital: made.hospital });
+    },
+    LONG,
+  );
+});
