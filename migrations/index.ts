@@ -16,6 +16,7 @@ import { Migration20261203090000_message_outbox } from './Migration2026120309000
 import { Migration20261203100000_feedback } from './Migration20261203100000_feedback.js';
 import { Migration20261203110000_loyalty } from './Migration20261203110000_loyalty.js';
 import { Migration20261203120000_campaigns } from './Migration20261203120000_campaigns.js';
+import { Migration20261203130000_corrections } from './Migration20261203130000_corrections.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -41,6 +42,7 @@ const classes = {
   Migration20261203100000_feedback,
   Migration20261203110000_loyalty,
   Migration20261203120000_campaigns,
+  Migration20261203130000_corrections,
 } satisfies Record<MigrationName, unknown>;
 
 /**

@@ -22,6 +22,7 @@ export const migrationNames = [
   'Migration20261203100000_feedback',
   'Migration20261203110000_loyalty',
   'Migration20261203120000_campaigns',
+  'Migration20261203130000_corrections',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

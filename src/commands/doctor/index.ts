@@ -10,6 +10,8 @@ export function registerDoctorCommands(program: Command, action: ActionFactory):
       examples(
         'crm doctor add --hospital LAG-001 --name "Dr. Ngozi Okafor" --department cardiology',
         'crm doctor availability DR-0001 --day mon --from 09:00 --to 13:00',
+        'crm doctor availability remove DR-0001 --day mon --from 09:00',
+        'crm doctor time-off remove DR-0001 --date 2026-12-24',
         'crm doctor slots DR-0001 --date 2026-12-01 --type consultation',
       ),
     );
@@ -33,21 +35,46 @@ export function registerDoctorCommands(program: Command, action: ActionFactory):
     .description('a doctor with availability and days off')
     .action(action('needs-database', () => import('./show.js')));
   doctor
+    .command('edit')
+    .argument('<doctor>', 'code or id')
+    .description('correct a doctor (a doctor with appointments stays at their hospital)')
+    .option('--name <name>', 'full name')
+    .option('--department <department>', 'e.g. cardiology, paediatrics')
+    .option('--hospital <code>', 'move a doctor who has no appointments yet')
+    .action(action('needs-database', () => import('./edit.js')));
+  // --day, --from, --to and --date are checked by the commands, not declared required: commander
+  // checks an ancestor's required options in a subcommand (`availability remove`) too, and parses
+  // them there as the ancestor's (the subcommands read them through optsWithGlobals).
+  const availability = doctor
     .command('availability')
     .argument('<doctor>', 'code or id')
-    .description('add a weekly window in Lagos time (several per day allowed)')
-    .requiredOption('--day <day>', 'mon, tue, wed, thu, fri, sat, sun')
-    .requiredOption('--from <HH:MM>', 'start, e.g. 09:00')
-    .requiredOption('--to <HH:MM>', 'end, e.g. 13:00')
+    .description('add a weekly window in Lagos time (several per day allowed); remove one')
+    .option('--day <day>', 'mon, tue, wed, thu, fri, sat, sun (required)')
+    .option('--from <HH:MM>', 'start, e.g. 09:00 (required)')
+    .option('--to <HH:MM>', 'end, e.g. 13:00 (required)')
     .action(action('needs-database', () => import('./availability.js')));
-  doctor
+  availability
+    .command('remove')
+    .argument('<doctor>', 'code or id')
+    .description('remove a weekly window (refused while it holds live appointments from now on)')
+    .option('--day <day>', 'mon, tue, wed, thu, fri, sat, sun (required)')
+    .option('--from <HH:MM>', "the window's start (required)")
+    .action(action('needs-database', () => import('./availability-remove.js')));
+  const timeOff = doctor
     .command('time-off')
     .argument('<doctor>', 'code or id')
-    .description('days off (no bookings except emergencies)')
-    .requiredOption('--date <date>', 'first day off, YYYY-MM-DD')
+    .description('days off (no bookings except emergencies); remove days off to come')
+    .option('--date <date>', 'first day off, YYYY-MM-DD (required)')
     .option('--to <date>', 'last day off (inclusive)')
     .option('--reason <text>', 'e.g. conference, leave')
     .action(action('needs-database', () => import('./time-off.js')));
+  timeOff
+    .command('remove')
+    .argument('<doctor>', 'code or id')
+    .description('take back days off from today on (past days off are kept)')
+    .option('--date <date>', 'first day, YYYY-MM-DD (required)')
+    .option('--to <date>', 'last day (inclusive)')
+    .action(action('needs-database', () => import('./time-off-remove.js')));
   doctor
     .command('slots')
     .argument('<doctor>', 'code or id')

@@ -1,6 +1,7 @@
 import { addTimeOff } from '../../core/doctors/add-time-off.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printDoctor } from './render.js';
+import { requireFlags } from './required.js';
 
 interface Flags extends GlobalFlags {
   date: string;
@@ -9,6 +10,7 @@ interface Flags extends GlobalFlags {
 }
 
 export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
+  requireFlags({ ...flags }, { date: '--date' });
   const doctor = await ctx.withServices((svc) =>
     addTimeOff(svc, ref, { from: flags.date, to: flags.to, reason: flags.reason }),
   );

@@ -11,6 +11,7 @@ export function registerHospitalCommands(program: Command, action: ActionFactory
         'crm hospital add --code LAG-001 --name "Lagos Island Specialist" --state Lagos --city Lagos --manager-email ops@example.ng',
         'crm hospital list',
         'crm hospital show LAG-001 --json',
+        'crm hospital edit LAG-001 --manager-email service@example.ng',
       ),
     );
   hospital
@@ -23,6 +24,16 @@ export function registerHospitalCommands(program: Command, action: ActionFactory
     .option('--address <address>', 'street address')
     .option('--manager-email <email>', "service manager's e-mail (feedback alerts go there)")
     .action(action('creates-database', () => import('./add.js')));
+  hospital
+    .command('edit')
+    .argument('<hospital>', 'code or id')
+    .description('correct a hospital (its code stays: records and bank files name it)')
+    .option('--name <name>', 'hospital name')
+    .option('--state <state>', 'Nigerian state or FCT')
+    .option('--city <city>', 'city')
+    .option('--address <address>', 'street address ("" removes it)')
+    .option('--manager-email <email>', 'service manager\'s e-mail ("" removes it)')
+    .action(action('needs-database', () => import('./edit.js')));
   hospital
     .command('list')
     .description('list hospitals with their patient counts')

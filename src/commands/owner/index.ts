@@ -10,6 +10,7 @@ export function registerOwnerCommands(program: Command, action: ActionFactory): 
       examples(
         'crm owner add --name "Adebayo Holdings Ltd" --email ops@adebayo.ng --phone 08031234567 --tax-type company --bank-code 058 --account-number 0123456785',
         'crm owner show ops@adebayo.ng --json',
+        'crm owner edit ops@adebayo.ng --bank-code 044 --account-number 0690000031 --yes',
         'crm owner log ops@adebayo.ng --channel call --summary "Discussed the Q3 guarantee"',
         'crm owner satisfaction ops@adebayo.ng --category payment --rating 4 --would-recommend yes',
       ),
@@ -26,6 +27,20 @@ export function registerOwnerCommands(program: Command, action: ActionFactory): 
     .option('--bank-code <code>', 'CBN bank code, e.g. 058')
     .option('--account-number <nuban>', '10-digit NUBAN (the check digit is verified)')
     .action(action('creates-database', () => import('./add.js')));
+  owner
+    .command('edit')
+    .argument('<owner>', 'id, e-mail or exact name')
+    .description('correct an owner (bank details: asks first, or --yes; exported payouts keep theirs)')
+    .option('--name <name>', 'person or company name (the beneficiary name in bank files)')
+    .option('--kind <kind>', 'person or company')
+    .option('--email <email>', 'e-mail ("" removes it)')
+    .option('--phone <phone>', 'phone ("" removes it)')
+    .option('--tax-type <type>', 'company, individual, exempt (payouts calculated from now on)')
+    .option('--bank-name <name>', 'bank name (default: from the bank code)')
+    .option('--bank-code <code>', 'CBN bank code, e.g. 058')
+    .option('--account-number <nuban>', '10-digit NUBAN (the check digit is verified)')
+    .option('--yes', 'change bank details without asking')
+    .action(action('needs-database', () => import('./edit.js')));
   owner
     .command('list')
     .description('list owners with their active contracts')

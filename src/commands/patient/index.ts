@@ -12,6 +12,7 @@ export function registerPatientCommands(program: Command, action: ActionFactory)
         'crm patient import export.csv --map "Hosp No=external_id" --dry-run',
         'crm patient show 08031234567 --json',
         'crm patient opt-out +2348031234567 --channel sms',
+        'crm patient merge 08031234567 08099887766 --yes',
       ),
     );
   patient
@@ -49,6 +50,35 @@ Exit codes: 0 all rows imported; 6 some rows rejected; 3 --max-errors exceeded o
     .option('--referred-by <patient>', 'phone, MRN or id of the referring patient')
     .option('--consent <channels>', 'marketing consent, comma-separated: sms,whatsapp,email')
     .action(action('creates-database', () => import('./add.js')));
+  patient
+    .command('edit')
+    .argument('<patient>', 'id, phone or MRN')
+    .description('correct a patient (validated as patient add; "" removes an optional field)')
+    .option('--first-name <name>')
+    .option('--last-name <name>')
+    .option('--phone <phone>', 'any Nigerian form, e.g. 0803 123 4567')
+    .option('--email <email>')
+    .option('--dob <date>', 'date of birth, YYYY-MM-DD or DD/MM/YYYY')
+    .option('--gender <gender>', 'female, male or other')
+    .option('--hospital <code>', 'home hospital ("" for none)')
+    .option('--external-id <mrn>', "the hospital's MRN")
+    .option('--address <address>')
+    .option('--channel <channel>', 'preferred channel: sms, whatsapp, email')
+    .option('--language <lang>', 'en, pcm, yo, ha, ig')
+    .action(action('needs-database', () => import('./edit.js')));
+  patient
+    .command('merge')
+    .argument('<keep>', 'the patient kept: id, phone or MRN')
+    .argument('<duplicate>', 'the same person recorded again: id, phone or MRN')
+    .description('make two records of one person one: appointments, messages and referrals move to KEEP')
+    .option('--yes', 'do not ask for confirmation')
+    .action(action('needs-database', () => import('./merge.js')));
+  patient
+    .command('erase')
+    .argument('<patient>', 'id, phone or MRN')
+    .description("erase a patient's personal data (data-protection request); appointments and payouts stay")
+    .option('--yes', 'do not ask for confirmation')
+    .action(action('needs-database', () => import('./erase.js')));
   patient
     .command('show')
     .argument('<patient>', 'id, phone or MRN')

@@ -47,3 +47,52 @@ export async function countWindowsPerDoctor(
   );
   return new Map(rows.map((r) => [r.id, Number(r.windows)]));
 }
+
+/**
+ * The codes of the doctor's live (scheduled or confirmed) appointments from `after` on that start
+ * on a weekday (1 = Monday) within [from, to) Lagos time: what a weekly window still holds.
+ */
+export async function liveAppointmentsInWindow(
+  em: EntityManager,
+  doctorId: string,
+  window: { weekday: number; from: string; to: string },
+  after: string,
+): Promise<string[]> {
+  const rows = await query<{ code: string }>(
+    em,
+    `select code from appointment
+     where doctor_id = $1 and status in ('scheduled', 'confirmed') and starts_at >= $5::timestamptz
+       and extract(isodow from starts_at at time zone 'Africa/Lagos') = $2
+       and (starts_at at time zone 'Africa/Lagos')::time >= $3::time
+       and (starts_at at time zone 'Africa/Lagos')::time < $4::time
+     order by starts_at limit 20`,
+    [doctorId, window.weekday, window.from, window.to, after],
+  );
+  return rows.map((r) => r.code);
+}
+
+/** How many appointments (any status) the doctor has. */
+export async function countAppointmentsOfDoctor(em: EntityManager, doctorId: string): Promise<number> {
+  const row = await queryOne<{ n: number }>(
+    em,
+    'select count(*)::int as n from appointment where doctor_id = $1',
+    [doctorId],
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** Removes the doctor's days off from `from` to `to` (inclusive); returns the days removed. */
+export async function deleteTimeOffDays(
+  em: EntityManager,
+  doctorId: string,
+  from: string,
+  to: string,
+): Promise<string[]> {
+  const rows = await query<{ day: string }>(
+    em,
+    `delete from doctor_time_off where doctor_id = $1 and day between $2::date and $3::date
+     returning to_char(day, 'YYYY-MM-DD') as day`,
+    [doctorId, from, to],
+  );
+  return rows.map((r) => r.day).sort();
+}

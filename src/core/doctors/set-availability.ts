@@ -14,7 +14,7 @@ export interface AvailabilityInput {
 
 const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
-function parseTime(value: string, field: string): string {
+export function parseTime(value: string, field: string): string {
   const m = HHMM.exec(value?.trim() ?? '');
   if (!m) throw new ValidationError(field, value, 'not a time of day (HH:MM)');
   return `${m[1].padStart(2, '0')}:${m[2]}`;

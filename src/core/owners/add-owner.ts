@@ -43,8 +43,17 @@ const BANK_NAMES: Record<string, string> = {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Adds an owner after validating the phone, e-mail and the NUBAN check digit; a known e-mail is exit 5. */
-export async function addOwner(ctx: ServiceContext, input: AddOwnerInput): Promise<OwnerView> {
+/** An owner's fields as stored, validated. */
+export type OwnerFields = Pick<
+  Owner,
+  'name' | 'kind' | 'email' | 'phone' | 'taxType' | 'bankName' | 'bankCode' | 'accountNumber'
+>;
+
+/**
+ * Validates and normalises an owner's fields (`owner add`, and `owner edit` with the owner's
+ * current values for what it does not change): the phone, the e-mail, the NUBAN check digit.
+ */
+export function validOwnerFields(input: AddOwnerInput): OwnerFields {
   const name = input.name?.trim();
   if (!name) throw new ValidationError('name', input.name, 'is required');
   const kind = input.kind ? oneOf(OWNER_KINDS, input.kind, 'kind') : 'company';
@@ -69,22 +78,20 @@ export async function addOwner(ctx: ServiceContext, input: AddOwnerInput): Promi
     );
   }
   const bankName = input.bankName?.trim() || BANK_NAMES[bankCode] || null;
+  return { name, kind, email, phone, taxType, bankName, bankCode, accountNumber };
+}
+
+/** Adds an owner after validating the phone, e-mail and the NUBAN check digit; a known e-mail is exit 5. */
+export async function addOwner(ctx: ServiceContext, input: AddOwnerInput): Promise<OwnerView> {
+  const fields = validOwnerFields(input);
+  const { email, kind, taxType, bankCode } = fields;
   return ctx.em.transactional(async (em) => {
     if (email) {
       const clash = await ownerRepository(em).findByEmail(email);
       if (clash)
         throw new ConflictError('owner_exists', `an owner with e-mail ${email} exists (${clash.name})`);
     }
-    const owner = em.create(Owner, {
-      name,
-      kind,
-      email,
-      phone,
-      taxType,
-      bankName,
-      bankCode,
-      accountNumber,
-    } as never);
+    const owner = em.create(Owner, fields as never);
     await em.flush();
     // No name or account number: the audit log is kept forever; the entity id says which owner.
     await recordAudit(em, ctx.actor, 'owner', owner.id, { kind, taxType, bankCode });

@@ -7,7 +7,7 @@ import { type Channel, Patient } from './patient.entity.js';
 import { patientRepository } from './patient.repository.js';
 import { findDuplicatePatient } from './patient.sql.js';
 import { type PatientView, toPatientView } from './patient.view.js';
-import { mapColumns, validatePatientRecord } from './patient-csv.parser.js';
+import { mapColumns, type PatientRow, validatePatientRecord } from './patient-csv.parser.js';
 
 export interface AddPatientInput {
   firstName: string;
@@ -25,8 +25,12 @@ export interface AddPatientInput {
   consent?: Partial<Record<Channel, boolean>>;
 }
 
-/** Adds one patient, validated by the same rules as the CSV import; a duplicate is exit 5. */
-export async function addPatient(ctx: ServiceContext, input: AddPatientInput): Promise<PatientView> {
+/**
+ * A patient's fields validated by the same rules as the CSV import (`patient add`, and `patient
+ * edit` with the patient's current values for what it does not change); the first problem is
+ * exit 3 naming the field.
+ */
+export function validPatientRow(input: AddPatientInput, today: string): PatientRow {
   // One validator for both paths: build the row the importer would see.
   const fields: [string, string | undefined][] = [
     ['first_name', input.firstName],
@@ -48,13 +52,18 @@ export async function addPatient(ctx: ServiceContext, input: AddPatientInput): P
     fields.map(([, v]) => v ?? ''),
     1,
     mapping,
-    { today: lagosDate(ctx.clock.now()) },
+    { today },
   );
   if (!result.ok) {
     const p = result.problems[0];
     throw new ValidationError(p.column.replace(/_/g, '-'), p.value || undefined, p.reason);
   }
-  const row = result.row;
+  return result.row;
+}
+
+/** Adds one patient, validated by the same rules as the CSV import; a duplicate is exit 5. */
+export async function addPatient(ctx: ServiceContext, input: AddPatientInput): Promise<PatientView> {
+  const row = validPatientRow(input, lagosDate(ctx.clock.now()));
   return ctx.em.transactional(async (em) => {
     const hospital = input.hospital ? await hospitalRepository(em).getByRef(input.hospital) : null;
     const referrer = input.referredBy ? await patientRepository(em).getByRef(input.referredBy) : null;

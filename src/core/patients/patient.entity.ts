@@ -48,6 +48,8 @@ export const Patient = defineEntity({
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
     lastVisitAt: p.datetime().nullable(),
+    /** When the patient's personal data was erased (`crm patient erase`); final. */
+    erasedAt: p.datetime().nullable(),
   }),
 });
 export type Patient = InferEntity<typeof Patient>;

@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { queryOne } from '../db/sql.js';
+import { query, queryOne } from '../db/sql.js';
 import { NO_HOSPITAL } from './patient.entity.js';
 
 /** What `patient add` knows of a new patient, to look for the same patient already recorded. */
 export interface PatientIdentity {
+  /** A patient being corrected: not a duplicate of itself. */
+  exceptId?: string;
   hospitalId: string | null;
   externalId: string | null;
   phone: string | null;
@@ -26,11 +28,81 @@ export async function findDuplicatePatient(
   const row = await queryOne<{ id: string }>(
     em,
     `select id from patient
-     where (coalesce(hospital_id, ${NO_HOSPITAL}) = coalesce($1::uuid, ${NO_HOSPITAL}) and external_id = $2)
+     where ((coalesce(hospital_id, ${NO_HOSPITAL}) = coalesce($1::uuid, ${NO_HOSPITAL}) and external_id = $2)
         or (phone = $3 and hospital_id is not distinct from $1::uuid
-            and lower(first_name) = lower($4) and lower(last_name) = lower($5))
+            and lower(first_name) = lower($4) and lower(last_name) = lower($5)))
+       and id is distinct from $6::uuid
      limit 1`,
-    [p.hospitalId, p.externalId, p.phone, p.firstName, p.lastName],
+    [p.hospitalId, p.externalId, p.phone, p.firstName, p.lastName, p.exceptId ?? null],
   );
   return row?.id;
+}
+
+/**
+ * Every column that names a patient, other than the patient's own row: what `patient merge` moves
+ * from the duplicate to the patient kept. Reminders and appointment outcomes follow their
+ * appointment. The one list to extend when a table gains a patient reference — the feedback and
+ * loyalty tables (other branches) join it at merge; `unlistedPatientReferences` refuses a merge
+ * while the database has a reference this list lacks, so none is left pointing at a deleted row.
+ */
+export const PATIENT_REFERENCES = [
+  { table: 'appointment', column: 'patient_id' },
+  { table: 'messages', column: 'patient_id' },
+  { table: 'patient', column: 'referred_by' },
+] as const;
+
+/** Foreign keys to patient that PATIENT_REFERENCES does not name (`table.column`). */
+export async function unlistedPatientReferences(em: EntityManager): Promise<string[]> {
+  const rows = await query<{ ref: string }>(
+    em,
+    `select c.conrelid::regclass::text || '.' || a.attname as ref
+     from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
+     where c.contype = 'f' and c.confrelid = 'patient'::regclass`,
+  );
+  const listed = new Set(PATIENT_REFERENCES.map((r) => `${r.table}.${r.column}`));
+  // A table outside the search path is named with its schema: compare table.column only.
+  return rows.map((r) => r.ref.split('.').slice(-2).join('.')).filter((ref) => !listed.has(ref));
+}
+
+/** Points every reference to `from` at `to`; how many rows of each table moved. */
+export async function movePatientReferences(
+  em: EntityManager,
+  from: string,
+  to: string,
+): Promise<Record<string, number>> {
+  const moved: Record<string, number> = {};
+  for (const { table, column } of PATIENT_REFERENCES) {
+    const rows = await query<{ n: number }>(
+      em,
+      `with moved as (update ${table} set ${column} = $2 where ${column} = $1 returning 1)
+       select count(*)::int as n from moved`,
+      [from, to],
+    );
+    moved[table === 'patient' ? 'referrals' : table] = Number(rows[0].n);
+  }
+  return moved;
+}
+
+/**
+ * Removes what identifies an erased patient from the messages sent to them (recipient, subject,
+ * body) and from their reminders' errors, and cancels their reminders still to send. Returns how
+ * many messages were anonymised.
+ */
+export async function anonymiseMessagesOf(em: EntityManager, patientId: string): Promise<number> {
+  const rows = await query<{ n: number }>(
+    em,
+    `with m as (update messages set recipient = 'erased', subject = null, body = '[erased]',
+                  content_variables = null
+                where patient_id = $1 returning 1)
+     select count(*)::int as n from m`,
+    [patientId],
+  );
+  await query(
+    em,
+    `update reminder r set last_error = null,
+       status = case when r.status = 'pending' then 'cancelled' else r.status end
+     from appointment a where a.id = r.appointment_id and a.patient_id = $1`,
+    [patientId],
+  );
+  return Number(rows[0].n);
 }

@@ -20,6 +20,8 @@ export interface PatientView {
   referredBy: string | null;
   createdAt: string;
   lastVisitAt: string | null;
+  /** When the patient's personal data was erased (`patient erase`), else null. */
+  erasedAt: string | null;
 }
 
 /** The view of a patient whose home hospital is loaded (the repository's lookups load it). */
@@ -42,6 +44,7 @@ export function toPatientView(p: Patient): PatientView {
     referredBy: p.referredBy ?? null,
     createdAt: isoTimestamp(p.createdAt),
     lastVisitAt: isoTimestampOrNull(p.lastVisitAt),
+    erasedAt: isoTimestampOrNull(p.erasedAt),
   };
 }
 

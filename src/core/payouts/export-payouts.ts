@@ -90,12 +90,7 @@ export async function exportPayouts(ctx: ServiceContext, input: ExportPayoutsInp
       const fresh = lines.filter((r) => r.status === 'approved');
       const settled = zero.filter((r) => r.status === 'approved');
       if (rows.length === 0) return emptyResult(period.label, format);
-      if (fresh.length > 0)
-        await markExported(
-          em,
-          fresh.map((r) => r.id),
-          { at: now, batch },
-        );
+      if (fresh.length > 0) await markExported(em, fresh, { at: now, batch });
       if (settled.length > 0)
         await markSettledWithoutTransfer(
           em,

@@ -26,8 +26,13 @@ export async function lockPayoutsToPay(
 ): Promise<PayoutToPay[]> {
   const rows = await query<Omit<PayoutToPay, 'netKobo'> & { netKobo: string }>(
     em,
-    `select p.id, p.reference, p.status, o.name as "ownerName", o.bank_code as "bankCode",
-       o.account_number as "accountNumber", h.code as "hospitalCode", p.net_kobo::text as "netKobo"
+    // A payout exported before is written again with the details it was exported with; an
+    // approved one with its owner's current details, which markExported then keeps on it.
+    `select p.id, p.reference, p.status,
+       case when p.status = 'approved' then o.name else p.paid_to_name end as "ownerName",
+       case when p.status = 'approved' then o.bank_code else p.paid_to_bank_code end as "bankCode",
+       case when p.status = 'approved' then o.account_number else p.paid_to_account_number end as "accountNumber",
+       h.code as "hospitalCode", p.net_kobo::text as "netKobo"
      from payout p join contract c on c.id = p.contract_id join owner o on o.id = c.owner_id
        join hospital h on h.id = c.hospital_id
      where p.period = $1 and (p.status = 'approved' or ($2 and p.status = 'exported'))
@@ -38,17 +43,31 @@ export async function lockPayoutsToPay(
   return rows.map((r) => ({ ...r, netKobo: BigInt(r.netKobo) }));
 }
 
-/** Marks the given payouts that are still approved as exported in one batch, in one statement. */
+/**
+ * Marks the given payouts that are still approved as exported in one batch, in one statement,
+ * with the beneficiary and bank account they are exported to (their owner's, as read for the file): kept on the
+ * payout from then on (trigger payout_guard), whatever later becomes of the owner's details.
+ */
 export async function markExported(
   em: EntityManager,
-  ids: string[],
+  rows: PayoutToPay[],
   exported: { at: string; batch: string },
 ): Promise<void> {
+  // The details written to the bank file, as they were read for it.
   await execute(
     em,
-    `update payout set status = 'exported', exported_at = $2::timestamptz, export_batch = $3
-     where id = any($1::uuid[]) and status = 'approved'`,
-    [ids, exported.at, exported.batch],
+    `update payout p set status = 'exported', exported_at = $2::timestamptz, export_batch = $3,
+       paid_to_name = d.name, paid_to_bank_code = d.bank_code, paid_to_account_number = d.account
+     from unnest($1::uuid[], $4::text[], $5::text[], $6::text[]) as d (id, name, bank_code, account)
+     where p.id = d.id and p.status = 'approved'`,
+    [
+      rows.map((r) => r.id),
+      exported.at,
+      exported.batch,
+      rows.map((r) => r.ownerName),
+      rows.map((r) => r.bankCode),
+      rows.map((r) => r.accountNumber),
+    ],
   );
 }
 

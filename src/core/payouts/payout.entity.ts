@@ -64,6 +64,11 @@ export const Payout = defineEntity({
     paidAt: p.datetime().nullable(),
     bankStatus: p.text().nullable(),
     bankNote: p.text().nullable(),
+    // The beneficiary and account the payout was exported with (written by the export, then kept:
+    // a later correction of the owner's bank details reaches only payouts exported after it).
+    paidToName: p.text().nullable(),
+    paidToBankCode: p.text().nullable(),
+    paidToAccountNumber: p.text().nullable(),
   }),
 });
 export type Payout = InferEntity<typeof Payout>;

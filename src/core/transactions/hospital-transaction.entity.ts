@@ -24,6 +24,9 @@ export const HospitalTransaction = defineEntity({
     kind: p.text(),
     /** The time of the importing database transaction (the column default). */
     importedAt: p.datetime().defaultRaw('now()'),
+    /** A void: the row this one compensates (opposite kind, same amount, hospital and time). */
+    voidsId: p.bigint('string').nullable(),
+    voidReason: p.text().nullable(),
   }),
 });
 export type HospitalTransaction = InferEntity<typeof HospitalTransaction>;

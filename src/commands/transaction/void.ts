@@ -1,0 +1,23 @@
+import { voidTransaction } from '../../core/transactions/void-transaction.js';
+import type { CommandContext, GlobalFlags } from '../_shared/context.js';
+import { confirmOrRefuse } from '../_shared/prompts.js';
+import { printJson } from '../_shared/render.js';
+
+interface Flags extends GlobalFlags {
+  reason: string;
+}
+
+export async function run(ctx: CommandContext, [reference]: string[], flags: Flags): Promise<void> {
+  await confirmOrRefuse(
+    ctx,
+    flags.yes,
+    `Void transaction ${reference}? A compensating row is recorded and periods with payouts are re-run.`,
+  );
+  const result = await ctx.withServices((svc) => voidTransaction(svc, reference, flags.reason));
+  if (ctx.json) return printJson(ctx, result);
+  ctx.print(`voided ${result.voided.reference} by ${result.void.reference}`);
+  for (const r of result.reruns)
+    ctx.warn(
+      `period ${r.period} re-run: ${r.updated} payout(s) recalculated, ${r.adjustments.length} adjustment(s) recorded${r.adjustments.map((a) => ` ${a.reference} ${a.amountKobo} kobo`).join(',')}`,
+    );
+}

@@ -1,0 +1,76 @@
+/**
+ * `owner edit`: corrects an owner's details, validated as `owner add` validates them. A change of
+ * bank details (bank, account number, or the name the bank pays) reaches only payouts exported
+ * after it: an exported payout keeps the details it was exported with (payout.paid_to_*, kept by
+ * trigger payout_guard). The command asks before a bank-detail change (`--yes`).
+ */
+import { recordAudit } from '../audit/audit.js';
+import type { ServiceContext } from '../context.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { type AddOwnerInput, type OwnerFields, validOwnerFields } from './add-owner.js';
+import { ownerRepository } from './owner.repository.js';
+import { type OwnerView, toOwnerView } from './owner.view.js';
+
+export type EditOwnerInput = Partial<AddOwnerInput>;
+
+/** The fields whose change is a change of where the owner's money goes. */
+export const BANK_FIELDS = ['name', 'bankName', 'bankCode', 'accountNumber'] as const;
+
+export interface EditOwnerResult {
+  owner: OwnerView;
+  /** The fields that changed (none: nothing was written). */
+  changed: (keyof OwnerFields)[];
+  bankDetailsChanged: boolean;
+}
+
+/** Whether an edit asks to change bank details (the command confirms those first). */
+export function changesBankDetails(input: EditOwnerInput): boolean {
+  return BANK_FIELDS.some((f) => input[f] !== undefined);
+}
+
+/** Applies the given fields (the others stay); an e-mail another owner has is exit 5. */
+export async function editOwner(
+  ctx: ServiceContext,
+  ref: string,
+  input: EditOwnerInput,
+): Promise<EditOwnerResult> {
+  const given = Object.entries(input).filter(([, v]) => v !== undefined);
+  if (given.length === 0)
+    throw new ValidationError('owner', ref, 'name at least one field to change (see crm owner edit --help)');
+  return ctx.em.transactional(async (em) => {
+    const owner = await ownerRepository(em).getByRef(ref, { lock: true });
+    const current: AddOwnerInput = {
+      name: owner.name,
+      kind: owner.kind,
+      email: owner.email ?? undefined,
+      phone: owner.phone ?? undefined,
+      taxType: owner.taxType,
+      // A new bank code without a bank name takes the code's bank name.
+      bankName: input.bankCode !== undefined ? undefined : (owner.bankName ?? undefined),
+      bankCode: owner.bankCode,
+      accountNumber: owner.accountNumber,
+    };
+    // An empty --email or --phone removes it.
+    const next = validOwnerFields({ ...current, ...Object.fromEntries(given) });
+    const changed = (Object.keys(next) as (keyof OwnerFields)[]).filter(
+      (k) => (next[k] ?? null) !== (owner[k] ?? null),
+    );
+    if (changed.length === 0) return { owner: toOwnerView(owner), changed, bankDetailsChanged: false };
+    if (next.email && changed.includes('email')) {
+      const clash = await ownerRepository(em).findByEmail(next.email);
+      if (clash && clash.id !== owner.id)
+        throw new ConflictError('owner_exists', `an owner with e-mail ${next.email} exists (${clash.name})`);
+    }
+    Object.assign(owner, next);
+    await em.flush();
+    const bankDetailsChanged = changed.some((k) => (BANK_FIELDS as readonly string[]).includes(k));
+    // Which fields changed, never their values (names and accounts stay out of the audit log).
+    await recordAudit(em, ctx.actor, 'owner', owner.id, {
+      action: 'edit',
+      changed,
+      ...(changed.includes('taxType') ? { taxType: next.taxType } : {}),
+      ...(changed.includes('bankCode') ? { bankCode: next.bankCode } : {}),
+    });
+    return { owner: toOwnerView(owner), changed, bankDetailsChanged };
+  });
+}
