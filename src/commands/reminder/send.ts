@@ -5,7 +5,7 @@ import { planDueReminders } from '../../core/reminders/plan-due-reminders.js';
 import { sendDueReminders } from '../../core/reminders/send-due-reminders.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
-import { printJson, printRecord, printTable } from '../_shared/render.js';
+import { printJson, printRecord, printSummary, printTable } from '../_shared/render.js';
 
 interface Flags extends GlobalFlags {
   limit?: string;
@@ -29,14 +29,18 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     await printTable(
       ctx,
       [
-        { header: 'reminder', value: (p) => p.reminderId.slice(0, 8) },
+        { header: 'appointment', value: (p) => p.appointment },
+        { header: 'kind', value: (p) => p.kind },
+        { header: 'patient', value: (p) => p.patient, shrink: true },
+        { header: 'starts', value: (p) => p.startsAt.slice(0, 16).replace('T', ' '), tsv: (p) => p.startsAt },
         { header: 'action', value: (p) => p.action },
         { header: 'channel', value: (p) => p.channel },
-        { header: 'detail', value: (p) => p.reason ?? p.deferUntil ?? p.body },
+        { header: 'detail', value: (p) => p.reason ?? p.deferUntil ?? p.body, shrink: true },
+        { header: 'reminder id', value: (p) => p.reminderId, drop: 1 },
       ],
       planned,
     );
-    ctx.print('dry run: nothing was sent or written');
+    printSummary(ctx, 'dry run: nothing was sent or written');
     return;
   }
   const options = {
