@@ -13,8 +13,8 @@ import errno, fcntl, os, pty, select, struct, sys, termios
 
 pid, master = pty.fork()
 if pid == 0:
-    # A fixed, roomy terminal: prompts never wrap, whatever runs the tests.
-    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
+    # A fixed terminal, 200 columns unless PTY_COLUMNS says otherwise: prompts never wrap.
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, int(os.environ.get("PTY_COLUMNS", "200")), 0, 0))
     os.execvp(sys.argv[1], sys.argv[1:])
 
 sys.stderr.write("crm-pid %d\\n" % pid)
@@ -87,13 +87,18 @@ export interface PtySession {
  * Starts `crm args…` on a pseudo-terminal (stdin and stdout are a TTY); the environment is that of
  * `startCli` (NO_COLOR, CRM_OPERATOR=tester, no inherited DATABASE_URL) plus `env`.
  */
-export function startCliOnPty(args: string[], env: Record<string, string | undefined> = {}): PtySession {
+export function startCliOnPty(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { columns?: number } = {},
+): PtySession {
   if (!PYTHON) throw new Error('no python3 with the pty module on this machine');
   const childEnv: Record<string, string | undefined> = {
     ...process.env,
     NO_COLOR: '1',
     CRM_OPERATOR: 'tester',
     TERM: 'xterm-256color',
+    PTY_COLUMNS: String(options.columns ?? 200),
     ...env,
   };
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
