@@ -80,9 +80,7 @@ export async function printTable<T>(ctx: CommandContext, columns: Column<T>[], r
   const dropped = columns.length - fitted.length;
   if (dropped > 0 || fitted.some((c) => c.cut)) {
     const what = dropped > 0 ? `${dropped} column(s) left out` : 'long values cut';
-    ctx.warn(
-      `${what} to fit ${ctx.io.columns} columns: --wide shows everything, --json or a pipe every value`,
-    );
+    ctx.warn(`${what} to fit ${ctx.io.columns} columns (--wide shows all)`);
   }
 }
 
