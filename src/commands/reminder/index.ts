@@ -18,6 +18,7 @@ export function registerReminderCommands(program: Command, action: ActionFactory
     .description('send due reminders once each (safe to run from several machines at once)')
     .option('--limit <n>', 'at most N reminders in this run')
     .option('--dry-run', 'show what would be sent; write and send nothing (needs no credentials)')
+    .option('--live', 'send even while CRM_NOW is set (a rehearsal is otherwise a dry run)')
     .addHelpText(
       'after',
       `

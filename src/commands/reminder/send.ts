@@ -1,5 +1,5 @@
 import { PartialFailureError, ValidationError } from '../../core/errors.js';
-import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
+import { loadMessagingConfig, rehearsalDryRunReason } from '../../core/messaging/messaging.config.js';
 import { realMessengers } from '../../core/messaging/messaging.runtime.js';
 import { planDueReminders } from '../../core/reminders/plan-due-reminders.js';
 import { sendDueReminders } from '../../core/reminders/send-due-reminders.js';
@@ -10,6 +10,8 @@ import { printJson, printRecord, printSummary, printTable } from '../_shared/ren
 interface Flags extends GlobalFlags {
   limit?: string;
   dryRun?: boolean;
+  /** Send for real even while CRM_NOW is set. */
+  live?: boolean;
 }
 
 function envInt(ctx: CommandContext, name: string): number | undefined {
@@ -23,7 +25,9 @@ function envInt(ctx: CommandContext, name: string): number | undefined {
 export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   const limit = intFlag(flags.limit, '--limit', { min: 1 });
   const config = loadMessagingConfig(ctx.config.env);
-  if (flags.dryRun) {
+  const rehearsal = rehearsalDryRunReason(config, Boolean(ctx.config.fixedNow), Boolean(flags.live));
+  if (rehearsal && !flags.dryRun) ctx.warn(rehearsal);
+  if (flags.dryRun || rehearsal) {
     const { result, planned } = await ctx.withServices((svc) => planDueReminders(svc, config, { limit }));
     if (ctx.json) return printJson(ctx, result);
     await printTable(
