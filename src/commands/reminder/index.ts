@@ -7,11 +7,10 @@ export function registerReminderCommands(program: Command, action: ActionFactory
     .description('appointment reminders: send the due ones (run from cron)')
     .addHelpText(
       'after',
-      examples(
-        'crm reminder send --json',
-        'crm reminder send --dry-run',
-        '*/5 * * * * cd /srv/crm && crm reminder send --json >> /var/log/crm-reminders.log 2>&1',
-      ),
+      `${examples('crm reminder send --json', 'crm reminder send --dry-run')}
+Crontab line (crontab -e), every 5 minutes:
+  */5 * * * * cd /srv/crm && crm reminder send --json >> /var/log/crm-reminders.log 2>&1
+`,
     );
   reminder
     .command('send')
