@@ -82,7 +82,8 @@ function pipeline(script: string): Promise<{ code: number | null; stdout: string
   });
 }
 
-describe('pipes', () => {
+// Each test starts crm once or twice; on a loaded 2-core machine one start can take 20-40 s.
+describe('pipes', { timeout: 240_000 }, () => {
   it('crm patient list | head -1: the header line, crm exits 0 (the shell pipe status), nothing on stderr', async () => {
     const r = await pipeline('eval "$CRM patient list" | head -1; echo "status $((PIPESTATUS[0]))"');
     // nothing but the rehearsal clock's notice: no EPIPE, no stack trace
@@ -155,38 +156,42 @@ describe('pipes', () => {
   });
 });
 
-describe.skipIf(SKIP_PTY_TESTS)(`tables on an 80-column terminal (${PTY_TESTS_LABEL})`, () => {
-  const onTerminal = async (args: string[]) => {
-    const session = startCliOnPty(args, env(), { columns: 80 });
-    const code = await session.exited;
-    return { code, lines: session.text().replace(/\r/g, '').split('\n') };
-  };
+describe.skipIf(SKIP_PTY_TESTS)(
+  `tables on an 80-column terminal (${PTY_TESTS_LABEL})`,
+  { timeout: 240_000 },
+  () => {
+    const onTerminal = async (args: string[]) => {
+      const session = startCliOnPty(args, env(), { columns: 80 });
+      const code = await session.exited;
+      return { code, lines: session.text().replace(/\r/g, '').split('\n') };
+    };
 
-  it('payout list fits 80 columns, keeps reference, owner, net and status, and says what it left out', async () => {
-    const { code, lines } = await onTerminal(['payout', 'list', '--period', '2026-11']);
-    expect(code).toBe(0);
-    const table = lines.filter((l) => /[│|┌└├─]/.test(l));
-    expect(table.length).toBeGreaterThan(2);
-    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
-    const text = lines.join('\n');
-    expect(text).toMatch(/reference/);
-    expect(text).toMatch(/net/);
-    expect(text).toMatch(/approved|calculated/);
-    expect(text).toMatch(/Chief Babatunde/);
-    expect(text).toMatch(/column\(s\) left out to fit 80 columns \(--wide shows all\)/);
-  });
+    it('payout list fits 80 columns, keeps reference, owner, net and status, and says what it left out', async () => {
+      const { code, lines } = await onTerminal(['payout', 'list', '--period', '2026-11']);
+      expect(code).toBe(0);
+      const table = lines.filter((l) => /[│|┌└├─]/.test(l));
+      expect(table.length).toBeGreaterThan(2);
+      for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
+      const text = lines.join('\n');
+      expect(text).toMatch(/reference/);
+      expect(text).toMatch(/net/);
+      expect(text).toMatch(/approved|calculated/);
+      expect(text).toMatch(/Chief Babatunde/);
+      expect(text).toMatch(/column\(s\) left out to fit 80 columns \(--wide shows all\)/);
+    });
 
-  it('--wide shows every column, wider than the terminal', async () => {
-    const { code, lines } = await onTerminal(['payout', 'list', '--period', '2026-11', '--wide']);
-    expect(code).toBe(0);
-    expect(Math.max(...lines.map((l) => [...l].length))).toBeGreaterThan(80);
-    expect(lines.join('\n')).toMatch(/platform/);
-  });
+    it('--wide shows every column, wider than the terminal', async () => {
+      const { code, lines } = await onTerminal(['payout', 'list', '--period', '2026-11', '--wide']);
+      expect(code).toBe(0);
+      expect(Math.max(...lines.map((l) => [...l].length))).toBeGreaterThan(80);
+      expect(lines.join('\n')).toMatch(/platform/);
+    });
 
-  it('patient list fits 80 columns: no UUID column, long names cut with …', async () => {
-    const { code, lines } = await onTerminal(['patient', 'list', '--limit', '20']);
-    expect(code).toBe(0);
-    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
-    expect(lines.join('\n')).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
-  });
-});
+    it('patient list fits 80 columns: no UUID column, long names cut with …', async () => {
+      const { code, lines } = await onTerminal(['patient', 'list', '--limit', '20']);
+      expect(code).toBe(0);
+      for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
+      expect(lines.join('\n')).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    });
+  },
+);

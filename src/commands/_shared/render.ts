@@ -155,8 +155,23 @@ export function fitColumns(input: FitInput[], columns: number | undefined): Fitt
  * when stdout is piped, so that a pipe carries the TSV rows and nothing else.
  */
 export function printSummary(ctx: CommandContext, text: string): void {
-  if (ctx.io.stdoutIsTTY) ctx.print(text);
-  else ctx.warn(text);
+  if (!ctx.io.stdoutIsTTY) ctx.warn(text);
+  else ctx.print(ctx.wide ? text : wrapAtCommas(text, ctx.io.columns));
+}
+
+/** Breaks a long summary after its commas so that each line fits `columns` (when it can). */
+export function wrapAtCommas(text: string, columns: number | undefined): string {
+  if (!columns || displayWidth(text) <= columns) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const part of text.split(/(?<=,) /)) {
+    if (line && displayWidth(line) + 1 + displayWidth(part) > columns) {
+      lines.push(line);
+      line = `  ${part}`;
+    } else line = line ? `${line} ${part}` : part;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }
 
 /** Label/value pairs, for `show` commands. */
