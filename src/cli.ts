@@ -37,6 +37,7 @@ export function buildProgram(makeContext: MakeContext): Command {
     .option('--json', 'print one JSON document on stdout (read and run commands)')
     .option('--operator <name>', 'who is running this (default: CRM_OPERATOR, else the OS user)')
     .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, else the embedded database)')
+    .option('--wide', 'tables show every column, uncut, whatever the width of the terminal')
     .option('-v, --verbose', 'show stack traces and details of errors')
     .addOption(new Option('--no-color', 'no colour in output (also when NO_COLOR is set)'))
     .showHelpAfterError('(run with --help for usage)')

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { type PtySession, PYTHON, startCliOnPty } from '../support/pty.js';
+import { PTY_TESTS_LABEL, type PtySession, SKIP_PTY_TESTS, startCliOnPty } from '../support/pty.js';
 
 /**
  * `crm contract create` prompts (inquirer) for the values its flags leave out, but only when a
@@ -25,8 +25,6 @@ const onPty = (args: string[]): PtySession => {
 const SHARE = "Owner's revenue share (%)";
 const GUARANTEE = 'Minimum guarantee per period (NGN)';
 const START = 'Start date (YYYY-MM-DD)';
-const NO_PTY = !PYTHON;
-const NO_PTY_REASON = 'needs python3 with the standard pty module to drive a pseudo-terminal';
 
 /** The flags given on every run; share, guarantee and start are left to the prompts. */
 const GIVEN = [
@@ -105,89 +103,86 @@ describe('crm contract create without a terminal', () => {
   });
 });
 
-describe.skipIf(NO_PTY)(
-  `crm contract create on a terminal (${NO_PTY ? NO_PTY_REASON : 'python3 pty'})`,
-  () => {
-    it('asks for the share, the guarantee and the start date, then creates the contract', async () => {
-      const session = onPty(GIVEN);
-      await session.waitFor(SHARE);
-      // An empty answer is not accepted: the prompt stays and says why.
-      session.type('\r');
-      await session.waitFor('You must provide a value');
-      session.type('62.5\r');
-      const atGuarantee = await session.waitFor(GUARANTEE);
-      // Typed as people write it: the naira sign (multi-byte) and thousands separators.
-      session.type('₦1,250,000.50\r');
-      const atStart = await session.waitFor(START, { from: atGuarantee });
-      session.type('2026-07-01\r');
-      await session.waitFor('created draft contract CT-2026-0001', { from: atStart });
-      expect(await session.exited, session.text()).toBe(0);
+describe.skipIf(SKIP_PTY_TESTS)(`crm contract create on a terminal (${PTY_TESTS_LABEL})`, () => {
+  it('asks for the share, the guarantee and the start date, then creates the contract', async () => {
+    const session = onPty(GIVEN);
+    await session.waitFor(SHARE);
+    // An empty answer is not accepted: the prompt stays and says why.
+    session.type('\r');
+    await session.waitFor('You must provide a value');
+    session.type('62.5\r');
+    const atGuarantee = await session.waitFor(GUARANTEE);
+    // Typed as people write it: the naira sign (multi-byte) and thousands separators.
+    session.type('₦1,250,000.50\r');
+    const atStart = await session.waitFor(START, { from: atGuarantee });
+    session.type('2026-07-01\r');
+    await session.waitFor('created draft contract CT-2026-0001', { from: atStart });
+    expect(await session.exited, session.text()).toBe(0);
 
-      const screen = session.text();
-      // Each prompt appeared once more with its answer (✔ line); the given flags were not asked for.
-      expect(screen).toMatch(/Owner's revenue share \(%\) 62\.5\r?\n/);
-      expect(screen).toMatch(/Minimum guarantee per period \(NGN\) ₦1,250,000\.50\r?\n/);
-      expect(screen).toMatch(/Start date \(YYYY-MM-DD\) 2026-07-01\r?\n/);
-      expect(screen.indexOf(SHARE)).toBeLessThan(screen.indexOf(GUARANTEE));
-      expect(screen.indexOf(GUARANTEE)).toBeLessThan(screen.indexOf(START));
-      expect(screen).not.toContain('Owner (id, e-mail or name)');
-      expect(screen).not.toContain('Hospital code');
-      expect(screen).not.toContain('Payout frequency');
-      // Then the human view of the new draft, on the same terminal.
-      expect(screen).toMatch(/guarantee\s+₦1,250,000\.50 per quarter/);
-      expect(screen).toMatch(/payment terms\s+Net 45/);
+    const screen = session.text();
+    // Each prompt appeared once more with its answer (✔ line); the given flags were not asked for.
+    expect(screen).toMatch(/Owner's revenue share \(%\) 62\.5\r?\n/);
+    expect(screen).toMatch(/Minimum guarantee per period \(NGN\) ₦1,250,000\.50\r?\n/);
+    expect(screen).toMatch(/Start date \(YYYY-MM-DD\) 2026-07-01\r?\n/);
+    expect(screen.indexOf(SHARE)).toBeLessThan(screen.indexOf(GUARANTEE));
+    expect(screen.indexOf(GUARANTEE)).toBeLessThan(screen.indexOf(START));
+    expect(screen).not.toContain('Owner (id, e-mail or name)');
+    expect(screen).not.toContain('Hospital code');
+    expect(screen).not.toContain('Payout frequency');
+    // Then the human view of the new draft, on the same terminal.
+    expect(screen).toMatch(/guarantee\s+₦1,250,000\.50 per quarter/);
+    expect(screen).toMatch(/payment terms\s+Net 45/);
 
-      const shown = json(await crm(['contract', 'show', 'CT-2026-0001', '--json']));
-      expect(shown).toMatchObject({
-        number: 'CT-2026-0001',
-        status: 'draft',
-        ownerName: 'Okafor Health Partners Ltd',
-        hospital: 'ABJ-001',
-        sharePercent: 62.5,
-        shareBasisPoints: 6250,
-        guaranteeKobo: 125_000_050,
-        frequency: 'quarterly',
-        paymentTermsDays: 45,
-        startDate: '2026-07-01',
-        endDate: '2027-06-30',
-      });
-      const list = await contracts();
-      expect(list).toHaveLength(1);
-      expect(list[0]).toMatchObject({
-        number: 'CT-2026-0001',
-        sharePercent: 62.5,
-        guaranteeKobo: 125_000_050,
-      });
-    }, 60_000);
+    const shown = json(await crm(['contract', 'show', 'CT-2026-0001', '--json']));
+    expect(shown).toMatchObject({
+      number: 'CT-2026-0001',
+      status: 'draft',
+      ownerName: 'Okafor Health Partners Ltd',
+      hospital: 'ABJ-001',
+      sharePercent: 62.5,
+      shareBasisPoints: 6250,
+      guaranteeKobo: 125_000_050,
+      frequency: 'quarterly',
+      paymentTermsDays: 45,
+      startDate: '2026-07-01',
+      endDate: '2027-06-30',
+    });
+    const list = await contracts();
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      number: 'CT-2026-0001',
+      sharePercent: 62.5,
+      guaranteeKobo: 125_000_050,
+    });
+  }, 60_000);
 
-    it('validates an answer like the flag: an impossible share is refused (exit 3), nothing is created', async () => {
-      const session = onPty([...GIVEN, '--guarantee', '500000', '--start', '2026-07-01']);
-      await session.waitFor(SHARE);
-      session.type('150\r');
-      await session.waitFor(/crm: error: share: must be between 0 and 100/);
-      expect(await session.exited, session.text()).toBe(3);
-      expect(session.text()).not.toContain(GUARANTEE);
-      expect(session.text()).not.toMatch(/\n\s+at /);
-      expect(await contracts()).toHaveLength(1);
-    }, 60_000);
+  it('validates an answer like the flag: an impossible share is refused (exit 3), nothing is created', async () => {
+    const session = onPty([...GIVEN, '--guarantee', '500000', '--start', '2026-07-01']);
+    await session.waitFor(SHARE);
+    session.type('150\r');
+    await session.waitFor(/crm: error: share: must be between 0 and 100/);
+    expect(await session.exited, session.text()).toBe(3);
+    expect(session.text()).not.toContain(GUARANTEE);
+    expect(session.text()).not.toMatch(/\n\s+at /);
+    expect(await contracts()).toHaveLength(1);
+  }, 60_000);
 
-    it('does not prompt with --json on a terminal: a missing value is the usage error (exit 2)', async () => {
-      const session = onPty([...GIVEN, '--guarantee', '500000', '--json']);
-      expect(await session.exited, session.text()).toBe(2);
-      expect(session.text()).toMatch(/crm: error: missing --share/);
-      expect(session.text()).not.toContain(SHARE);
-      expect(await contracts()).toHaveLength(1);
-    }, 60_000);
+  it('does not prompt with --json on a terminal: a missing value is the usage error (exit 2)', async () => {
+    const session = onPty([...GIVEN, '--guarantee', '500000', '--json']);
+    expect(await session.exited, session.text()).toBe(2);
+    expect(session.text()).toMatch(/crm: error: missing --share/);
+    expect(session.text()).not.toContain(SHARE);
+    expect(await contracts()).toHaveLength(1);
+  }, 60_000);
 
-    it('creates nothing when the operator gives up at a prompt (Ctrl-C)', async () => {
-      const session = onPty([...GIVEN, '--share', '70', '--guarantee', '500000']);
-      await session.waitFor(START);
-      session.type('\x03');
-      // Giving up is the operator's choice, not a crash: the usage error "cancelled", exit 2.
-      expect(await session.exited, session.text()).toBe(2);
-      expect(session.text()).toMatch(/crm: error: cancelled/);
-      expect(session.text()).not.toContain('created draft contract');
-      expect(await contracts()).toHaveLength(1);
-    }, 60_000);
-  },
-);
+  it('creates nothing when the operator gives up at a prompt (Ctrl-C)', async () => {
+    const session = onPty([...GIVEN, '--share', '70', '--guarantee', '500000']);
+    await session.waitFor(START);
+    session.type('\x03');
+    // Giving up is the operator's choice, not a crash: the usage error "cancelled", exit 2.
+    expect(await session.exited, session.text()).toBe(2);
+    expect(session.text()).toMatch(/crm: error: cancelled/);
+    expect(session.text()).not.toContain('created draft contract');
+    expect(await contracts()).toHaveLength(1);
+  }, 60_000);
+});

@@ -3,8 +3,8 @@
  * text) or stderr, whatever the argument's form; provider error texts are stored and printed with
  * the number masked; provider base URLs over plain http:// are refused unless they are loopback.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
@@ -12,6 +12,7 @@ import { runCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, sqlOnce, type TestDatabase } from '../support/db.js';
 import { makeHospital, makeOwner, makePatient } from '../support/factories.js';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
+import { tempDir } from '../support/files.js';
 import { fakeProviderEnv } from '../support/reminders-seed.js';
 import { services } from '../support/services.js';
 
@@ -346,7 +347,7 @@ describe('provider base URLs over plain http://', () => {
 
 describe('.env', () => {
   const dirWith = (text: string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'crm-dotenv-'));
+    const dir = tempDir('dotenv');
     writeFileSync(join(dir, '.env'), text);
     return dir;
   };

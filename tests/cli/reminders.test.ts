@@ -105,7 +105,8 @@ describe('doctor, appointment and reminder commands end to end', () => {
     expect(clash.stderr).toMatch(/^warning: CRM_NOW is set.*\ncrm: error: overlaps appointment AP-000001 /);
     expect(clash.stderr).not.toMatch(/\n\s+at /);
 
-    const missing = await crm(['reminder', 'send', '--json'], { CRM_NOW: NOW });
+    // --live: a rehearsal (CRM_NOW) would otherwise be a dry run, which needs no credentials.
+    const missing = await crm(['reminder', 'send', '--json', '--live'], { CRM_NOW: NOW });
     expect(missing.code).toBe(7);
     expect(missing.stderr).toMatch(
       /sms needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_SMS_FROM or TWILIO_MESSAGING_SERVICE_SID/,
@@ -116,6 +117,28 @@ describe('doctor, appointment and reminder commands end to end', () => {
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toEqual({ sent: 1, failed: 0, deferred: 0, expired: 0, retrying: 0 });
 
+    // A rehearsal against the real providers' URLs is a dry run, and says so: nothing sent or written.
+    const rehearsal = await crm(['reminder', 'send', '--json'], {
+      ...fakeProviderEnv(fake, {
+        CRM_TWILIO_BASE_URL: 'https://api.twilio.com',
+        CRM_SENDGRID_BASE_URL: 'https://api.sendgrid.com/',
+      }),
+      CRM_NOW: NOW,
+    });
+    expect(rehearsal.code, rehearsal.stderr).toBe(0);
+    expect(rehearsal.stderr).toMatch(
+      /CRM_NOW is set \(a rehearsal\): this is a dry run, nothing is sent or written; pass --live to send for real/,
+    );
+    expect(JSON.parse(rehearsal.stdout)).toEqual({
+      sent: 1,
+      failed: 0,
+      deferred: 0,
+      expired: 0,
+      retrying: 0,
+    });
+    expect(recipientsAtFake()).toEqual([]);
+
+    // The fake provider on this machine: a rehearsal sends to it.
     const sent = await crm(['reminder', 'send', '--json'], { ...fakeProviderEnv(fake), CRM_NOW: NOW });
     expect(sent.code, sent.stderr).toBe(0);
     expect(JSON.parse(sent.stdout)).toEqual({ sent: 1, failed: 0, deferred: 0, expired: 0, retrying: 0 });

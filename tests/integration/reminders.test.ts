@@ -107,6 +107,43 @@ describe('appointments', () => {
     expect((await book('2026-12-01 10:00')).code).toBe('AP-000003');
   });
 
+  it('one patient with two different doctors at once: refused by the code and by the database', async () => {
+    await makeDoctor(services(bed.db, { actor }), {
+      hospital: 'LAG-001',
+      name: 'Dr. Emeka Eze',
+      code: 'DR-2',
+      hours: ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, from: '07:00', to: '17:00' })),
+    });
+    const first = await book('2026-12-01 10:00');
+    const withOther = (when: string) =>
+      scheduleAppointment(services(bed.db, { actor, clock: BOOKING }), {
+        patient: '08031234567',
+        doctor: 'DR-2',
+        type: 'consultation',
+        at: when,
+      });
+    const error = await withOther('2026-12-01 10:15').catch((e) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.message).toMatch(/overlaps appointment AP-000001/);
+    // The exclusion constraint itself, past the code's check: a row written straight to the table.
+    const ctx = services(bed.db, { actor });
+    const clash = await ctx.em
+      .transactional((em) =>
+        query(
+          em,
+          `insert into appointment (code, patient_id, doctor_id, hospital_id, type, starts_at, ends_at)
+           select 'AP-DIRECT', a.patient_id, d.id, a.hospital_id, 'consultation',
+                  a.starts_at + interval '15 minutes', a.ends_at + interval '15 minutes'
+             from appointment a, doctor d where a.code = $1 and d.code = 'DR-2'`,
+          [first.code],
+        ),
+      )
+      .catch((e) => e);
+    expect(String(clash?.message ?? clash)).toMatch(/appointment_patient_no_overlap/);
+    // Back to back with the other doctor is fine.
+    expect((await withOther('2026-12-01 10:30')).status).toBe('scheduled');
+  });
+
   it('lists free slots around bookings', async () => {
     await book('2026-12-01 10:00');
     const { slots } = await freeSlots(services(bed.db, { clock: BOOKING }), 'DR-1', {

@@ -18,7 +18,7 @@
  *   const sg = new Client(); sg.setApiKey(FAKE_SENDGRID_KEY);              // setApiKey FIRST
  *   sg.setDefaultRequest('baseUrl', fake.sendgridBaseUrl); sgMail.setClient(sg);
  *
- * Standalone demo: `npx tsx tests/support/fake-provider.ts [--port N]` prints the URL and the
+ * Standalone demo: `npm run fake-provider -- --port N` (docs/reminders.md) prints the URL and the
  * environment to use, logs each request and runs until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
@@ -1089,6 +1089,9 @@ async function main(): Promise<void> {
   console.log(`  TWILIO_ACCOUNT_SID=${FAKE_TWILIO.accountSid}`);
   console.log(`  TWILIO_AUTH_TOKEN=${FAKE_TWILIO.authToken}`);
   console.log(`  SENDGRID_API_KEY=${FAKE_SENDGRID_KEY}`);
+  console.log('  TWILIO_SMS_FROM=+15005550006');
+  console.log('  TWILIO_WHATSAPP_FROM=whatsapp:+14155238886');
+  console.log('  SENDGRID_FROM=care@hospital.example');
   const stop = () => {
     fake.close().finally(() => process.exit(0));
   };

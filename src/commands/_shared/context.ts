@@ -16,6 +16,8 @@ export interface GlobalFlags {
   operator?: string;
   databaseUrl?: string;
   yes?: boolean;
+  /** Tables show every column, uncut, whatever the terminal's width. */
+  wide?: boolean;
 }
 
 /** What a command needs from the outside world: built once per run by cli.ts. */
@@ -24,6 +26,8 @@ export interface CommandContext {
   config: Config;
   clock: Clock;
   json: boolean;
+  /** --wide: tables are not fitted to the terminal. */
+  wide: boolean;
   verbose: boolean;
   /** The command as typed, for the audit log (`crm patient import x.csv`). */
   commandLine: string;
@@ -68,6 +72,7 @@ export function createContext(
     config: effectiveConfig,
     clock: effectiveConfig.fixedNow ? fixedClock(effectiveConfig.fixedNow) : systemClock,
     json: Boolean(flags.json),
+    wide: Boolean(flags.wide),
     verbose: Boolean(flags.verbose) || config.debug,
     commandLine,
     actor: () => ({

@@ -13,22 +13,25 @@ export interface Io {
   stderrIsTTY: boolean;
   /** Colour on stdout / stderr. */
   color: boolean;
+  /** The terminal's width when stdout is one (tables are fitted to it), else undefined. */
+  columns: number | undefined;
 }
 
 /**
- * When the reader of stdout goes away (`crm payout list | head`), stop quietly: the rest of the
- * output has nobody to read it. Exit 0 like a reader that stopped early expects; whatever the
- * command wrote to the database was committed before its result was printed.
+ * When the reader of stdout goes away (`crm payout list | head`), the rest of the output has
+ * nobody to read it: it is dropped quietly, and the command runs to its end as it would have
+ * otherwise — the process is never ended in the middle of a command, so a write to the database
+ * is never left half done by a closed pipe. The exit code is the command's (0 when it succeeded).
  */
-function exitQuietlyWhenThePipeCloses(stream: NodeJS.WriteStream): void {
+function dropOutputWhenThePipeCloses(stream: NodeJS.WriteStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
+    if (error.code === 'EPIPE') return; // the stream is destroyed: later writes go nowhere, silently
     throw error;
   });
 }
 
 export function processIo(noColor: boolean): Io {
-  exitQuietlyWhenThePipeCloses(process.stdout);
+  dropOutputWhenThePipeCloses(process.stdout);
   const stdoutIsTTY = Boolean(process.stdout.isTTY);
   return {
     stdout: process.stdout,
@@ -37,5 +40,6 @@ export function processIo(noColor: boolean): Io {
     stdoutIsTTY,
     stderrIsTTY: Boolean(process.stderr.isTTY),
     color: stdoutIsTTY && !noColor,
+    columns: stdoutIsTTY ? process.stdout.columns || undefined : undefined,
   };
 }

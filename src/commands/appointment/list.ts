@@ -29,11 +29,11 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     [
       { header: 'code', value: (a) => a.code },
       { header: 'time', value: (a) => a.time },
-      { header: 'min', value: (a) => a.durationMinutes, align: 'right' },
+      { header: 'min', value: (a) => a.durationMinutes, align: 'right', drop: 2 },
       { header: 'type', value: (a) => a.type },
       { header: 'status', value: (a) => a.status },
-      { header: 'doctor', value: (a) => a.doctor },
-      { header: 'patient', value: (a) => a.patient.name },
+      { header: 'doctor', value: (a) => a.doctor, shrink: true },
+      { header: 'patient', value: (a) => a.patient.name, shrink: true },
     ],
     rows,
   );

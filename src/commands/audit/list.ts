@@ -20,8 +20,8 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
       { header: 'at', value: (r) => r.at },
       { header: 'operator', value: (r) => r.operator },
       { header: 'entity', value: (r) => (r.entityId ? `${r.entity} ${r.entityId}` : r.entity) },
-      { header: 'summary', value: (r) => JSON.stringify(r.summary) },
-      { header: 'command', value: (r) => r.command },
+      { header: 'summary', value: (r) => JSON.stringify(r.summary), shrink: true },
+      { header: 'command', value: (r) => r.command, shrink: true, drop: 1 },
     ],
     rows,
   );

@@ -34,13 +34,16 @@ export function registerContractCommands(program: Command, action: ActionFactory
     .description('owner contracts: create, edit, activate, terminate, milestones, performance')
     .addHelpText(
       'after',
-      examples(
+      `${examples(
         'crm contract create --owner ops@adebayo.ng --hospital LAG-001 --share 70 --guarantee 500000 --frequency monthly --start 2026-01-01 --end 2026-12-31',
         'crm contract activate CT-2026-0001',
         'crm contract show CT-2026-0001 --json',
         'crm contract milestones --due-within 30d',
-        'crm contract expire-due      # from cron, daily',
-      ),
+        'crm contract expire-due',
+      )}
+Crontab line (crontab -e), daily at 00:05:
+  5 0 * * * cd /srv/crm && crm contract expire-due --json >> /var/log/crm-contracts.log 2>&1
+`,
     );
   termsOptions(
     contract

@@ -34,7 +34,7 @@ export async function printMilestones(ctx: CommandContext, rows: MilestoneView[]
       { header: 'contract', value: (m) => m.contract },
       { header: 'hospital', value: (m) => m.hospital },
       { header: 'review', value: (m) => m.kind.replace('_review', '') },
-      { header: 'id', value: (m) => m.id },
+      { header: 'id', value: (m) => m.id, drop: 9 },
     ],
     rows,
   );

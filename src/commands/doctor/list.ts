@@ -16,7 +16,7 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     ctx,
     [
       { header: 'code', value: (d) => d.code },
-      { header: 'name', value: (d) => d.name },
+      { header: 'name', value: (d) => d.name, shrink: true },
       { header: 'department', value: (d) => d.department },
       { header: 'hospital', value: (d) => d.hospital },
       { header: 'windows', value: (d) => d.windows, align: 'right' },

@@ -65,5 +65,6 @@ CRM_OUTBOX_LEASE_SECONDS (default 300).`,
     .option('--subject <text>', 'subject (required for e-mail)')
     .requiredOption('--body <text>', 'the message')
     .option('--dry-run', 'validate and show what would be sent; send nothing')
+    .option('--live', 'send even while CRM_NOW is set (a rehearsal is otherwise a dry run)')
     .action(action('needs-database', () => import('./owner-message.js')));
 }

@@ -27,9 +27,9 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
       { header: 'to', value: (m) => m.recipient },
       { header: 'purpose', value: (m) => m.purpose },
       { header: 'status', value: (m) => m.status },
-      { header: 'error', value: (m) => m.errorCode },
+      { header: 'error', value: (m) => m.errorCode, shrink: true },
       { header: 'tries', value: (m) => m.attempts, align: 'right' },
-      { header: 'id', value: (m) => m.id },
+      { header: 'id', value: (m) => m.id, drop: 9 },
     ],
     messages,
   );

@@ -1,4 +1,4 @@
-import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
+import { loadMessagingConfig, rehearsalDryRunReason } from '../../core/messaging/messaging.config.js';
 import { realMessengers } from '../../core/messaging/messaging.runtime.js';
 import { type OwnerMessageResult, sendOwnerMessage } from '../../core/messaging/owner-message.service.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
@@ -9,10 +9,15 @@ interface Flags extends GlobalFlags {
   subject?: string;
   body: string;
   dryRun?: boolean;
+  /** Send for real even while CRM_NOW is set. */
+  live?: boolean;
 }
 
 export async function run(ctx: CommandContext, [owner]: string[], flags: Flags): Promise<void> {
   const config = loadMessagingConfig(ctx.config.env);
+  const rehearsal = rehearsalDryRunReason(config, Boolean(ctx.config.fixedNow), Boolean(flags.live));
+  if (rehearsal && !flags.dryRun) ctx.warn(rehearsal);
+  const dryRun = Boolean(flags.dryRun) || rehearsal !== undefined;
   const print = async (r: OwnerMessageResult) => {
     if (ctx.json) return printJson(ctx, r);
     await printRecord(ctx, [
@@ -26,7 +31,7 @@ export async function run(ctx: CommandContext, [owner]: string[], flags: Flags):
   try {
     const input = { owner, channel: flags.channel, subject: flags.subject, body: flags.body };
     const result = await ctx.withServices((svc) =>
-      sendOwnerMessage(svc, input, flags.dryRun ? undefined : realMessengers(config)),
+      sendOwnerMessage(svc, input, dryRun ? undefined : realMessengers(config)),
     );
     await print(result);
   } catch (error) {

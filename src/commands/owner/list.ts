@@ -8,12 +8,12 @@ export async function run(ctx: CommandContext): Promise<void> {
   await printTable(
     ctx,
     [
-      { header: 'name', value: (o) => o.name },
+      { header: 'name', value: (o) => o.name, shrink: true },
       { header: 'e-mail', value: (o) => o.email },
       { header: 'tax', value: (o) => o.taxType },
       { header: 'bank', value: (o) => `${o.bankCode} ${o.accountNumber}` },
       { header: 'active contracts', value: (o) => o.activeContracts, align: 'right' },
-      { header: 'id', value: (o) => o.id },
+      { header: 'id', value: (o) => o.id, drop: 9 },
     ],
     owners,
   );

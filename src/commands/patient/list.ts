@@ -20,13 +20,13 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
   await printTable(
     ctx,
     [
-      { header: 'name', value: (p) => `${p.firstName} ${p.lastName}` },
+      { header: 'name', value: (p) => `${p.firstName} ${p.lastName}`, shrink: true },
       { header: 'phone', value: (p) => p.phone },
       { header: 'hospital', value: (p) => p.hospital },
       { header: 'MRN', value: (p) => p.externalId },
-      { header: 'channel', value: (p) => p.preferredChannel },
+      { header: 'channel', value: (p) => p.preferredChannel, drop: 2 },
       { header: 'last visit', value: (p) => p.lastVisitAt?.slice(0, 10) },
-      { header: 'id', value: (p) => p.id },
+      { header: 'id', value: (p) => p.id, drop: 9 },
     ],
     patients,
   );

@@ -7,17 +7,17 @@ export function registerReminderCommands(program: Command, action: ActionFactory
     .description('appointment reminders: send the due ones (run from cron)')
     .addHelpText(
       'after',
-      examples(
-        'crm reminder send --json',
-        'crm reminder send --dry-run',
-        '*/5 * * * * cd /srv/crm && crm reminder send --json >> /var/log/crm-reminders.log 2>&1',
-      ),
+      `${examples('crm reminder send --json', 'crm reminder send --dry-run')}
+Crontab line (crontab -e), every 5 minutes:
+  */5 * * * * cd /srv/crm && crm reminder send --json >> /var/log/crm-reminders.log 2>&1
+`,
     );
   reminder
     .command('send')
     .description('send due reminders once each (safe to run from several machines at once)')
     .option('--limit <n>', 'at most N reminders in this run')
     .option('--dry-run', 'show what would be sent; write and send nothing (needs no credentials)')
+    .option('--live', 'send even while CRM_NOW is set (a rehearsal is otherwise a dry run)')
     .addHelpText(
       'after',
       `

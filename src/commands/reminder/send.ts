@@ -1,12 +1,12 @@
 import { PartialFailureError, ValidationError } from '../../core/errors.js';
-import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
+import { loadMessagingConfig, rehearsalDryRunReason } from '../../core/messaging/messaging.config.js';
 import { realMessengers } from '../../core/messaging/messaging.runtime.js';
 import { type OutboxRunResult, sendQueuedMessages } from '../../core/messaging/send-queued.js';
 import { planDueReminders } from '../../core/reminders/plan-due-reminders.js';
 import { sendDueReminders } from '../../core/reminders/send-due-reminders.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
-import { printJson, printRecord, printTable } from '../_shared/render.js';
+import { printJson, printRecord, printSummary, printTable } from '../_shared/render.js';
 import { outboxLeaseSeconds } from '../message/send.js';
 
 /** The outbox's counts as one stderr line: `outbox: sent 1, failed 0, …`. */
@@ -17,6 +17,8 @@ export function outboxLine(r: OutboxRunResult): string {
 interface Flags extends GlobalFlags {
   limit?: string;
   dryRun?: boolean;
+  /** Send for real even while CRM_NOW is set. */
+  live?: boolean;
 }
 
 function envInt(ctx: CommandContext, name: string): number | undefined {
@@ -30,20 +32,26 @@ function envInt(ctx: CommandContext, name: string): number | undefined {
 export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   const limit = intFlag(flags.limit, '--limit', { min: 1 });
   const config = loadMessagingConfig(ctx.config.env);
-  if (flags.dryRun) {
+  const rehearsal = rehearsalDryRunReason(config, Boolean(ctx.config.fixedNow), Boolean(flags.live));
+  if (rehearsal && !flags.dryRun) ctx.warn(rehearsal);
+  if (flags.dryRun || rehearsal) {
     const { result, planned } = await ctx.withServices((svc) => planDueReminders(svc, config, { limit }));
     if (ctx.json) return printJson(ctx, result);
     await printTable(
       ctx,
       [
-        { header: 'reminder', value: (p) => p.reminderId.slice(0, 8) },
+        { header: 'appointment', value: (p) => p.appointment },
+        { header: 'kind', value: (p) => p.kind },
+        { header: 'patient', value: (p) => p.patient, shrink: true },
+        { header: 'starts', value: (p) => p.startsAt.slice(0, 16).replace('T', ' '), tsv: (p) => p.startsAt },
         { header: 'action', value: (p) => p.action },
         { header: 'channel', value: (p) => p.channel },
-        { header: 'detail', value: (p) => p.reason ?? p.deferUntil ?? p.body },
+        { header: 'detail', value: (p) => p.reason ?? p.deferUntil ?? p.body, shrink: true },
+        { header: 'reminder id', value: (p) => p.reminderId, drop: 1 },
       ],
       planned,
     );
-    ctx.print('dry run: nothing was sent or written');
+    printSummary(ctx, 'dry run: nothing was sent or written');
     return;
   }
   const options = {

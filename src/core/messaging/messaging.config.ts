@@ -163,3 +163,39 @@ export function requireSafeBaseUrls(config: MessagingConfig, channels: Iterable<
       );
   }
 }
+
+/** Whether a base URL points at this machine (127.0.0.0/8, ::1, localhost): a local fake provider. */
+export function isLoopbackUrl(raw: string | undefined): boolean {
+  if (!raw) return false;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  const host = url.hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * During a rehearsal (CRM_NOW set) nothing goes to a real provider unless asked: messages would
+ * reach real patients and owners days early, written as if it were another day. Sending is live
+ * only when `--live` is given, or when every provider with credentials points at this machine
+ * (CRM_TWILIO_BASE_URL / CRM_SENDGRID_BASE_URL on loopback: the fake provider). Returns why a
+ * rehearsal is a dry run, or undefined when it may send.
+ */
+export function rehearsalDryRunReason(
+  config: MessagingConfig,
+  rehearsing: boolean,
+  live: boolean,
+): string | undefined {
+  if (!rehearsing || live) return undefined;
+  const twilio = Boolean(config.twilio.accountSid || config.twilio.authToken);
+  const sendgrid = Boolean(config.sendgrid.apiKey);
+  const allLocal =
+    (twilio || sendgrid) &&
+    (!twilio || isLoopbackUrl(config.twilio.baseUrl)) &&
+    (!sendgrid || isLoopbackUrl(config.sendgrid.baseUrl));
+  if (allLocal) return undefined;
+  return 'CRM_NOW is set (a rehearsal): this is a dry run, nothing is sent or written; pass --live to send for real, or point CRM_TWILIO_BASE_URL/CRM_SENDGRID_BASE_URL at a local fake provider';
+}

@@ -9,6 +9,12 @@ import type { DueReminderRow } from './reminder-claim.sql.js';
 
 export interface PlannedReminder {
   reminderId: string;
+  /** The appointment's code and the reminder's kind (7d, 1d, 2h): how a person names a reminder. */
+  appointment: string;
+  kind: string;
+  /** The patient's name and the appointment's start, Lagos time (ISO 8601). */
+  patient: string;
+  startsAt: string;
   action: 'send' | 'defer' | 'expire' | 'cancel' | 'fail';
   channel?: Channel;
   /** Masked recipient, for dry-run output. */

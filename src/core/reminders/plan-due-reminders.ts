@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context.js';
+import { isoTimestamp } from '../db/values.js';
 import type { MessagingConfig } from '../messaging/messaging.config.js';
 import { loadTemplate } from '../messaging/template.queries.js';
 import { decide, type PlannedReminder } from './decide-reminder.js';
@@ -24,6 +25,10 @@ export async function planDueReminders(
     else result.expired++;
     planned.push({
       reminderId: row.id,
+      appointment: row.appointment_code,
+      kind: row.kind,
+      patient: `${row.first_name} ${row.last_name}`,
+      startsAt: isoTimestamp(row.starts_at),
       action: d.action,
       channel: d.message?.channel,
       body: d.message?.body,

@@ -15,6 +15,8 @@ import type { Channel } from '../patients/patient.entity.js';
 export interface DueReminderRow {
   id: string;
   appointment_id: string;
+  /** The appointment's human code (AP-000123), for people reading a dry run. */
+  appointment_code: string;
   kind: string;
   attempts: number;
   status: string;
@@ -55,7 +57,7 @@ export function selectDueReminders(
         and r.claimed_until is null
       order by r.next_attempt_at
       limit $2${lock ? ' for update skip locked' : ''})
-    select r.id, r.appointment_id, r.kind, r.attempts, a.status, a.starts_at,
+    select r.id, r.appointment_id, a.code as appointment_code, r.kind, r.attempts, a.status, a.starts_at,
       p.id as patient_id, p.first_name, p.last_name, p.phone, p.email, p.preferred_channel, p.preferred_language,
       p.opted_out_sms, p.opted_out_whatsapp, p.opted_out_email, d.name as doctor_name, h.name as hospital_name
     from due join reminder r on r.id = due.id join appointment a on a.id = r.appointment_id
