@@ -31,7 +31,8 @@ function relationFiles(pgdata: string): string[] {
   for (const name of readdirSync(join(pgdata, 'base'))) folders.push(join('base', name));
   const files: string[] = [];
   for (const folder of folders)
-    for (const name of readdirSync(join(pgdata, folder))) if (RELATION_FILE.test(name)) files.push(join(folder, name));
+    for (const name of readdirSync(join(pgdata, folder)))
+      if (RELATION_FILE.test(name)) files.push(join(folder, name));
   return files;
 }
 
@@ -87,7 +88,8 @@ export function checkFileManifest(dir: string): void {
     damaged.push(size === null ? `${file} is missing` : `${file} is ${size} bytes, was ${expected}`);
   }
   if (damaged.length > 0) {
-    const shown = damaged.slice(0, 3).join('; ') + (damaged.length > 3 ? `; and ${damaged.length - 3} more` : '');
+    const shown =
+      damaged.slice(0, 3).join('; ') + (damaged.length > 3 ? `; and ${damaged.length - 3} more` : '');
     throw new UnavailableError(
       'embedded_database_damaged',
       `the embedded database in ${dir} was changed from outside since it was last closed (pgdata/${shown}): its tables would read as partial data, so it is not opened; restore the folder from a backup`,
