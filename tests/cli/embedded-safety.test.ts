@@ -157,7 +157,18 @@ describe.runIf(!onPostgres)('embedded data folder', () => {
 
   it('a table file damaged between two commands is refused (exit 7) instead of read as fewer rows', async () => {
     const dir = copyOfDatabase('truncated');
-    const add = ['hospital', 'add', '--code', 'LAG-010', '--name', 'Ten', '--state', 'Lagos', '--city', 'Lagos'];
+    const add = [
+      'hospital',
+      'add',
+      '--code',
+      'LAG-010',
+      '--name',
+      'Ten',
+      '--state',
+      'Lagos',
+      '--city',
+      'Lagos',
+    ];
     expect((await runCli(add, { CRM_DATA_DIR: dir })).code).toBe(0);
     // Where the hospital table lives, asked of a copy (opening the folder itself would change it).
     const probe = join(scratch, 'truncated-probe');

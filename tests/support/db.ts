@@ -66,6 +66,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     env: { CRM_DATA_DIR: dir },
     open: () => openDatabase(config, { command: 'test' }),
     async drop() {
+      // The suite may run through the embedded database's service (CRM_EMBEDDED_SERVICE=1).
+      const { stopService } = await import('../../src/core/db/embedded-service-client.js');
+      await stopService(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };

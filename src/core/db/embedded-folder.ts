@@ -151,7 +151,8 @@ function freeSpace(dir: string): string {
 }
 
 const DISK_FULL = /no space left on device|could not extend file|ENOSPC|disk quota exceeded|EDQUOT/i;
-const ABORTED = /Aborted\(|PGlite failed to initialize|PGlite is closed|RuntimeError: unreachable/i;
+const ABORTED =
+  /Aborted\(|PGlite failed to initialize|PGlite is closed|RuntimeError: unreachable|Connection terminated unexpectedly/i;
 
 /**
  * A disk-full or crash error of the embedded database as exit 7, naming the folder and the free

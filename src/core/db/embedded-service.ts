@@ -313,7 +313,8 @@ export class EmbeddedService {
       socketDir: this.socketDir,
     };
     writeFileSync(join(this.dataDir, SERVICE_FILE), JSON.stringify(info), { mode: 0o600 });
-    this.armIdle();
+    // The first client (whoever started the service) gets at least a minute to connect.
+    this.armIdle(Math.max(this.idleMs, 60_000));
     // A data folder removed or taken over (its service file gone or another's): nothing to serve.
     this.watchTimer = setInterval(() => {
       try {
@@ -344,10 +345,10 @@ export class EmbeddedService {
     if (this.connections.size === 0) this.armIdle();
   }
 
-  private armIdle(): void {
+  private armIdle(ms = this.idleMs): void {
     clearTimeout(this.idleTimer);
     if (this.connections.size > 0) return;
-    this.idleTimer = setTimeout(() => void this.stop(), this.idleMs);
+    this.idleTimer = setTimeout(() => void this.stop(), ms);
   }
 
   /** A failure of PGlite itself (an abort): the service ends; the next command restarts it. */
