@@ -3,10 +3,15 @@
  * - `crm --help` against `node -e 0` (target: ≤ 2×; it must not load MikroORM, twilio or SendGrid);
  * - with `--baseline DIR` (another checkout, built) and PostgreSQL (DATABASE_URL or the local
  *   server): one-entity reads, `crm contract show` and `crm payout show`, of this build against
- *   the baseline's, alternating, on one database both builds can read (target: within 10%).
+ *   the baseline's, alternating, on one database both builds can read (target: within 10%);
+ * - the embedded database's service (issue 18), as ratios to `node -e 0` in the same run: a read
+ *   with the service running (target ≤ 4×), the same read opening the database in process, and on
+ *   a PostgreSQL server; a command that has to start the service on an existing folder (≤ 12×);
+ *   the first command on a fresh folder, service start and schema creation (≤ 20×).
+ *   `--service-runs N` (default 5) sets its runs; `--no-service` skips it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,6 +20,8 @@ import { benchArgs, countOption } from './args.js';
 const args = benchArgs({
   baseline: { type: 'string' },
   runs: { type: 'string', default: '15' },
+  'service-runs': { type: 'string', default: '5' },
+  'no-service': { type: 'boolean', default: false },
 });
 const runs = countOption('runs', args.runs);
 const bin = join(import.meta.dirname, '..', 'bin', 'crm.js');
@@ -30,6 +37,10 @@ const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(
 
 /** Medians of each command, run in turn `runs` times (alternating, so drift hits all alike). */
 function alternating(commands: Record<string, () => number>): Record<string, number> {
+  return alternatingN(runs, commands);
+}
+
+function alternatingN(runs: number, commands: Record<string, () => number>): Record<string, number> {
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(commands)) times[name].push(run());
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
@@ -44,6 +55,99 @@ console.log(`crm --help: ${help['crm --help'].toFixed(0)} ms`);
 console.log(`ratio: ${(help['crm --help'] / help['node -e 0']).toFixed(2)} (target ≤ 2)`);
 
 if (args.baseline) await compareReads(join(args.baseline, 'bin', 'crm.js'));
+if (!args['no-service']) await embeddedService(countOption('service-runs', args['service-runs']));
+
+/** The embedded database through its service, against in process and PostgreSQL, same run. */
+async function embeddedService(serviceRuns: number): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'crm-bench-svc-'));
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    CRM_EMBEDDED_SERVICE: '1',
+    CRM_NOW: '2026-11-05T10:00:00+01:00',
+  };
+  delete base.DATABASE_URL;
+  const dir = join(root, 'db');
+  const svc = { ...base, CRM_DATA_DIR: dir };
+  const inProcess = { ...svc, CRM_EMBEDDED_SERVICE: '0' };
+  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `crm_bench_svc_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const onServer = { ...base, DATABASE_URL: url.toString() };
+  try {
+    time([bin, 'db', 'migrate'], onServer);
+    time([bin, 'db', 'migrate'], svc);
+    for (const env of [svc, onServer])
+      time(
+        [
+          bin,
+          'hospital',
+          'add',
+          '--code',
+          'LAG-001',
+          '--name',
+          'Lagos Island',
+          '--state',
+          'Lagos',
+          '--city',
+          'Lagos',
+        ],
+        env,
+      );
+    time([bin, 'db', 'stop'], svc);
+    let fresh = 0;
+    const cold = alternatingN(serviceRuns, {
+      'node -e 0': () => time(['-e', '0']),
+      'first command on a fresh folder (db migrate)': () => {
+        const env = { ...base, CRM_DATA_DIR: join(root, `fresh-${++fresh}`) };
+        const ms = time([bin, 'db', 'migrate'], env);
+        time([bin, 'db', 'stop'], env);
+        rmSync(env.CRM_DATA_DIR!, { recursive: true, force: true });
+        return ms;
+      },
+      'hospital list, starting the service': () => {
+        const ms = time([bin, 'hospital', 'list'], svc);
+        time([bin, 'db', 'stop'], svc);
+        return ms;
+      },
+      'hospital list, in process': () => time([bin, 'hospital', 'list'], inProcess),
+    });
+    time([bin, 'hospital', 'list'], svc);
+    const warm = alternatingN(serviceRuns * 2, {
+      'node -e 0': () => time(['-e', '0']),
+      'hospital list, service running': () => time([bin, 'hospital', 'list'], svc),
+      'patient list --limit 1, service running': () => time([bin, 'patient', 'list', '--limit', '1'], svc),
+      'hospital list, PostgreSQL server': () => time([bin, 'hospital', 'list'], onServer),
+    });
+    const targets: Record<string, number> = {
+      'first command on a fresh folder (db migrate)': 20,
+      'hospital list, starting the service': 12,
+      'hospital list, service running': 4,
+      'patient list --limit 1, service running': 4,
+    };
+    for (const [group, results] of [
+      ['service stopped', cold],
+      ['service running', warm],
+    ] as const) {
+      console.log(
+        `-- embedded service, ${group} (medians of ${group === 'service stopped' ? serviceRuns : serviceRuns * 2})`,
+      );
+      for (const [label, ms] of Object.entries(results)) {
+        const ratio = ms / results['node -e 0']!;
+        const target = targets[label] ? ` (target ≤ ${targets[label]}×)` : '';
+        console.log(`${label}: ${ms.toFixed(0)} ms, ${ratio.toFixed(1)}× node -e 0${target}`);
+      }
+    }
+  } finally {
+    spawnSync(process.execPath, [bin, 'db', 'stop'], { env: svc });
+    rmSync(root, { recursive: true, force: true });
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
 
 /** One-entity reads on PostgreSQL, this build against the baseline's. */
 async function compareReads(baselineBin: string): Promise<void> {

@@ -14,7 +14,11 @@ import { build } from 'esbuild';
 
 const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
 const result = await build({
-  entryPoints: ['dist/src/cli.js', 'dist/src/core/patients/patient-import.worker.js'],
+  entryPoints: [
+    'dist/src/cli.js',
+    'dist/src/core/patients/patient-import.worker.js',
+    'dist/src/core/db/embedded-service.main.js',
+  ],
   outdir,
   bundle: true,
   splitting: true,

@@ -23,6 +23,13 @@ export interface Config {
   noColor: boolean;
   /** How long a second process waits for the embedded database's lock, in ms. */
   embeddedLockWaitMs: number;
+  /**
+   * Whether commands on the embedded database go through its background service
+   * (CRM_EMBEDDED_SERVICE=1) instead of opening it in their own process.
+   */
+  embeddedService: boolean;
+  /** How long the embedded database's service waits for a client before it stops, in ms. */
+  serviceIdleMs: number;
   /** Rows per committed batch of `patient import` (CRM_IMPORT_BATCH_SIZE, default 10,000). */
   importBatchSize: number;
   /** Hours a low-rating feedback alert has before it is overdue (CRM_FEEDBACK_ALERT_HOURS, default 48). */
@@ -109,6 +116,8 @@ export const DOTENV_VARIABLES: ReadonlySet<string> = new Set([
   'DATABASE_URL',
   'CRM_DATA_DIR',
   'CRM_LOCK_WAIT_MS',
+  'CRM_EMBEDDED_SERVICE',
+  'CRM_SERVICE_IDLE_MINUTES',
   'CRM_IMPORT_BATCH_SIZE',
   'CRM_DEBUG',
   'NO_COLOR',
@@ -222,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
     if (!fixedNow.isValid) throw new ValidationError('CRM_NOW', env.CRM_NOW, 'not an ISO 8601 timestamp');
   }
   const lockWait = Number(env.CRM_LOCK_WAIT_MS ?? 5000);
+  const idleMinutes = Number(env.CRM_SERVICE_IDLE_MINUTES ?? 10);
   return {
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     dataDir: resolve(env.CRM_DATA_DIR?.trim() || defaultDataDir(env)),
@@ -230,6 +240,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
     debug: env.CRM_DEBUG === '1' || env.CRM_DEBUG === 'true',
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     embeddedLockWaitMs: Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : 5000,
+    embeddedService: env.CRM_EMBEDDED_SERVICE === '1' || env.CRM_EMBEDDED_SERVICE === 'true',
+    serviceIdleMs: Math.round((Number.isFinite(idleMinutes) && idleMinutes >= 0 ? idleMinutes : 10) * 60_000),
     importBatchSize: positiveInt(env.CRM_IMPORT_BATCH_SIZE, 'CRM_IMPORT_BATCH_SIZE') ?? 10_000,
     feedbackAlertHours: positiveInt(env.CRM_FEEDBACK_ALERT_HOURS, 'CRM_FEEDBACK_ALERT_HOURS') ?? 48,
 

@@ -4,7 +4,7 @@ import { activateContract } from '../../src/core/contracts/activate-contract.js'
 import { createContract } from '../../src/core/contracts/create-contract.js';
 import { query } from '../../src/core/db/sql.js';
 import { type CliResult, jsonOf, runCli, startCli } from '../support/cli.js';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, sharedDatabase, type TestDatabase } from '../support/db.js';
 import { makeHospital, makeOwner } from '../support/factories.js';
 import { tempPath, writeTempFile } from '../support/files.js';
 import { services } from '../support/services.js';
@@ -273,7 +273,7 @@ describe('the monthly payout cycle from the command line', () => {
   }, 120_000);
 });
 
-describe.runIf(onPostgres)('two payout runs at the same moment (PostgreSQL)', () => {
+describe.runIf(sharedDatabase)('two payout runs at the same moment', () => {
   it('produce one payout per contract', async () => {
     const db = await tdb.open();
     const actor = { operator: 'seed', command: 'test' };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { query } from '../../src/core/db/sql.js';
 import { runCli, startCli } from '../support/cli.js';
-import { createTestDatabase, onPostgres, sqlOnce, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, onPostgres, sharedDatabase, sqlOnce, type TestDatabase } from '../support/db.js';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
 import { clearScheduling, fakeProviderEnv, seedDueReminders } from '../support/reminders-seed.js';
 
@@ -197,8 +197,10 @@ describe('doctor, appointment and reminder commands end to end', () => {
   });
 });
 
-// Several processes on one database at once: PostgreSQL only (the embedded database serves one).
-describe.runIf(onPostgres)('concurrency (PostgreSQL)', () => {
+// Several processes on one database at once: PostgreSQL, or the embedded database's service.
+// Through the embedded service every statement of 20 processes queues on one session: slower
+// than a server on a loaded machine (the 4-runner test took 108 s there), so a longer time-out.
+describe.runIf(sharedDatabase)('concurrency', { timeout: onPostgres ? 60_000 : 300_000 }, () => {
   it('20 concurrent bookings of overlapping slots of one doctor: exactly one succeeds', async () => {
     await seedOneDoctor();
     // 20 patients, so that only the doctor's constraint can refuse them.

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createTestDatabase, onPostgres, sqlOnce, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, sharedDatabase, sqlOnce, type TestDatabase } from '../support/db.js';
 import { tempPath } from '../support/files.js';
 
 /**
@@ -10,7 +10,7 @@ import { tempPath } from '../support/files.js';
  * batched path. Every reference must land exactly once, the two summaries must add up to the
  * file, and the daily rollup must equal the transactions. Several processes: PostgreSQL only.
  */
-describe.runIf(onPostgres)('two transaction imports at once (PostgreSQL)', () => {
+describe.runIf(sharedDatabase)('two transaction imports at once', () => {
   let tdb: TestDatabase;
   const rows = 40_000;
   const fileA = tempPath('concurrent-a.csv');

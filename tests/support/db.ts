@@ -10,6 +10,13 @@ import { type Database, openDatabase } from '../../src/core/db/database.js';
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 
 /**
+ * True when several processes can use the test database at once: on PostgreSQL, and on the
+ * embedded database through its service (CRM_EMBEDDED_SERVICE=1); not when each process opens
+ * the embedded database itself (one process at a time, by its lock).
+ */
+export const sharedDatabase = onPostgres || process.env.CRM_EMBEDDED_SERVICE === '1';
+
+/**
  * A database of the test file's own: a fresh PostgreSQL database (created and migrated here) when
  * DATABASE_URL is set, else a copy of the migrated embedded template in a temporary folder.
  * `env` is what a child `crm` process needs to use the same database.
@@ -66,6 +73,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     env: { CRM_DATA_DIR: dir },
     open: () => openDatabase(config, { command: 'test' }),
     async drop() {
+      // The suite may run through the embedded database's service (CRM_EMBEDDED_SERVICE=1).
+      const { stopService } = await import('../../src/core/db/embedded-service-client.js');
+      await stopService(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -21,7 +21,14 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'crm-template-'));
-  const config = { ...loadConfig(process.env, { readDotEnv: false }), databaseUrl: undefined, dataDir: dir };
+  // Built in this process even when the suite runs through the service: each test file copies the
+  // folder, which must then hold no service's socket or pid.
+  const config = {
+    ...loadConfig(process.env, { readDotEnv: false }),
+    databaseUrl: undefined,
+    dataDir: dir,
+    embeddedService: false,
+  };
   const db = await openDatabase(config, { command: 'test template', migrate: 'auto', create: true });
   await db.close();
   project.provide('embeddedTemplateDir', dir);

@@ -86,6 +86,7 @@ export function createContext(
         create: need === 'creates-database',
         notice: (text) => io.stderr.write(`crm: ${text}\n`),
         warn: (text) => context.warn(text),
+        progress: io.stderrIsTTY ? (text) => spinner(io.stderr, text) : undefined,
         ...options,
       });
       let failed = false;
@@ -120,4 +121,17 @@ export function createContext(
     },
   };
   return context;
+}
+
+/** A spinner on a terminal's stderr (opening the embedded database can take seconds); returns its stop. */
+function spinner(stderr: { write(text: string): unknown }, text: string): () => void {
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  let at = 0;
+  const draw = () => stderr.write(`\r${frames[at++ % frames.length]} ${text}…`);
+  draw();
+  const timer = setInterval(draw, 100);
+  return () => {
+    clearInterval(timer);
+    stderr.write('\r\x1b[2K');
+  };
 }

@@ -13,6 +13,7 @@ export function registerDbCommands(program: Command, action: ActionFactory): voi
         'crm db user add bola --role approver',
         'crm db user add ada --role operator,finance --password-stdin < ada.pw',
         'crm db status --json',
+        'crm db stop',
       ),
     );
   db.command('migrate')
@@ -21,6 +22,9 @@ export function registerDbCommands(program: Command, action: ActionFactory): voi
   db.command('status')
     .description('which database is used and which migrations are applied or pending')
     .action(action('needs-database', () => import('./status.js')));
+  db.command('stop')
+    .description("stop the embedded database's background service (the next command starts it again)")
+    .action(action('needs-database', () => import('./stop.js')));
   const roles = db.command('roles').description('the crm_* group roles and their grants');
   roles
     .command('apply')

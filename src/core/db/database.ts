@@ -24,6 +24,7 @@ import { checkFileManifest, writeFileManifest } from './embedded-manifest.js';
 import { entities } from './entities.js';
 import { LazyMigrator } from './lazy-migrator.js';
 import { mikroCore, mikroPostgres } from './mikro-orm.js';
+import type { PgClientLike } from './sql.js';
 
 export { LazyMigrator };
 
@@ -42,7 +43,7 @@ export interface Database {
    * COPY data) as the file. PGlite is one session, so this runs inside whatever transaction is
    * open on it.
    */
-  copyBlob?(copySql: string, data: string | Uint8Array): Promise<void>;
+  copyBlob?(copySql: string, data: string | Uint8Array, client: PgClientLike): Promise<void>;
   close(): Promise<void>;
   /**
    * PostgreSQL: who is connected and the applied migrations, asked in the connect's own round
@@ -74,6 +75,8 @@ export interface OpenOptions {
   notice?: (text: string) => void;
   /** A warning on stderr (a data folder whose permissions were tightened). */
   warn?: (text: string) => void;
+  /** Something to show while opening takes longer than a second; returns how to stop showing it. */
+  progress?: (text: string) => () => void;
 }
 
 const MIGRATIONS_TABLE = 'mikro_orm_migrations';
@@ -276,6 +279,79 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
   }
 }
 
+/** Whether an error of `pg` means nothing listens on the socket (a service gone). */
+function isNoService(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET';
+}
+
+/**
+ * The embedded database through its service (embedded-service.ts): a PostgreSQL client on the
+ * service's Unix socket, the service started first when it is not running.
+ */
+async function openEmbeddedService(config: Config, options: OpenOptions): Promise<Database> {
+  const dir = config.dataDir;
+  const { ensureService, copyBlobThroughService } = await import('./embedded-service-client.js');
+  const { SOCKET_PORT } = await import('./embedded-service-files.js');
+  let orm: MikroORM | undefined;
+  const connect = async (info: { socketDir: string }): Promise<boolean> => {
+    const candidate = await mikroCore.MikroORM.init({
+      ...baseOptions(),
+      driver: mikroPostgres.PostgreSqlDriver,
+      host: info.socketDir,
+      port: SOCKET_PORT,
+      user: 'postgres',
+      dbName: 'postgres',
+      // One session behind the socket: a second connection of this process would wait for the first.
+      pool: { min: 0, max: 1 },
+      ensureDatabase: false,
+    } as Options);
+    try {
+      await candidate.em.getConnection().execute('select 1');
+      orm = candidate;
+      return true;
+    } catch (error) {
+      await candidate.close(true).catch(() => {});
+      if (isNoService(error)) return false;
+      throw error;
+    }
+  };
+  try {
+    await ensureService(
+      {
+        dataDir: dir,
+        create: options.create ?? false,
+        idleMs: config.serviceIdleMs,
+        lockWaitMs: config.embeddedLockWaitMs,
+        notice: options.notice,
+        warn: options.warn,
+        progress: options.progress,
+      },
+      connect,
+    );
+  } catch (error) {
+    throw (
+      embeddedFailure(error, dir) ??
+      (error instanceof UnavailableError || (error as { exitCode?: number }).exitCode !== undefined
+        ? error
+        : new UnavailableError(
+            'embedded_database_unavailable',
+            `cannot open the embedded database in ${dir}: ${(error as Error).message}`,
+            { cause: error },
+          ))
+    );
+  }
+  const opened = orm!;
+  return {
+    kind: 'embedded',
+    orm: opened,
+    config,
+    em: () => opened.em.fork() as EntityManager,
+    copyBlob: (copySql, data, client) => copyBlobThroughService(dir, client, copySql, data),
+    close: () => opened.close(true),
+  };
+}
+
 /**
  * Whether a migration of migrations/names.ts is not recorded as applied. One query, where the
  * Migrator (above all on the embedded database) costs module loading and catalog queries; it is asked only when this says yes.
@@ -328,7 +404,11 @@ export async function applyMigrations(orm: MikroORM): Promise<string[]> {
 
 /** Opens the configured database, migrating or checking as asked. */
 export async function openDatabase(config: Config, options: OpenOptions): Promise<Database> {
-  const db = config.databaseUrl ? await openPostgres(config) : await openEmbedded(config, options);
+  const db = config.databaseUrl
+    ? await openPostgres(config)
+    : config.embeddedService
+      ? await openEmbeddedService(config, options)
+      : await openEmbedded(config, options);
   const mode = options.migrate ?? (db.kind === 'embedded' ? 'auto' : 'check');
   try {
     // The Migrator is asked only when the migrations table says something is pending.

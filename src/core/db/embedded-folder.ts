@@ -18,8 +18,16 @@ export type DataDirState =
   | { kind: 'database' }
   | { kind: 'foreign'; entries: string[] };
 
-/** Our own files beside `pgdata`: the lock, and claims and temporary files of its takeover. */
-const isLockFile = (name: string) => name === 'crm.lock' || name.startsWith('crm.lock.');
+/**
+ * Our own files beside `pgdata`: the lock, claims and temporary files of its takeover, and the
+ * service's (crm.service, its socket, COPY data files, the starters' lock).
+ */
+const isLockFile = (name: string) =>
+  name === 'crm.lock' ||
+  name.startsWith('crm.lock.') ||
+  name === 'crm.service' ||
+  name.startsWith('crm.blob.') ||
+  name === '.s.PGSQL.5432';
 
 export function inspectDataDir(dir: string): DataDirState {
   if (!existsSync(dir)) return { kind: 'missing' };
@@ -143,7 +151,8 @@ function freeSpace(dir: string): string {
 }
 
 const DISK_FULL = /no space left on device|could not extend file|ENOSPC|disk quota exceeded|EDQUOT/i;
-const ABORTED = /Aborted\(|PGlite failed to initialize|PGlite is closed|RuntimeError: unreachable/i;
+const ABORTED =
+  /Aborted\(|PGlite failed to initialize|PGlite is closed|RuntimeError: unreachable|Connection terminated unexpectedly/i;
 
 /**
  * A disk-full or crash error of the embedded database as exit 7, naming the folder and the free

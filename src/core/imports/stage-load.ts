@@ -15,7 +15,10 @@ import { copyText, type StageValue } from './copy-encoders.js';
  */
 export type StageLoad =
   | { kind: 'copy' }
-  | { kind: 'blob'; copyBlob: (copySql: string, data: string | Uint8Array) => Promise<void> };
+  | {
+      kind: 'blob';
+      copyBlob: (copySql: string, data: string | Uint8Array, client: PgClientLike) => Promise<void>;
+    };
 
 export function stageLoadFor(db: Database): StageLoad {
   if (db.kind === 'postgresql') return { kind: 'copy' };
@@ -41,7 +44,7 @@ export async function loadStageRows(
   const format = typeof data === 'string' ? '' : ' with (format binary)';
   const names = columns.map(([n]) => n).join(', ');
   if (load.kind === 'blob') {
-    await load.copyBlob(`copy ${table} (${names}) from '/dev/blob'${format}`, data);
+    await load.copyBlob(`copy ${table} (${names}) from '/dev/blob'${format}`, data, client);
     return;
   }
   const { from: copyFrom } = await import('pg-copy-streams');
