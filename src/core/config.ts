@@ -34,7 +34,6 @@ export interface Config {
   importBatchSize: number;
   /** Hours a low-rating feedback alert has before it is overdue (CRM_FEEDBACK_ALERT_HOURS, default 48). */
   feedbackAlertHours: number;
-
   /** Loyalty settings (CRM_LOYALTY_*): see core/loyalty/loyalty.settings.ts. */
   loyalty: LoyaltySettings;
   /**
@@ -142,7 +141,6 @@ export const DOTENV_VARIABLES: ReadonlySet<string> = new Set([
   'CRM_REMINDER_LEASE_SECONDS',
   'CRM_OUTBOX_LEASE_SECONDS',
   'CRM_FEEDBACK_ALERT_HOURS',
-
   'CRM_LOYALTY_EXPIRY_MONTHS',
   'CRM_LOYALTY_NOTIFY_DAYS',
   'CRM_LOYALTY_POINT_VALUE_KOBO',

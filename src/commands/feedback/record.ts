@@ -27,6 +27,13 @@ export async function run(ctx: CommandContext, [patient]: string[], flags: Flags
   const feedback = await ctx.withServices((svc) => recordFeedback(svc, input));
   if (ctx.json) return printJson(ctx, feedback);
   await printFeedback(ctx, feedback);
+  // On a terminal only: --json carries loyaltyPoints for scripts.
+  if (ctx.io.stdoutIsTTY)
+    ctx.print(
+      feedback.loyaltyPoints > 0
+        ? `+${feedback.loyaltyPoints} loyalty points`
+        : 'no loyalty points: feedback already earned them for this appointment or today',
+    );
   if (feedback.alert && !feedback.alert.emailQueued)
     ctx.warn(
       `alert ${feedback.alert.code} is open, but hospital ${feedback.hospital} has no manager e-mail: nobody was e-mailed (crm feedback alerts)`,

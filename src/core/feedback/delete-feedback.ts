@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { underDatabaseRules } from '../db/driver-errors.js';
 import { ConflictError, ValidationError } from '../errors.js';
+import { reverseFeedbackPoints } from '../loyalty/earning-rules.js';
 import { feedbackRepository } from './feedback.repository.js';
 
 export interface DeletedFeedback {
@@ -39,7 +40,18 @@ export async function deleteFeedback(
       feedback.deletedBy = ctx.actor.operator;
       feedback.deleteReason = text;
       await em.flush();
-      // loyalty: award/reverse points here (wired at merge)
+      // Its loyalty points go back with a compensating entry (never below zero).
+      await reverseFeedbackPoints(
+        em,
+        {
+          feedbackId: feedback.id,
+          patientId: feedback.patient.id,
+          appointmentId: feedback.appointment?.id ?? null,
+          at: feedback.submittedAt,
+        },
+        `feedback ${feedback.code} deleted: ${text}`,
+        now.toJSDate(),
+      );
       await recordAudit(em, ctx.actor, 'feedback', feedback.id, {
         code: feedback.code,
         deleted: true,

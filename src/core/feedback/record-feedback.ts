@@ -12,6 +12,7 @@ import { underDatabaseRules } from '../db/driver-errors.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { Hospital } from '../hospitals/hospital.entity.js';
 import { hospitalRepository } from '../hospitals/hospital.repository.js';
+import { awardFeedbackPoints } from '../loyalty/earning-rules.js';
 import type { Message } from '../messaging/message.entity.js';
 import { queueMessage } from '../messaging/outbox.js';
 import { patientRepository } from '../patients/patient.repository.js';
@@ -29,7 +30,13 @@ import {
 } from './feedback-input.js';
 import { FeedbackSuggestion } from './feedback-suggestion.entity.js';
 
-export async function recordFeedback(ctx: ServiceContext, input: RecordFeedbackInput): Promise<FeedbackView> {
+/** What `feedback record` returns: the feedback, and the loyalty points it earned (50, or 0 when its key had earned already). */
+export type RecordedFeedback = FeedbackView & { loyaltyPoints: number };
+
+export async function recordFeedback(
+  ctx: ServiceContext,
+  input: RecordFeedbackInput,
+): Promise<RecordedFeedback> {
   const valid = validateFeedback(input);
   if (input.appointment && input.hospital)
     throw new ValidationError(
@@ -98,7 +105,13 @@ export async function recordFeedback(ctx: ServiceContext, input: RecordFeedbackI
           createdAt: now.toJSDate(),
         } as never);
       await em.flush();
-      // loyalty: award/reverse points here (wired at merge)
+      // +50 loyalty points whatever the rating: once per appointment, else once per Lagos day.
+      const points = await awardFeedbackPoints(em, {
+        feedbackId: feedback.id,
+        patientId: patient.id,
+        appointmentId: appointment?.id ?? null,
+        at: now.toJSDate(),
+      });
       if (appointment) await em.populate(feedback, ['appointment', 'doctor']);
       if (alert)
         await recordAudit(em, ctx.actor, 'feedback_alert', alert.id, {
@@ -119,7 +132,7 @@ export async function recordFeedback(ctx: ServiceContext, input: RecordFeedbackI
         alert: alert?.code ?? null,
         suggestion: suggestion?.code ?? null,
       });
-      return toFeedbackView(feedback, alert, suggestion, now.toJSDate());
+      return { ...toFeedbackView(feedback, alert, suggestion, now.toJSDate()), loyaltyPoints: points.points };
     }),
   );
 }

@@ -42,6 +42,23 @@ export async function awardFeedbackPoints(
   });
 }
 
+/**
+ * Feedback deleted: reverses the points it earned. Under a per-day key only the day's first
+ * feedback earned them (its id is the entry's reason), so deleting a later one that day takes
+ * nothing back. Returns null when this feedback earned nothing.
+ */
+export async function reverseFeedbackPoints(
+  em: EntityManager,
+  feedback: { feedbackId: string; patientId: string; appointmentId: string | null; at: Date },
+  reason: string,
+  now: Date,
+): Promise<Booked | null> {
+  const key = feedbackSourceKey(feedback);
+  const entry = await findEntry(em, key);
+  if (entry?.reason !== `feedback ${feedback.feedbackId}`) return null;
+  return reversePoints(em, key, reason, now);
+}
+
 export interface CompletedForLoyalty {
   id: string;
   code: string;
