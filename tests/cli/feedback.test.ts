@@ -299,5 +299,5 @@ describe('feedback commands end to end', () => {
     expect((await json(['feedback', 'list'])).map((f: { code: string }) => f.code)).toEqual(['FB-000002']);
     expect(await json(['feedback', 'show', 'FB-000001'])).toMatchObject({ deleteReason: 'entered twice' });
     expect((await crm(['feedback', 'delete', 'FB-000001', '--reason', 'again'])).code).toBe(5);
-  }, 900_000);
+  }, 1_800_000);
 });
