@@ -43,7 +43,7 @@ async function patient(overrides: Record<string, unknown> = {}) {
 async function ledger(patientId: string) {
   return query<{ kind: string; points: string; source_key: string; shortfall: string }>(
     db.em(),
-    'select kind, points, source_key, shortfall from loyalty_transactions where patient_id = $1 order by created_at, id',
+    'select kind, points, source_key, shortfall from loyalty_transactions where patient_id = $1 order by created_at, seq',
     [patientId],
   );
 }
