@@ -82,7 +82,7 @@ await client.query(
 await client.query(
   `insert into loyalty_transactions (patient_id, points, kind, reason, source_key, created_at)
    select p.id, 10 + (g % 50), 'earn', 'bench', 'bench:' || g,
-          timestamptz '2026-12-02 09:00+01' - make_interval(mins => (g * 7919) % (730 * 24 * 60))
+          timestamptz '2026-12-02 09:00+01' - make_interval(mins => ((g::bigint * 7919) % (730 * 24 * 60))::int)
    from generate_series(1, $1) g
    join (select id, row_number() over (order by id) as n from patient) p on p.n = 1 + g % $2`,
   [entries, patients],

@@ -122,3 +122,19 @@ export async function reversePoints(
     firstLot: entry.id,
   });
 }
+
+/**
+ * Deleted feedback: reverses its 50 points when this feedback is the one that earned them (a
+ * second feedback on the same Lagos day earned nothing, and deleting it reverses nothing).
+ */
+export async function reverseFeedbackPoints(
+  em: EntityManager,
+  input: { feedbackId: string; patientId: string; appointmentId: string | null; at: Date },
+  reason: string,
+  now: Date = new Date(),
+): Promise<Booked | null> {
+  const key = feedbackSourceKey(input);
+  const entry = await findEntry(em, key);
+  if (entry?.reason !== `feedback ${input.feedbackId}`) return null;
+  return reversePoints(em, key, reason, now);
+}
