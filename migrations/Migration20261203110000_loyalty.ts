@@ -41,6 +41,7 @@ create table loyalty_account (
     this.addSql(`
 create table loyalty_transactions (
   id uuid primary key default gen_random_uuid(),
+  seq bigint generated always as identity,
   patient_id uuid not null references patient (id),
   points bigint not null,
   kind text not null check (kind in ('earn', 'redeem', 'expire', 'adjust', 'reversal')),
@@ -54,7 +55,7 @@ create table loyalty_transactions (
   constraint loyalty_transactions_shortfall check (shortfall = 0 or kind = 'reversal')
 );`);
     this.addSql(
-      `create index loyalty_transactions_patient on loyalty_transactions (patient_id, created_at desc, id);`,
+      `create index loyalty_transactions_patient on loyalty_transactions (patient_id, created_at desc, seq desc);`,
     );
     this.addSql(`
 create table loyalty_lot (

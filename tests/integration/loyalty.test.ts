@@ -11,7 +11,11 @@ import { query, queryOne } from '../../src/core/db/sql.js';
 import { addReward } from '../../src/core/loyalty/add-reward.js';
 import { adjustPoints } from '../../src/core/loyalty/adjust-points.js';
 import { awardPoints } from '../../src/core/loyalty/award-points.js';
-import { awardFeedbackPoints, reversePoints } from '../../src/core/loyalty/earning-rules.js';
+import {
+  awardFeedbackPoints,
+  reverseFeedbackPoints,
+  reversePoints,
+} from '../../src/core/loyalty/earning-rules.js';
 import { expirePoints } from '../../src/core/loyalty/expire-points.js';
 import { loyaltyLiability, showLoyalty } from '../../src/core/loyalty/loyalty.queries.js';
 import { redeemReward } from '../../src/core/loyalty/redeem-reward.js';
@@ -43,7 +47,7 @@ async function patient(overrides: Record<string, unknown> = {}) {
 async function ledger(patientId: string) {
   return query<{ kind: string; points: string; source_key: string; shortfall: string }>(
     db.em(),
-    'select kind, points, source_key, shortfall from loyalty_transactions where patient_id = $1 order by created_at, id',
+    'select kind, points, source_key, shortfall from loyalty_transactions where patient_id = $1 order by created_at, seq',
     [patientId],
   );
 }
@@ -179,6 +183,18 @@ describe('earning rules and reversals', () => {
       `feedback:${p.id}:2026-12-02`,
       `feedback:${p.id}:2026-12-03`,
     ]);
+    // Deleting f2 (which earned nothing) reverses nothing; deleting f1 reverses its 50.
+    const f = (feedbackId: string, iso: string) => ({
+      feedbackId,
+      patientId: p.id,
+      appointmentId: null,
+      at: new Date(iso),
+    });
+    expect(await reverseFeedbackPoints(db.em(), f('f2', '2026-12-02T22:50:00Z'), 'deleted')).toBeNull();
+    expect(await reverseFeedbackPoints(db.em(), f('f1', '2026-12-02T22:30:00Z'), 'deleted')).toMatchObject({
+      points: -50,
+    });
+    expect(await expectConsistent(p.id)).toBe(50);
   });
 
   it('a reversal takes what is left and records the shortfall, once', async () => {

@@ -42,23 +42,6 @@ export async function awardFeedbackPoints(
   });
 }
 
-/**
- * Feedback deleted: reverses the points it earned. Under a per-day key only the day's first
- * feedback earned them (its id is the entry's reason), so deleting a later one that day takes
- * nothing back. Returns null when this feedback earned nothing.
- */
-export async function reverseFeedbackPoints(
-  em: EntityManager,
-  feedback: { feedbackId: string; patientId: string; appointmentId: string | null; at: Date },
-  reason: string,
-  now: Date,
-): Promise<Booked | null> {
-  const key = feedbackSourceKey(feedback);
-  const entry = await findEntry(em, key);
-  if (entry?.reason !== `feedback ${feedback.feedbackId}`) return null;
-  return reversePoints(em, key, reason, now);
-}
-
 export interface CompletedForLoyalty {
   id: string;
   code: string;
@@ -138,4 +121,20 @@ export async function reversePoints(
     whenShort: 'partial',
     firstLot: entry.id,
   });
+}
+
+/**
+ * Deleted feedback: reverses its 50 points when this feedback is the one that earned them (a
+ * second feedback on the same Lagos day earned nothing, and deleting it reverses nothing).
+ */
+export async function reverseFeedbackPoints(
+  em: EntityManager,
+  input: { feedbackId: string; patientId: string; appointmentId: string | null; at: Date },
+  reason: string,
+  now: Date = new Date(),
+): Promise<Booked | null> {
+  const key = feedbackSourceKey(input);
+  const entry = await findEntry(em, key);
+  if (entry?.reason !== `feedback ${input.feedbackId}`) return null;
+  return reversePoints(em, key, reason, now);
 }

@@ -34,6 +34,8 @@ export const LoyaltyTransaction = defineEntity({
   tableName: 'loyalty_transactions',
   properties: (p) => ({
     id: p.uuid().primary().defaultRaw('gen_random_uuid()'),
+    /** Insertion order (generated): orders entries booked at the same time. */
+    seq: p.bigint('number').generated('by default as identity'),
     patientId: p.uuid(),
     points: p.bigint('number'),
     kind: p.text().$type<LedgerKind>(),

@@ -28,7 +28,7 @@ export async function recentEntries(
 ): Promise<LedgerEntry[]> {
   return query<LedgerEntry>(
     em,
-    `select * from loyalty_transactions where patient_id = $1 order by created_at desc, id desc limit $2`,
+    `select * from loyalty_transactions where patient_id = $1 order by created_at desc, seq desc limit $2`,
     [patientId, limit],
   );
 }
