@@ -47,7 +47,7 @@ export interface CampaignSendOptions {
   holdoutBps?: number;
   /** Recipients claimed per transaction (default: config, 500). */
   batchSize?: number;
-  /** SMS/WhatsApp calls in flight at once (default 16). */
+  /** SMS/WhatsApp calls in flight at once, and so the size of an outcome commit (default 50). */
   concurrency?: number;
   runnerId?: string;
   onProgress?: (progress: { done: number; total: number }) => void;
@@ -89,7 +89,7 @@ export async function sendCampaign(
   const sleep = options.sleep ?? realSleep;
   const batchSize =
     options.batchSize ?? (campaign.channel === 'email' ? SENDGRID_MAX_PERSONALIZATIONS : settings.batchSize);
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? 50;
   const channel = campaign.channel;
   let messenger: Messenger | undefined;
   const messengerOf = async () => {
