@@ -21,7 +21,7 @@ import type { DateTime } from 'luxon';
 import type { ServiceContext } from '../context.js';
 import { query } from '../db/sql.js';
 import { recordOutcomes, type SettledMessage, settleMessages } from '../messaging/message.sql.js';
-import type { MessagingConfig } from '../messaging/messaging.config.js';
+import { type MessagingConfig, requireCredentials } from '../messaging/messaging.config.js';
 import type { Messenger, SendOutcome } from '../messaging/messenger.js';
 import { SENDGRID_MAX_PERSONALIZATIONS } from '../messaging/providers.js';
 import { quietPeriodEnd } from '../messaging/quiet-hours.js';
@@ -91,6 +91,8 @@ export async function sendCampaign(
     options.batchSize ?? (campaign.channel === 'email' ? SENDGRID_MAX_PERSONALIZATIONS : settings.batchSize);
   const concurrency = options.concurrency ?? 50;
   const channel = campaign.channel;
+  // A re-run on a campaign already sending: no claim without credentials (exit 7).
+  if (campaign.status === 'sending') requireCredentials(messaging, [channel]);
   let messenger: Messenger | undefined;
   const messengerOf = async () => {
     messenger ??= await messengerFor([channel]);
