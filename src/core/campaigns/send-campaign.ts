@@ -21,7 +21,7 @@ import type { DateTime } from 'luxon';
 import type { ServiceContext } from '../context.js';
 import { query } from '../db/sql.js';
 import { recordOutcomes, type SettledMessage, settleMessages } from '../messaging/message.sql.js';
-import type { MessagingConfig } from '../messaging/messaging.config.js';
+import { type MessagingConfig, requireCredentials } from '../messaging/messaging.config.js';
 import type { Messenger, SendOutcome } from '../messaging/messenger.js';
 import { SENDGRID_MAX_PERSONALIZATIONS } from '../messaging/providers.js';
 import { quietPeriodEnd } from '../messaging/quiet-hours.js';
@@ -47,7 +47,7 @@ export interface CampaignSendOptions {
   holdoutBps?: number;
   /** Recipients claimed per transaction (default: config, 500). */
   batchSize?: number;
-  /** SMS/WhatsApp calls in flight at once (default 16). */
+  /** SMS/WhatsApp calls in flight at once, and so the size of an outcome commit (default 50). */
   concurrency?: number;
   runnerId?: string;
   onProgress?: (progress: { done: number; total: number }) => void;
@@ -89,8 +89,10 @@ export async function sendCampaign(
   const sleep = options.sleep ?? realSleep;
   const batchSize =
     options.batchSize ?? (campaign.channel === 'email' ? SENDGRID_MAX_PERSONALIZATIONS : settings.batchSize);
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? 50;
   const channel = campaign.channel;
+  // A re-run on a campaign already sending: no claim without credentials (exit 7).
+  if (campaign.status === 'sending') requireCredentials(messaging, [channel]);
   let messenger: Messenger | undefined;
   const messengerOf = async () => {
     messenger ??= await messengerFor([channel]);
