@@ -645,3 +645,67 @@ describe('transaction list, show and void', () => {
     LONG,
   );
 });
+
+describe('payout unapprove and reopen', () => {
+  it(
+    'unapproves before export (a new revision: approvals count again); refuses an exported payout',
+    async () => {
+      const exported = await crm(['payout', 'unapprove', made.exportedRef, '--yes']);
+      expect(exported.code, exported.stderr).toBe(5);
+      expect(exported.stderr).toMatch(/is exported: only an approved payout not yet exported/);
+      const r = await crm(['payout', 'unapprove', made.approvedRef, '--yes', '--json']);
+      expect(jsonOf(r)).toMatchObject({
+        reference: made.approvedRef,
+        status: 'calculated',
+        was: 'approved',
+        revision: 2,
+      });
+      const [row] = await sql<{ status: string; approved_at: unknown }>(
+        'select status, approved_at from payout where reference = $1',
+        [made.approvedRef],
+      );
+      expect(row).toEqual({ status: 'calculated', approved_at: null });
+      // The earlier approval was for revision 1: the database counts none for revision 2.
+      await expect(
+        sql(`update payout set status = 'approved' where reference = $1`, [made.approvedRef]),
+      ).rejects.toThrow(/needs 1 different approvers, has 0/);
+      // Whoever asks, an exported payout does not go back.
+      await expect(
+        sql(`update payout set status = 'calculated', revision = revision + 1 where reference = $1`, [
+          made.exportedRef,
+        ]),
+      ).rejects.toThrow(/its amounts are fixed|cannot become calculated/);
+      const again = await crm(['payout', 'approve', made.approvedRef, '--yes', '--json'], 'bola');
+      expect(jsonOf(again).payouts[0]).toMatchObject({ status: 'approved', approvals: 1 });
+    },
+    LONG,
+  );
+
+  it(
+    'reopens a rejected payout, which the next run recalculates; refuses one that is not rejected',
+    async () => {
+      const notRejected = await crm(['payout', 'reopen', made.exportedRef, '--yes']);
+      expect(notRejected.code, notRejected.stderr).toBe(5);
+      const r = await crm(['payout', 'reopen', made.rejectedRef, '--yes', '--json']);
+      expect(jsonOf(r)).toMatchObject({
+        reference: made.rejectedRef,
+        status: 'calculated',
+        was: 'rejected',
+        revision: 2,
+      });
+      const run = await crm(['payout', 'run', '--period', '2026-10', '--json']);
+      const payout = jsonOf(run).payouts.find((p: { reference: string }) => p.reference === made.rejectedRef);
+      expect(payout).toMatchObject({ status: 'calculated' });
+      const [row] = await sql<{ status: string; rejection_reason: unknown }>(
+        'select status, rejection_reason from payout where reference = $1',
+        [made.rejectedRef],
+      );
+      expect(row).toEqual({ status: 'calculated', rejection_reason: null });
+      const audit = await sql(
+        `select 1 from audit_log where entity = 'payout' and summary->>'action' = 'reopen'`,
+      );
+      expect(audit).toHaveLength(1);
+    },
+    LONG,
+  );
+});

@@ -54,10 +54,22 @@ export function registerPayoutCommands(program: Command, action: ActionFactory):
   payout
     .command('reject')
     .argument('<payout>', 'reference, id or id prefix')
-    .description('reject a calculated payout; it is never recomputed or paid')
+    .description('reject a calculated payout: it is not paid (payout reopen takes a rejection back)')
     .requiredOption('--reason <text>', 'why')
     .option('--yes', 'do not ask for confirmation')
     .action(action('needs-database', () => import('./reject.js')));
+  payout
+    .command('unapprove')
+    .argument('<payout>', 'reference, id or id prefix')
+    .description('take back an approval before export: calculated again, approvals needed again (approvers)')
+    .option('--yes', 'do not ask for confirmation')
+    .action(action('needs-database', () => import('./unapprove.js')));
+  payout
+    .command('reopen')
+    .argument('<payout>', 'reference, id or id prefix')
+    .description('a rejected payout back to calculated; the next run recalculates it (approvers)')
+    .option('--yes', 'do not ask for confirmation')
+    .action(action('needs-database', () => import('./reopen.js')));
   payout
     .command('export')
     .description('write the approved payouts of a period as a bank bulk-transfer CSV and mark them exported')
