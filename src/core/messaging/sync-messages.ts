@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context.js';
+import type { Channel } from '../patients/patient.entity.js';
 import { Message } from './message.entity.js';
 import { syncOwnerCommunicationStatuses } from './message.sql.js';
 import type { MessageStatus } from './message.types.js';
@@ -38,7 +39,7 @@ const FLUSH_EVERY = 100;
  */
 export async function syncMessages(
   ctx: ServiceContext,
-  messenger: Messenger,
+  messengerOrFactory: Messenger | ((channels: Channel[]) => Promise<Messenger>),
   { sinceHours = 72, limit = 1000 }: { sinceHours?: number; limit?: number } = {},
 ): Promise<SyncResult> {
   const { em, clock } = ctx;
@@ -52,6 +53,15 @@ export async function syncMessages(
     { orderBy: { createdAt: 'asc' }, limit },
   );
   const result: SyncResult = { checked: 0, updated: 0, skipped: 0, failed: 0, byStatus: {} };
+  // Only the channels that have messages to sync need their provider (and its credentials): SMS
+  // and e-mail set up without WhatsApp is not an error here.
+  const channels = [...new Set(open.map((m) => m.channel).filter((c) => c !== 'email'))];
+  const messenger =
+    typeof messengerOrFactory === 'function'
+      ? channels.length > 0
+        ? await messengerOrFactory(channels)
+        : undefined
+      : messengerOrFactory;
   for (const message of open) {
     if (message.channel === 'email') {
       result.skipped++;
@@ -59,7 +69,7 @@ export async function syncMessages(
     }
     let remote: Awaited<ReturnType<Messenger['fetchStatus']>>;
     try {
-      remote = await messenger.fetchStatus(message.channel, message.providerMessageId!);
+      remote = await messenger!.fetchStatus(message.channel, message.providerMessageId!);
     } catch {
       result.failed++;
       continue;
