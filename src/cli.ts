@@ -40,6 +40,9 @@ export function buildProgram(makeContext: MakeContext): Command {
     .option('--wide', 'tables show every column, uncut, whatever the width of the terminal')
     .option('-v, --verbose', 'show stack traces and details of errors')
     .addOption(new Option('--no-color', 'no colour in output (also when NO_COLOR is set)'))
+    // Every subcommand's --help lists these too (maker-checker depends on --operator); set before
+    // the groups are added, so that each command inherits it.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     // Commander quotes what it could not parse (`unknown option '--token=…'`) whole: masked like our

@@ -311,6 +311,8 @@ describe.runIf(!onPostgres)('embedded database', () => {
     first.kill('SIGKILL');
     expect(second.code).toBe(7);
     expect(second.stderr).toMatch(new RegExp(`in use by process ${first.pid} \\(crm patient import`));
+    // the holder's start in Lagos time, as every time crm prints
+    expect(second.stderr).toMatch(/, since \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?\+01:00\)/);
   });
 });
 

@@ -332,4 +332,29 @@ describe('messages table, templates and opt-outs (database)', () => {
     expect(rows.find((m) => m.id === wa.id)).toMatchObject({ status: 'failed', errorCode: '63016' });
     expect(rows.find((m) => m.id === sms.id)).toMatchObject({ status: 'delivered' });
   });
+
+  it('message sync asks for the providers of the channels it has messages of, and only those', async () => {
+    const sms = await sendMessage(services(db, { clock, actor }), messenger, {
+      channel: 'sms',
+      to: '+2348031234567',
+      body: 'only sms here',
+      purpose: 'alert',
+    });
+    const asked: string[][] = [];
+    const result = await syncMessages(
+      services(db, { clock, actor }),
+      async (channels) => {
+        asked.push([...channels].sort());
+        return messenger;
+      },
+      { sinceHours: 72 },
+    );
+    expect(result.updated).toBeGreaterThanOrEqual(1);
+    // SMS (and any earlier test's WhatsApp still open) — never a channel without messages to sync
+    for (const channels of asked) expect(channels).not.toContain('email');
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('sms');
+    const rows = await listMessages(services(db), {});
+    expect(rows.find((m) => m.id === sms.id)).toMatchObject({ status: 'delivered' });
+  });
 });

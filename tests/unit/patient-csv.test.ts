@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NOT_UTF8, NUL_BYTE } from '../../src/core/csv.js';
+import { UsageError } from '../../src/core/errors.js';
 import { mapColumns, validatePatientRecord } from '../../src/core/patients/patient-csv.parser.js';
 import { mergeDuplicates } from '../../src/core/patients/patient-duplicates.js';
 
@@ -63,6 +64,24 @@ describe('mapColumns', () => {
   it('rejects a bad --map as a usage error', () => {
     expect(() => mapColumns(['a'], ['a'])).toThrow(/expected COLUMN=FIELD/);
     expect(() => mapColumns(['a'], ['a=blood_group'])).toThrow(/unknown field "blood_group"/);
+  });
+
+  it('--map naming a column the file lacks, or a header alias as the field, is a usage error naming it', () => {
+    const headers = ['First Name', 'Surname', 'Cell'];
+    const nocol = (() => {
+      try {
+        mapColumns(headers, ['Nocol=phone']);
+      } catch (e) {
+        return e as UsageError;
+      }
+    })();
+    expect(nocol).toBeInstanceOf(UsageError);
+    expect(nocol?.exitCode).toBe(2);
+    expect(nocol?.message).toMatch(
+      /--map: no column "Nocol" in the file \(columns: First Name, Surname, Cell\)/,
+    );
+    expect(() => mapColumns(headers, ['Cell=telephone'])).toThrow(/--map: unknown field "telephone"/);
+    expect(mapColumns(headers, ['cell=phone']).columns).toEqual(['firstName', 'lastName', 'phone']);
   });
 });
 

@@ -13,7 +13,7 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
   const sinceHours = parseDuration(flags.since ?? '72h', 'since').as('hours');
   const config = loadMessagingConfig(ctx.config.env);
   const result = await ctx.withServices(async (svc) =>
-    syncMessages(svc, await realMessengers(config)(['sms', 'whatsapp']), { sinceHours }),
+    syncMessages(svc, realMessengers(config), { sinceHours }),
   );
   if (ctx.json) return printJson(ctx, result);
   await printRecord(ctx, [

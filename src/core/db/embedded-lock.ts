@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UnavailableError } from '../errors.js';
+import { toIsoLagos } from '../time.js';
 
 /**
  * The embedded database (PGlite) is one process's files: two processes opening the same folder
@@ -149,7 +150,9 @@ export async function acquireEmbeddedLock(
       if (removeStaleLock(path, raw, owner, me)) continue;
     }
     if (Date.now() >= deadline) {
-      const who = owner ? `process ${owner.pid} (${owner.command}, since ${owner.since})` : 'another process';
+      const who = owner
+        ? `process ${owner.pid} (${owner.command}, since ${lagosTime(owner.since)})`
+        : 'another process';
       throw new UnavailableError(
         'embedded_database_locked',
         `the embedded database in ${dirname(path)} is in use by ${who}; wait for it to finish, or set DATABASE_URL to use PostgreSQL for concurrent work`,
@@ -167,4 +170,10 @@ export async function acquireEmbeddedLock(
   };
   process.once('exit', release);
   return { release };
+}
+
+/** A lock file's start time (UTC, as written) in Lagos time for messages; as written if unreadable. */
+function lagosTime(since: string): string {
+  const at = new Date(since);
+  return Number.isNaN(at.getTime()) ? since : toIsoLagos(at);
 }

@@ -1,5 +1,6 @@
 import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
+import type { Channel } from '../patients/patient.entity.js';
 import { Message } from './message.entity.js';
 import { syncOwnerCommunicationStatuses } from './message.sql.js';
 import type { MessageStatus } from './message.types.js';
@@ -41,9 +42,20 @@ const FLUSH_EVERY = 100;
  * one per message would grow with the square of the list; a crash in between only means those
  * statuses are fetched again by the next sync.
  */
+async function twilioMessengerIfConfigured(
+  factory: Messenger | ((channels: Channel[]) => Promise<Messenger>),
+): Promise<Messenger | undefined> {
+  if (typeof factory !== 'function') return factory;
+  try {
+    return await factory(['sms']);
+  } catch {
+    return undefined; // no Twilio credentials: nothing to read
+  }
+}
+
 export async function syncMessages(
   ctx: ServiceContext,
-  messenger: Messenger,
+  messengerOrFactory: Messenger | ((channels: Channel[]) => Promise<Messenger>),
   { sinceHours = 72, limit = 1000 }: { sinceHours?: number; limit?: number } = {},
 ): Promise<SyncResult> {
   const { em, clock } = ctx;
@@ -65,6 +77,15 @@ export async function syncMessages(
     optOutReplies: 0,
     optedOut: 0,
   };
+  // Only the channels that have messages to sync need their provider (and its credentials): SMS
+  // and e-mail set up without WhatsApp is not an error here.
+  const channels = [...new Set(open.map((m) => m.channel).filter((c) => c !== 'email'))];
+  const messenger =
+    typeof messengerOrFactory === 'function'
+      ? channels.length > 0
+        ? await messengerOrFactory(channels)
+        : undefined
+      : messengerOrFactory;
   for (const message of open) {
     if (message.channel === 'email') {
       result.skipped++;
@@ -72,7 +93,7 @@ export async function syncMessages(
     }
     let remote: Awaited<ReturnType<Messenger['fetchStatus']>>;
     try {
-      remote = await messenger.fetchStatus(message.channel, message.providerMessageId!);
+      remote = await messenger!.fetchStatus(message.channel, message.providerMessageId!);
     } catch {
       result.failed++;
       continue;
@@ -97,8 +118,11 @@ export async function syncMessages(
   // Replies: STOP and its equivalents opt the patient out of the channel they wrote on.
   const since = clock.now().minus({ hours: sinceHours }).toJSDate();
   let replies: Awaited<ReturnType<Messenger['listInbound']>> = [];
+  // Replies come through Twilio: without SMS/WhatsApp messages to sync the messenger was not made
+  // yet, and without Twilio credentials there is no number anyone could have replied to.
+  const inbound = messenger ?? (await twilioMessengerIfConfigured(messengerOrFactory));
   try {
-    replies = await messenger.listInbound(since);
+    if (inbound) replies = await inbound.listInbound(since);
   } catch {
     result.failed++;
   }

@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { normalizePhone } from '../phone.js';
+import { requireKnownBank } from './banks.js';
 import { validateNuban } from './nuban.js';
 import { oneOf } from './one-of.js';
 import { OWNER_KINDS, Owner, TAX_TYPES } from './owner.entity.js';
@@ -18,28 +19,6 @@ export interface AddOwnerInput {
   bankCode: string;
   accountNumber: string;
 }
-
-/** CBN codes of common deposit-money banks, for display when no bank name is given. */
-const BANK_NAMES: Record<string, string> = {
-  '044': 'Access Bank',
-  '023': 'Citibank Nigeria',
-  '050': 'Ecobank Nigeria',
-  '070': 'Fidelity Bank',
-  '011': 'First Bank of Nigeria',
-  '214': 'First City Monument Bank',
-  '058': 'Guaranty Trust Bank',
-  '030': 'Heritage Bank',
-  '082': 'Keystone Bank',
-  '076': 'Polaris Bank',
-  '221': 'Stanbic IBTC Bank',
-  '068': 'Standard Chartered Bank',
-  '232': 'Sterling Bank',
-  '032': 'Union Bank of Nigeria',
-  '033': 'United Bank for Africa',
-  '215': 'Unity Bank',
-  '035': 'Wema Bank',
-  '057': 'Zenith Bank',
-};
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -77,7 +56,8 @@ export function validOwnerFields(input: AddOwnerInput): OwnerFields {
       nuban.reason,
     );
   }
-  const bankName = input.bankName?.trim() || BANK_NAMES[bankCode] || null;
+  const knownName = requireKnownBank(bankCode);
+  const bankName = input.bankName?.trim() || knownName;
   return { name, kind, email, phone, taxType, bankName, bankCode, accountNumber };
 }
 

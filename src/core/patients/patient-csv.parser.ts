@@ -100,9 +100,13 @@ for (const field of PATIENT_FIELDS) {
   }
 }
 
-/** Resolves a field name as an operator writes it in --map (`first_name`, `firstName`, `DOB`). */
+/**
+ * Resolves a field name as an operator writes it in --map (`first_name`, `firstName`, or the field's
+ * label); a header alias (`telephone`, `DOB`) is not a field name, so `--map Cell=telephone` is refused.
+ */
 export function resolveFieldName(name: string): PatientField | undefined {
-  return FIELD_BY_ALIAS.get(normalizeHeader(name));
+  const key = normalizeHeader(name);
+  return PATIENT_FIELDS.find((f) => normalizeHeader(f) === key || normalizeHeader(FIELD_LABELS[f]) === key);
 }
 
 export interface ColumnMapping {
@@ -128,6 +132,15 @@ export function mapColumns(headers: string[], maps: string[] = []): ColumnMappin
       );
     }
     explicit.set(normalizeHeader(m.slice(0, eq)), field);
+  }
+  // A --map naming a column the file does not have is a typo: refused, naming it and the columns.
+  const present = new Set(headers.map(normalizeHeader));
+  for (const m of maps) {
+    const column = m.slice(0, m.lastIndexOf('='));
+    if (!present.has(normalizeHeader(column)))
+      throw new UsageError(
+        `--map: no column "${column}" in the file (columns: ${headers.filter((h) => h.trim()).join(', ')})`,
+      );
   }
   const seen = new Set<PatientField>();
   const columns: (PatientField | undefined)[] = [];
