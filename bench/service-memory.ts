@@ -29,7 +29,7 @@ function crm(...argv: string[]): { ms: number; maxRssKb: number } {
     env,
     encoding: 'utf8',
   });
-  if (r.status !== 0) throw new Error(`crm ${argv.join(' ')} failed: ${r.stderr}`);
+  if (r.status !== 0 && r.status !== 6) throw new Error(`crm ${argv.join(' ')} failed: ${r.stderr}`);
   return { ms: Date.now() - t, maxRssKb: Number(r.stderr.trim().split('\n').at(-1)) };
 }
 
@@ -39,6 +39,7 @@ try {
   crm('db', 'migrate');
   const { pid } = JSON.parse(readFileSync(join(env.CRM_DATA_DIR!, 'crm.service'), 'utf8')) as { pid: number };
   console.log(`service at rest after start-up and migrations: RSS ${mb(procKb(pid, 'VmRSS'))}`);
+  // Exit 6: the generated file holds ~2% invalid rows, rejected as they should be.
   const run = crm('patient', 'import', file, '--json');
   console.log(
     `import of ${rows} rows: ${(run.ms / 1000).toFixed(1)} s; the command's peak RSS ${mb(run.maxRssKb)}`,

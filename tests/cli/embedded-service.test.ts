@@ -78,7 +78,8 @@ const hospitalArgs = (code: string) => [
   'Ikeja',
 ];
 
-describe.runIf(!onPostgres)('embedded database service', () => {
+// Each test runs several commands, some starting a service: 60 s is tight on a loaded machine.
+describe.runIf(!onPostgres)('embedded database service', { timeout: 180_000 }, () => {
   it('the first command starts it; status shows it; db stop stops it and leaves the folder clean', async () => {
     const dir = copyOfDatabase('lifecycle');
     const added = await runCli(hospitalArgs('LAG-101'), svc(dir));
@@ -209,7 +210,7 @@ describe.runIf(!onPostgres)('embedded database service', () => {
     expect(existsSync(info.socketDir)).toBe(false);
   });
 
-  it('the folder checks are the same: missing, foreign and locked folders are exit 7', async () => {
+  it('the folder checks are the same: missing and foreign folders are exit 7, left as they were', async () => {
     const missing = join(scratch, 'missing');
     const r1 = await runCli(['hospital', 'list'], svc(missing));
     expect(r1.code).toBe(7);

@@ -136,7 +136,9 @@ class Connection {
         }
         const batch: Buffer[] = [];
         let terminate = false;
+        let any = false;
         for (let msg = this.reader.next(false); msg; msg = this.reader.next(false)) {
+          any = true;
           if (msg[0] === 0x58 /* X */) {
             terminate = true;
             break;
@@ -153,7 +155,8 @@ class Connection {
           this.socket.end();
           this.closed = true;
         }
-        if (batch.length === 0) break;
+        // Messages that arrived while this ran are taken on the next round.
+        if (!any) break;
       }
     } catch (error) {
       this.service.fail(error);
