@@ -449,6 +449,25 @@ describe('patient merge', () => {
   );
 
   it(
+    'refuses (exit 5) a duplicate with loyalty history, which a merge does not move yet, and changes nothing',
+    async () => {
+      const award = await crm(['loyalty', 'award', made.clashB, '--points', '10', '--reason', 'goodwill']);
+      expect(award.code, award.stderr).toBe(0);
+      const r = await crm(['patient', 'merge', made.clashA, made.clashB, '--yes']);
+      expect(r.code, r.stderr).toBe(5);
+      expect(r.stderr).toMatch(
+        /^crm: error: cannot merge .* yet: the duplicate has loyalty_\w+(, loyalty_\w+)* rows/,
+      );
+      const [both] = await sql<{ n: number }>(
+        'select count(*)::int as n from patient where id = any($1::uuid[])',
+        [[made.clashA, made.clashB]],
+      );
+      expect(both.n).toBe(2);
+    },
+    LONG,
+  );
+
+  it(
     'moves every reference to the kept patient in one transaction and deletes the duplicate',
     async () => {
       const unconfirmed = await crm(['patient', 'merge', made.keep, made.duplicate]);

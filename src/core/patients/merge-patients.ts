@@ -5,14 +5,21 @@
  * STOP given on either record stands) and the later last visit, and the duplicate's row is
  * deleted. Its details are not copied: correct the kept patient with `patient edit` first.
  * Refused (exit 5): the same patient twice, an erased patient, two live appointments of the two
- * records at overlapping times (the patient cannot be in two places; cancel one first).
+ * records at overlapping times (the patient cannot be in two places; cancel one first), and a
+ * duplicate with feedback, loyalty points or campaign deliveries: those histories have rules of
+ * their own (an append-only ledger, one feedback per appointment, one delivery per campaign) and
+ * are not moved yet — merge before they start, or keep both records.
  */
 import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { underDatabaseRules } from '../db/driver-errors.js';
-import { ConflictError, CrmError, ExitCode } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import { lockPatientForCorrection } from './lock-patient.js';
-import { movePatientReferences, unlistedPatientReferences } from './patient.sql.js';
+import {
+  movePatientReferences,
+  unlistedPatientReferences,
+  unlistedReferencesHolding,
+} from './patient.sql.js';
 import { type PatientView, toPatientView } from './patient.view.js';
 
 export interface MergeResult {
@@ -37,12 +44,14 @@ export async function mergePatients(
           'patient_same',
           `${keepRef} and ${duplicateRef} are the same patient (${keep.id})`,
         );
+      // Feedback, loyalty and campaign history are not moved by a merge yet: a duplicate that has
+      // some is refused (exit 5) rather than merged with it left behind or lost.
       const unlisted = await unlistedPatientReferences(em);
-      if (unlisted.length > 0)
-        throw new CrmError(
-          'merge_references_unlisted',
-          `patient merge does not know the patient reference(s) ${unlisted.join(', ')}: add them to PATIENT_REFERENCES (src/core/patients/patient.sql.ts)`,
-          ExitCode.unexpected,
+      const held = await unlistedReferencesHolding(em, unlisted, duplicate.id);
+      if (held.length > 0)
+        throw new ConflictError(
+          'merge_history_unmovable',
+          `cannot merge ${duplicateRef} into ${keepRef} yet: the duplicate has ${[...new Set(held.map((r) => r.split('.')[0]))].join(', ')} rows, which a merge does not move yet`,
         );
       // A referral of the kept patient by the duplicate would become a self-referral.
       if (keep.referredBy === duplicate.id) keep.referredBy = null;

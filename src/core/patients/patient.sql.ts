@@ -51,6 +51,30 @@ export const PATIENT_REFERENCES = [
   { table: 'patient', column: 'referred_by' },
 ] as const;
 
+/**
+ * Of the references PATIENT_REFERENCES does not name (unlistedPatientReferences), those that
+ * hold rows of `patientId` (`table.column`): history a merge cannot move yet.
+ */
+export async function unlistedReferencesHolding(
+  em: EntityManager,
+  refs: string[],
+  patientId: string,
+): Promise<string[]> {
+  const holding: string[] = [];
+  for (const ref of refs) {
+    const [table, column] = ref.split('.');
+    const row = await queryOne<{ found: boolean }>(
+      em,
+      `select exists (select 1 from ${quoteIdent(table)} where ${quoteIdent(column)} = $1) as found`,
+      [patientId],
+    );
+    if (row?.found) holding.push(ref);
+  }
+  return holding;
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 /** Foreign keys to patient that PATIENT_REFERENCES does not name (`table.column`). */
 export async function unlistedPatientReferences(em: EntityManager): Promise<string[]> {
   const rows = await query<{ ref: string }>(
