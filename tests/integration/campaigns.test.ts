@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loyaltyPresent } from '../../src/core/campaigns/audience.sql.js';
 import { campaignStatus } from '../../src/core/campaigns/campaign-status.js';
 import { parseTemplateFile } from '../../src/core/campaigns/campaign-template.js';
 import { cancelCampaign } from '../../src/core/campaigns/cancel-campaign.js';
@@ -9,6 +8,7 @@ import { previewCampaign } from '../../src/core/campaigns/preview-campaign.js';
 import { resumeCampaign } from '../../src/core/campaigns/resume-campaign.js';
 import { sendCampaign } from '../../src/core/campaigns/send-campaign.js';
 import { query } from '../../src/core/db/sql.js';
+import { awardPoints } from '../../src/core/loyalty/award-points.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { isOptOutReply } from '../../src/core/messaging/opt-out-replies.js';
 import { syncMessages } from '../../src/core/messaging/sync-messages.js';
@@ -387,30 +387,26 @@ describe('segments', () => {
   });
 });
 
-// Runs once loyalty is merged: the high-value segment reads loyalty_account, which the loyalty
-// helper's migration creates (skipped while this branch has no such table).
+// The high-value segment reads loyalty_account, kept by the loyalty ledger: points are awarded
+// through the loyalty programme itself.
 describe('high-value segment (loyalty tiers)', () => {
   const seedTiers = async () => {
     const people: Record<string, string> = {};
     for (const [name, tier, points] of [
       ['Gold', 'gold', 5000],
       ['Plat', 'platinum', 20000],
-      ['Silver', 'silver', 900],
+      ['Silver', 'silver', 2500],
     ] as const) {
       const p = await makePatient(ctx(), { firstName: name });
-      await query(
-        bed.db.em(),
-        `insert into loyalty_account (patient_id, balance, lifetime_points, tier) values ($1, $2, $2, $3)`,
-        [p.id, points, tier],
-      );
+      const award = await awardPoints(ctx(), { patient: p.id, points, reason: 'seed' });
+      expect(award.tier).toBe(tier);
       people[name] = p.phone!;
     }
     await makePatient(ctx(), { firstName: 'NoAccount' });
     return people;
   };
 
-  it('reaches Gold and Platinum by default, with {{tier}} and {{loyalty_points}} filled in', async (t) => {
-    if (!(await loyaltyPresent(bed.db.em()))) return t.skip();
+  it('reaches Gold and Platinum by default, with {{tier}} and {{loyalty_points}} filled in', async () => {
     const people = await seedTiers();
     const c = await create({
       name: 'VIP',
@@ -424,8 +420,7 @@ describe('high-value segment (loyalty tiers)', () => {
     });
   });
 
-  it('--tier picks other tiers', async (t) => {
-    if (!(await loyaltyPresent(bed.db.em()))) return t.skip();
+  it('--tier picks other tiers', async () => {
     await seedTiers();
     const c = await create({ name: 'Silver', segment: 'high-value', tiers: ['silver'] });
     expect((await previewCampaign(ctx(), c.slug)).audience).toBe(1);

@@ -41,10 +41,16 @@ export function fakeMessagingConfig(fake: FakeProvider, extra: Record<string, st
 
 /** Deletes everything the scheduling tests create, keeping the schema. */
 export async function clearScheduling(em: EntityManager): Promise<void> {
-  await query(
-    em,
-    'truncate reminder, messages, appointment, doctor_availability, doctor_time_off, doctor, message_template, patient, hospital cascade',
-  );
+  // The cascade reaches the loyalty ledger, whose triggers refuse TRUNCATE (it is append-only):
+  // a test's reset is not a correction, so triggers are off for this one statement (the test
+  // connects as a superuser: the schema owner on PostgreSQL, PGlite's only user).
+  await em.transactional(async (t) => {
+    await query(t as EntityManager, "set local session_replication_role = 'replica'");
+    await query(
+      t as EntityManager,
+      'truncate reminder, messages, appointment, doctor_availability, doctor_time_off, doctor, message_template, patient, hospital cascade',
+    );
+  });
   await query(em, 'alter sequence appointment_code_seq restart');
   await query(em, 'alter sequence doctor_code_seq restart');
 }

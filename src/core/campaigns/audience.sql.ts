@@ -7,8 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DateTime } from 'luxon';
 import type { CampaignSettings } from '../config.js';
-import { query, queryOne } from '../db/sql.js';
-import { ValidationError } from '../errors.js';
+import { query } from '../db/sql.js';
 import type { Campaign } from './campaign.entity.js';
 
 /** Reasons a segment member is not sent to, in the order they are checked. */
@@ -20,15 +19,6 @@ export const SKIP_REASONS = {
   cancelled: 'campaign cancelled before this person was sent to',
 } as const;
 
-/** Whether the loyalty programme's table exists (the high-value segment and {{tier}} need it). */
-export async function loyaltyPresent(em: EntityManager): Promise<boolean> {
-  const row = await queryOne<{ present: boolean }>(
-    em,
-    `select to_regclass('loyalty_account') is not null as present`,
-  );
-  return Boolean(row?.present);
-}
-
 interface AudienceSql {
   sql: string;
   params: unknown[];
@@ -38,12 +28,7 @@ interface AudienceSql {
  * The segment's members with `patient_id`, `owner_id`, `language` and `reason` (null: to send).
  * `$1` is reserved for the caller (the campaign id in the snapshot).
  */
-export async function audienceSql(
-  em: EntityManager,
-  campaign: Campaign,
-  settings: CampaignSettings,
-  now: DateTime,
-): Promise<AudienceSql> {
+export function audienceSql(campaign: Campaign, settings: CampaignSettings, now: DateTime): AudienceSql {
   const params: unknown[] = [campaign.id];
   const p = (value: unknown) => {
     params.push(value);
@@ -68,12 +53,6 @@ export async function audienceSql(
       `p.hospital_id = ${p(typeof campaign.hospital === 'string' ? campaign.hospital : campaign.hospital.id)}::uuid`,
     );
   if (campaign.segment === 'high-value') {
-    if (!(await loyaltyPresent(em)))
-      throw new ValidationError(
-        'segment',
-        'high-value',
-        'needs the loyalty programme (table loyalty_account), which this database does not have',
-      );
     joins.push(
       `join loyalty_account la on la.patient_id = p.id and la.tier = any(${p(campaign.tiers ?? ['gold', 'platinum'])}::text[])`,
     );
@@ -127,7 +106,7 @@ export async function countAudience(
   settings: CampaignSettings,
   now: DateTime,
 ): Promise<AudienceCounts> {
-  const { sql, params } = await audienceSql(em, campaign, settings, now);
+  const { sql, params } = audienceSql(campaign, settings, now);
   const rows = await query<{ reason: string | null; language: string; n: number }>(
     em,
     `select reason, case when reason is null then language end as language, count(*)::int as n
@@ -157,7 +136,7 @@ export async function snapshotAudience(
   settings: CampaignSettings,
   now: DateTime,
 ): Promise<{ total: number; pending: number; skipped: number; holdout: number }> {
-  const { sql, params } = await audienceSql(em, campaign, settings, now);
+  const { sql, params } = audienceSql(campaign, settings, now);
   const [inserted] = await query<{ total: number; pending: number }>(
     em,
     `with ins as (

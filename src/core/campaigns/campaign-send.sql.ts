@@ -41,7 +41,6 @@ export function claimRecipients(
   runnerId: string,
   limit: number,
   leaseSeconds: number,
-  withLoyalty: boolean,
 ): Promise<ClaimedRow[]> {
   return query<ClaimedRow>(
     em,
@@ -61,10 +60,10 @@ export function claimRecipients(
        coalesce(p.consent_sms, true) as consent_sms, coalesce(p.consent_whatsapp, true) as consent_whatsapp,
        coalesce(p.consent_email, true) as consent_email,
        h.name as hospital_name,
-       ${withLoyalty ? 'la.balance::text as loyalty_points, la.tier' : 'null::text as loyalty_points, null::text as tier'}
+       la.balance::text as loyalty_points, la.tier
      from u left join patient p on p.id = u.patient_id left join owner o on o.id = u.owner_id
      left join hospital h on h.id = p.hospital_id
-     ${withLoyalty ? 'left join loyalty_account la on la.patient_id = u.patient_id' : ''}
+     left join loyalty_account la on la.patient_id = u.patient_id
      order by u.id`,
     [campaignId, limit, runnerId, leaseSeconds],
   );

@@ -3,7 +3,7 @@ import { query } from '../db/sql.js';
 import { countSegments, type SmsEncoding } from '../messaging/segments.js';
 import { renderTemplate } from '../messaging/template.js';
 import { formatNaira } from '../money.js';
-import { audienceSql, countAudience, loyaltyPresent, SKIP_REASONS } from './audience.sql.js';
+import { audienceSql, countAudience, SKIP_REASONS } from './audience.sql.js';
 import { campaignRepository } from './campaign.repository.js';
 import { valuesOf, variantText } from './campaign-render.js';
 
@@ -52,8 +52,7 @@ export async function previewCampaign(ctx: ServiceContext, ref: string): Promise
   const now = ctx.clock.now();
   const settings = ctx.config.campaigns;
   const counts = await countAudience(ctx.em, campaign, settings, now);
-  const { sql, params } = await audienceSql(ctx.em, campaign, settings, now);
-  const withLoyalty = await loyaltyPresent(ctx.em);
+  const { sql, params } = audienceSql(campaign, settings, now);
   const rows = await query<{
     language: string;
     first_name: string | null;
@@ -65,10 +64,10 @@ export async function previewCampaign(ctx: ServiceContext, ref: string): Promise
     ctx.em,
     `select distinct on (a.language) a.language, coalesce(p.first_name, o.name) as first_name, p.last_name,
        h.name as hospital_name,
-       ${withLoyalty ? 'la.balance::text as loyalty_points, la.tier' : 'null::text as loyalty_points, null::text as tier'}
+       la.balance::text as loyalty_points, la.tier
      from (${sql}) a left join patient p on p.id = a.patient_id left join owner o on o.id = a.owner_id
      left join hospital h on h.id = p.hospital_id
-     ${withLoyalty ? 'left join loyalty_account la on la.patient_id = a.patient_id' : ''}
+     left join loyalty_account la on la.patient_id = a.patient_id
      where a.reason is null and $1::uuid is not null
      order by a.language, a.patient_id, a.owner_id`,
     params,

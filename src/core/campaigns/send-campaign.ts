@@ -26,7 +26,6 @@ import type { Messenger, SendOutcome } from '../messaging/messenger.js';
 import { SENDGRID_MAX_PERSONALIZATIONS } from '../messaging/providers.js';
 import { quietPeriodEnd } from '../messaging/quiet-hours.js';
 import type { Channel } from '../patients/patient.entity.js';
-import { loyaltyPresent } from './audience.sql.js';
 import type { Campaign } from './campaign.entity.js';
 import { decideRecipient } from './campaign-render.js';
 import {
@@ -98,7 +97,6 @@ export async function sendCampaign(
     messenger ??= await messengerFor([channel]);
     return messenger;
   };
-  const withLoyalty = await loyaltyPresent(ctx.em);
   const window: boolean[] = [];
   const pace = pacer(channel === 'email' ? messaging.ratePerSecond.email : 0, sleep);
   let quietUntil: DateTime | undefined;
@@ -122,14 +120,7 @@ export async function sendCampaign(
     );
     const claimed = await ctx.em.transactional(async (t) => {
       const tem = t as EntityManager;
-      const rows = await claimRecipients(
-        tem,
-        campaign.id,
-        runnerId,
-        batchSize,
-        settings.leaseSeconds,
-        withLoyalty,
-      );
+      const rows = await claimRecipients(tem, campaign.id, runnerId, batchSize, settings.leaseSeconds);
       const skips: { id: string; reason: string }[] = [];
       const toSend: { message: GroupMessage; contentVariables: Record<string, string> | null }[] = [];
       for (const row of rows) {
