@@ -38,6 +38,8 @@ export async function addOwner(ctx: ServiceContext, input: AddOwnerInput): Promi
   }
   const bankCode = input.bankCode?.trim() ?? '';
   const accountNumber = input.accountNumber?.replace(/\s+/g, '') ?? '';
+  // The bank first: an account number cannot be checked against a bank that is not on the list.
+  const knownName = requireKnownBank(bankCode);
   const nuban = validateNuban(bankCode, accountNumber);
   if (!nuban.ok) {
     const field = /bank code/.test(nuban.reason) ? 'bank-code' : 'account-number';
@@ -47,7 +49,6 @@ export async function addOwner(ctx: ServiceContext, input: AddOwnerInput): Promi
       nuban.reason,
     );
   }
-  const knownName = requireKnownBank(bankCode);
   const bankName = input.bankName?.trim() || knownName;
   return ctx.em.transactional(async (em) => {
     if (email) {
