@@ -47,6 +47,8 @@ export function validOwnerFields(input: AddOwnerInput): OwnerFields {
   }
   const bankCode = input.bankCode?.trim() ?? '';
   const accountNumber = input.accountNumber?.replace(/\s+/g, '') ?? '';
+  // The bank first: an account number cannot be checked against a bank that is not on the list.
+  const knownName = requireKnownBank(bankCode);
   const nuban = validateNuban(bankCode, accountNumber);
   if (!nuban.ok) {
     const field = /bank code/.test(nuban.reason) ? 'bank-code' : 'account-number';
@@ -56,7 +58,6 @@ export function validOwnerFields(input: AddOwnerInput): OwnerFields {
       nuban.reason,
     );
   }
-  const knownName = requireKnownBank(bankCode);
   const bankName = input.bankName?.trim() || knownName;
   return { name, kind, email, phone, taxType, bankName, bankCode, accountNumber };
 }

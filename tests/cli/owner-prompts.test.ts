@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonOf, runCli } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { PTY_TESTS_LABEL, type PtySession, SKIP_PTY_TESTS, startCliOnPty } from '../support/pty.js';
+
+/**
+ * `crm owner add` without all its flags: off a terminal one usage error names every missing flag;
+ * on a terminal each answer is checked as it is typed (a choice for the tax type, the CBN bank
+ * list, the NUBAN check digit), and a bad answer is asked again without losing the others.
+ */
+
+let tdb: TestDatabase;
+const crm = (args: string[]) => runCli(args, tdb.env);
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+});
+afterAll(async () => {
+  await tdb?.drop();
+});
+
+describe('owner add off a terminal', { timeout: 180_000 }, () => {
+  it('every missing required flag in one message (exit 2)', async () => {
+    const r = await crm(['owner', 'add', '--name', 'Okafor Holdings']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing --tax-type, --bank-code, --account-number/);
+  });
+
+  it('an unknown bank code is exit 3 naming it', async () => {
+    const r = await crm([
+      'owner',
+      'add',
+      '--name',
+      'Okafor Holdings',
+      '--tax-type',
+      'company',
+      '--bank-code',
+      '999',
+      '--account-number',
+      '0123456785',
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/bank-code: not a CBN bank code .*999/);
+  });
+});
+
+describe.skipIf(SKIP_PTY_TESTS)(`owner add on a terminal (${PTY_TESTS_LABEL})`, { timeout: 240_000 }, () => {
+  let session: PtySession | undefined;
+  afterAll(() => {
+    if (session && session.child.exitCode === null) session.child.kill();
+  });
+
+  it('tax type is a choice, a wrong account number is asked again, nothing typed is lost', async () => {
+    session = startCliOnPty(['owner', 'add', '--name', 'Adebayo Clinics Ltd'], tdb.env);
+    const s = session;
+    await s.waitFor('E-mail (optional)', { timeoutMs: 120_000 });
+    s.type('ops@adebayo.ng\r');
+    await s.waitFor('Phone (optional)');
+    s.type('\r');
+    const tax = await s.waitFor('Tax type');
+    await s.waitFor('individual', { from: tax });
+    s.type('\r'); // the first choice: company
+    await s.waitFor('Bank code');
+    s.type('999\r');
+    await s.waitFor('not a CBN bank code');
+    s.type('\x7f\x7f\x7f058\r');
+    const account = await s.waitFor('Account number (NUBAN)');
+    s.type('0123456784\r');
+    await s.waitFor('check digit does not match bank 058', { from: account });
+    s.type('\x7f5\r');
+    await s.waitFor('added owner Adebayo Clinics Ltd');
+    expect(await s.exited).toBe(0);
+    const owners = jsonOf(await crm(['owner', 'list', '--json']));
+    expect(owners).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'Adebayo Clinics Ltd',
+          email: 'ops@adebayo.ng',
+          taxType: 'company',
+          bankCode: '058',
+        }),
+      ]),
+    );
+  });
+});
