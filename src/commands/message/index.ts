@@ -27,6 +27,7 @@ export function registerMessageCommands(program: Command, action: ActionFactory)
     .description('send the queued messages (alerts, loyalty notices) once each; safe to run from cron')
     .option('--limit <n>', 'at most N messages in this run')
     .option('--dry-run', 'show what would be sent; write and send nothing (needs no credentials)')
+    .option('--live', 'send even while CRM_NOW is set (a rehearsal is otherwise a dry run)')
     .addHelpText(
       'after',
       `

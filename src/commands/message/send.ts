@@ -1,5 +1,5 @@
 import { PartialFailureError, ValidationError } from '../../core/errors.js';
-import { loadMessagingConfig } from '../../core/messaging/messaging.config.js';
+import { loadMessagingConfig, rehearsalDryRunReason } from '../../core/messaging/messaging.config.js';
 import { realMessengers } from '../../core/messaging/messaging.runtime.js';
 import { planQueuedMessages, sendQueuedMessages } from '../../core/messaging/send-queued.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
@@ -9,6 +9,7 @@ import { printJson, printRecord, printTable } from '../_shared/render.js';
 interface Flags extends GlobalFlags {
   limit?: string;
   dryRun?: boolean;
+  live?: boolean;
 }
 
 /** CRM_OUTBOX_LEASE_SECONDS: how long a `sending` row is left to its sender (default 300). */
@@ -23,7 +24,10 @@ export function outboxLeaseSeconds(ctx: CommandContext): number | undefined {
 export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
   const limit = intFlag(flags.limit, '--limit', { min: 1 });
   const config = loadMessagingConfig(ctx.config.env);
-  if (flags.dryRun) {
+  // A rehearsal (CRM_NOW) sends nothing to real providers unless asked (docs/reminders.md).
+  const rehearsal = rehearsalDryRunReason(config, Boolean(ctx.config.fixedNow), Boolean(flags.live));
+  if (rehearsal && !flags.dryRun) ctx.warn(rehearsal);
+  if (flags.dryRun || rehearsal) {
     const planned = await ctx.withServices((svc) => planQueuedMessages(svc, config, { limit }));
     if (ctx.json) return printJson(ctx, { dryRun: true, messages: planned });
     await printTable(
