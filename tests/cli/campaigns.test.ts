@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { query } from '../../src/core/db/sql.js';
 import { jsonOf, runCli, startCli } from '../support/cli.js';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, onPostgres, type TestDatabase, truncateForTest } from '../support/db.js';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
 import { writeTempFile } from '../support/files.js';
 import { fakeProviderEnv } from '../support/reminders-seed.js';
@@ -21,7 +21,10 @@ beforeEach(async () => {
   fake.reset();
   const db = await tdb.open();
   try {
-    await query(db.em(), 'truncate campaign, campaign_recipients, messages, patient, hospital cascade');
+    await truncateForTest(
+      db.em(),
+      'truncate campaign, campaign_recipients, messages, patient, hospital cascade',
+    );
   } finally {
     await db.close();
   }

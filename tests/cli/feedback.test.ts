@@ -125,6 +125,8 @@ describe('feedback commands end to end', () => {
       appointment: 'AP-000001',
       doctor: 'DR-0001',
       rating: 2,
+      // +50 loyalty points for feedback on an appointment, whatever the rating
+      loyaltyPoints: 50,
       nps: 3,
       categories: { doctor: 5, wait_time: 1 },
       comment: 'Waited three hours',

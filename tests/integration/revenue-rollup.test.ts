@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { execute, query } from '../../src/core/db/sql.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, type TestDatabase, truncateForTest } from '../support/db.js';
 import { makeHospital } from '../support/factories.js';
 import { services } from '../support/services.js';
 
@@ -338,7 +338,7 @@ describe('hospital_transaction → hospital, guarded through the rollup', () => 
       ['X4', 0, '2026-10-01T10:00:00Z', 100, 'payment'],
       ['X5', 1, '2026-10-02T10:00:00Z', 200, 'refund'],
     ]);
-    await execute(db.em(), 'truncate hospital cascade');
+    await truncateForTest(db.em(), 'truncate hospital cascade');
     expect(await query(db.em(), 'select reference from hospital_transaction')).toEqual([]);
     expect(await rollup()).toEqual([]);
   });

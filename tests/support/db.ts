@@ -1,10 +1,12 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/core/config.js';
 import { type Database, openDatabase } from '../../src/core/db/database.js';
+import { query } from '../../src/core/db/sql.js';
 
 /** True when the suite runs against a real PostgreSQL server (DATABASE_URL set). */
 export const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -94,4 +96,19 @@ export async function sqlOnce<T = Record<string, unknown>>(
   } finally {
     await db.close();
   }
+}
+
+/**
+ * TRUNCATE … CASCADE for a test's reset. A cascade from patient or hospital reaches the loyalty
+ * ledger, whose trigger refuses TRUNCATE (it is append-only, for everyone else); a test emptying
+ * its own database is not a correction, so that one trigger is off for the statement's
+ * transaction, as the schema owner the tests connect as.
+ */
+export async function truncateForTest(em: EntityManager, statement: string): Promise<void> {
+  await em.transactional(async (t) => {
+    const tx = t as EntityManager;
+    await query(tx, 'alter table loyalty_transactions disable trigger loyalty_ledger_no_truncate');
+    await query(tx, statement);
+    await query(tx, 'alter table loyalty_transactions enable trigger loyalty_ledger_no_truncate');
+  });
 }

@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { query, queryOne } from '../../src/core/db/sql.js';
 import type { MessagingConfig } from '../../src/core/messaging/messaging.config.js';
 import { loadMessagingConfig } from '../../src/core/messaging/messaging.config.js';
+import { truncateForTest } from './db.js';
 import { FAKE_SENDGRID_KEY, FAKE_TWILIO, type FakeProvider } from './fake-provider.js';
 
 export const TWILIO_SMS_FROM = '+15005550006';
@@ -41,16 +42,10 @@ export function fakeMessagingConfig(fake: FakeProvider, extra: Record<string, st
 
 /** Deletes everything the scheduling tests create, keeping the schema. */
 export async function clearScheduling(em: EntityManager): Promise<void> {
-  // The cascade reaches the loyalty ledger, whose triggers refuse TRUNCATE (it is append-only):
-  // a test's reset is not a correction, so triggers are off for this one statement (the test
-  // connects as a superuser: the schema owner on PostgreSQL, PGlite's only user).
-  await em.transactional(async (t) => {
-    await query(t as EntityManager, "set local session_replication_role = 'replica'");
-    await query(
-      t as EntityManager,
-      'truncate reminder, messages, appointment, doctor_availability, doctor_time_off, doctor, message_template, patient, hospital cascade',
-    );
-  });
+  await truncateForTest(
+    em,
+    'truncate reminder, messages, appointment, doctor_availability, doctor_time_off, doctor, message_template, patient, hospital cascade',
+  );
   await query(em, 'alter sequence appointment_code_seq restart');
   await query(em, 'alter sequence doctor_code_seq restart');
 }
