@@ -67,7 +67,9 @@ function maskSecrets(text: string): string {
 
 // ── personal data ───────────────────────────────────────────────────────────────────────────────
 
-const EMAIL = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+// The lookbehind starts a match only where a run of address characters starts: without it a long
+// run with no '@' (a 100,000-character argument) is scanned again from every position, quadratic.
+const EMAIL = /(?<![\p{L}\p{N}._%+'-])[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 
 /**
  * A run that may be a phone number: digits and the separators people type (`0803 123 4567`,
