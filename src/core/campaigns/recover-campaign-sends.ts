@@ -11,7 +11,8 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../db/sql.js';
-import { knownProviderIds, type SettledMessage, settleMessages } from '../messaging/message.sql.js';
+import { askProviderAboutSends, assignFoundSends } from '../messaging/in-doubt-sends.js';
+import { type SettledMessage, settleMessages } from '../messaging/message.sql.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { classifyTwilioError } from '../messaging/providers.js';
 import { TWILIO_STATUS } from '../messaging/sync-messages.js';
@@ -128,50 +129,37 @@ async function lookUp(
   messenger: Messenger,
   rows: EndedRow[],
 ): Promise<void> {
-  const answers = await Promise.all(
-    rows.map(async (row) => {
-      try {
-        const found = await messenger.findSent(
-          { channel: row.channel!, to: row.recipient!, body: row.body!, contentSid: row.content_sid },
-          new Date(row.send_started_at ?? Date.now()),
-        );
-        return { row, found };
-      } catch (error) {
-        return { row, error };
-      }
-    }),
-  );
+  const answers = await askProviderAboutSends(messenger, rows, (row) => ({
+    message: { channel: row.channel!, to: row.recipient!, body: row.body!, contentSid: row.content_sid },
+    startedAt: new Date(row.send_started_at ?? Date.now()),
+  }));
   await em.transactional(async (t) => {
     const tem = t as EntityManager;
-    const taken = await knownProviderIds(
-      tem,
-      answers.flatMap((a) => (a.found ?? []).map((f) => f.providerMessageId)),
-    );
     const messages: SettledMessage[] = [];
     const outcomes: RecipientOutcome[] = [];
-    for (const { row, found, error } of answers) {
-      if (found) {
-        const match = found.find((f) => !taken.has(f.providerMessageId));
-        if (match) {
-          taken.add(match.providerMessageId);
-          messages.push(
-            verdict(
-              row,
-              TWILIO_STATUS[match.status] ?? 'queued',
-              null,
-              CAMPAIGN_RECOVERY_NOTES.foundAtTwilio,
-              true,
-              match.providerMessageId,
-            ),
-          );
-          outcomes.push({ id: row.id, status: 'sent', retryable: false, reason: null });
-        } else {
-          messages.push(verdict(row, 'failed', 'not_sent', CAMPAIGN_RECOVERY_NOTES.notAtTwilio, false));
-          outcomes.push({ id: row.id, status: 'pending', retryable: false, reason: null });
-        }
+    for (const answer of await assignFoundSends(tem, answers)) {
+      const { row } = answer;
+      if ('match' in answer) {
+        const { match } = answer;
+        messages.push(
+          verdict(
+            row,
+            TWILIO_STATUS[match.status] ?? 'queued',
+            null,
+            CAMPAIGN_RECOVERY_NOTES.foundAtTwilio,
+            true,
+            match.providerMessageId,
+          ),
+        );
+        outcomes.push({ id: row.id, status: 'sent', retryable: false, reason: null });
         continue;
       }
-      const e = classifyTwilioError(error);
+      if ('notFound' in answer) {
+        messages.push(verdict(row, 'failed', 'not_sent', CAMPAIGN_RECOVERY_NOTES.notAtTwilio, false));
+        outcomes.push({ id: row.id, status: 'pending', retryable: false, reason: null });
+        continue;
+      }
+      const e = classifyTwilioError(answer.error);
       const reason = `outcome unknown: Twilio lookup failed (${e.errorCode}: ${e.errorMessage}); not sent again`;
       messages.push(verdict(row, 'unknown', 'lookup_failed', reason, false));
       outcomes.push({ id: row.id, status: 'unknown', retryable: false, reason: 'lookup_failed' });

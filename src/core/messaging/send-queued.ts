@@ -20,6 +20,7 @@ import { maskEmail, maskPhone } from '../audit/redact.js';
 import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
 import type { Channel } from '../patients/patient.entity.js';
+import { askProviderAboutSends, assignFoundSends } from './in-doubt-sends.js';
 import {
   knownProviderIds,
   markSendStarted,
@@ -278,40 +279,24 @@ async function lookUp(
   messenger: Messenger,
   rows: StaleOutboxRow[],
 ): Promise<SettledMessage[]> {
-  const answers = await Promise.all(
-    rows.map(async (row) => {
-      try {
-        const message = {
-          channel: row.channel,
-          to: row.recipient,
-          body: row.body,
-          contentSid: row.content_sid,
-        };
-        return { row, found: await messenger.findSent(message, new Date(row.send_started_at)) };
-      } catch (error) {
-        return { row, error: error as Error };
-      }
-    }),
-  );
-  const taken = await knownProviderIds(
-    em,
-    answers.flatMap((a) => (a.found ?? []).map((f) => f.providerMessageId)),
-  );
-  return answers.map(({ row, found, error }) => {
-    if (!found) {
-      const reason = `outcome unknown: Twilio lookup failed (${error?.message ?? 'no answer'}); asked again by the next run`;
+  const answers = await askProviderAboutSends(messenger, rows, (row) => ({
+    message: { channel: row.channel, to: row.recipient, body: row.body, contentSid: row.content_sid },
+    startedAt: new Date(row.send_started_at),
+  }));
+  return (await assignFoundSends(em, answers)).map((answer) => {
+    const { row } = answer;
+    if ('error' in answer) {
+      const reason = `outcome unknown: Twilio lookup failed (${(answer.error as Error | undefined)?.message ?? 'no answer'}); asked again by the next run`;
       return verdict(row, 'unknown', 'lookup_failed', reason, false);
     }
-    const match = found.find((f) => !taken.has(f.providerMessageId));
-    if (!match) return verdict(row, 'pending', 'not_sent', OUTBOX_NOTES.notAtTwilio, false);
-    taken.add(match.providerMessageId);
+    if ('notFound' in answer) return verdict(row, 'pending', 'not_sent', OUTBOX_NOTES.notAtTwilio, false);
     return verdict(
       row,
-      TWILIO_STATUS[match.status] ?? 'queued',
+      TWILIO_STATUS[answer.match.status] ?? 'queued',
       null,
       OUTBOX_NOTES.foundAtTwilio,
       true,
-      match.providerMessageId,
+      answer.match.providerMessageId,
     );
   });
 }

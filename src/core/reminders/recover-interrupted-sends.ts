@@ -16,10 +16,11 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
-import { knownProviderIds, type SettledMessage, settleMessages } from '../messaging/message.sql.js';
+import { askProviderAboutSends, assignFoundSends } from '../messaging/in-doubt-sends.js';
+import { type SettledMessage, settleMessages } from '../messaging/message.sql.js';
 import { type MessagingConfig, requireCredentials } from '../messaging/messaging.config.js';
 import type { Messenger } from '../messaging/messenger.js';
-import { classifyTwilioError, type FoundMessage } from '../messaging/providers.js';
+import { classifyTwilioError } from '../messaging/providers.js';
 import { TWILIO_STATUS } from '../messaging/sync-messages.js';
 import type { Channel } from '../patients/patient.entity.js';
 import type { Clock } from '../time.js';
@@ -160,52 +161,35 @@ async function lookUpAndSettle(
   rows: EndedLeaseRow[],
   result: ReminderRunResult,
 ): Promise<void> {
-  const answers = await Promise.all(
-    rows.map(async (row) => {
-      try {
-        const message = {
-          channel: row.channel!,
-          to: row.recipient!,
-          body: row.body!,
-          contentSid: row.content_sid,
-        };
-        return { row, found: await messenger.findSent(message, new Date(row.send_started_at!)) };
-      } catch (error) {
-        return { row, error };
-      }
-    }),
-  );
+  const answers = await askProviderAboutSends(messenger, rows, (row) => ({
+    message: { channel: row.channel!, to: row.recipient!, body: row.body!, contentSid: row.content_sid },
+    startedAt: new Date(row.send_started_at!),
+  }));
   const now = clock.now();
   await em.transactional(async (t) => {
     const tem = t as EntityManager;
-    // A SID another row already holds is that row's message (three reminders of one appointment
-    // can carry the same text); each SID is given to one row only.
-    const taken = await knownProviderIds(
-      tem,
-      answers.flatMap((a) => (a.found ?? []).map((f) => f.providerMessageId)),
-    );
     const messages: SettledMessage[] = [];
     const reminders: SettledReminder[] = [];
-    for (const { row, found, error } of answers) {
+    for (const answer of await assignFoundSends(tem, answers)) {
+      const { row } = answer;
       const settle = (status: SettledReminder['status'], note: string | null, keepEnded = false) =>
         reminders.push({ id: row.reminder_id, status, note, uncount: false, keepEnded });
-      if (found) {
-        const match: FoundMessage | undefined = found.find((f) => !taken.has(f.providerMessageId));
-        if (match) {
-          taken.add(match.providerMessageId);
-          const status = TWILIO_STATUS[match.status] ?? 'queued';
-          messages.push(
-            verdict(row, status, null, RECOVERY_NOTES.foundAtTwilio, true, match.providerMessageId),
-          );
-          settle('sent', null);
-          result.sent++;
-        } else {
-          messages.push(verdict(row, 'failed', 'not_sent', RECOVERY_NOTES.notAtTwilio, false));
-          settle('pending', null);
-        }
+      if ('match' in answer) {
+        const { match } = answer;
+        const status = TWILIO_STATUS[match.status] ?? 'queued';
+        messages.push(
+          verdict(row, status, null, RECOVERY_NOTES.foundAtTwilio, true, match.providerMessageId),
+        );
+        settle('sent', null);
+        result.sent++;
         continue;
       }
-      const e = classifyTwilioError(error);
+      if ('notFound' in answer) {
+        messages.push(verdict(row, 'failed', 'not_sent', RECOVERY_NOTES.notAtTwilio, false));
+        settle('pending', null);
+        continue;
+      }
+      const e = classifyTwilioError(answer.error);
       const reason = `outcome unknown: Twilio lookup failed (${e.errorCode}: ${e.errorMessage}); asked again by the next run`;
       messages.push(verdict(row, 'unknown', 'lookup_failed', reason, false));
       const startsAt = DateTime.fromJSDate(new Date(row.starts_at));
