@@ -6,7 +6,7 @@
  * triggers of the access-control migration, and the audit log takes inserts only.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.js';
+import { query, sqlIdentifier } from '../db/sql.js';
 import { UsageError } from '../errors.js';
 
 export const GROUPS = ['crm_operator', 'crm_approver', 'crm_finance', 'crm_marketing', 'crm_admin'] as const;
@@ -83,11 +83,9 @@ async function schemaTables(em: EntityManager): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** The statements that bring the groups to TABLE_GRANTS from whatever they held. */
 export function grantStatements(tables: string[]): string[] {
-  const groups = GROUPS.map(quote).join(', ');
+  const groups = GROUPS.map(sqlIdentifier).join(', ');
   const statements: string[] = [];
   for (const group of GROUPS)
     statements.push(
@@ -99,11 +97,11 @@ export function grantStatements(tables: string[]): string[] {
   statements.push(`grant usage on schema public to ${groups}`);
   statements.push(`grant usage, select on all sequences in schema public to ${groups}`);
   for (const table of tables) {
-    statements.push(`grant select on ${quote(table)} to ${groups}`);
+    statements.push(`grant select on ${sqlIdentifier(table)} to ${groups}`);
     const grants = TABLE_GRANTS[table] ?? {};
     for (const [group, privileges] of Object.entries(grants))
       if (privileges.length > 0)
-        statements.push(`grant ${privileges.join(', ')} on ${quote(table)} to ${group}`);
+        statements.push(`grant ${privileges.join(', ')} on ${sqlIdentifier(table)} to ${group}`);
   }
   statements.push(`grant insert on audit_log to ${groups}`);
   statements.push(`grant update on policy to crm_admin`);

@@ -133,3 +133,8 @@ export function sqlLiteral(value: string | number | null): string {
   if (value.includes('\0')) throw new RangeError('a NUL character cannot be stored in PostgreSQL text');
   return `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
+
+/** A table, column or role name written into SQL text, double-quoted (quotes in it doubled). */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

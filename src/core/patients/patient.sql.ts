@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query, queryOne } from '../db/sql.js';
+import { query, queryOne, sqlIdentifier } from '../db/sql.js';
 import { NO_HOSPITAL } from './patient.entity.js';
 
 /** What `patient add` knows of a new patient, to look for the same patient already recorded. */
@@ -65,15 +65,13 @@ export async function unlistedReferencesHolding(
     const [table, column] = ref.split('.');
     const row = await queryOne<{ found: boolean }>(
       em,
-      `select exists (select 1 from ${quoteIdent(table)} where ${quoteIdent(column)} = $1) as found`,
+      `select exists (select 1 from ${sqlIdentifier(table)} where ${sqlIdentifier(column)} = $1) as found`,
       [patientId],
     );
     if (row?.found) holding.push(ref);
   }
   return holding;
 }
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Foreign keys to patient that PATIENT_REFERENCES does not name (`table.column`). */
 export async function unlistedPatientReferences(em: EntityManager): Promise<string[]> {
