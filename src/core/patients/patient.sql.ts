@@ -41,9 +41,10 @@ export async function findDuplicatePatient(
 /**
  * Every column that names a patient, other than the patient's own row: what `patient merge` moves
  * from the duplicate to the patient kept. Reminders and appointment outcomes follow their
- * appointment. The one list to extend when a table gains a patient reference — the feedback and
- * loyalty tables (other branches) join it at merge; `unlistedPatientReferences` refuses a merge
- * while the database has a reference this list lacks, so none is left pointing at a deleted row.
+ * appointment. The one list to extend when a table gains a patient reference that a plain UPDATE
+ * can move. A reference not listed (feedback, the loyalty tables, campaign recipients: histories
+ * with rules of their own) refuses the merge of a duplicate that has rows there
+ * (`unlistedReferencesHolding`), so none is left pointing at a deleted row.
  */
 export const PATIENT_REFERENCES = [
   { table: 'appointment', column: 'patient_id' },
