@@ -17,6 +17,7 @@ import { Migration20261203100000_feedback } from './Migration20261203100000_feed
 import { Migration20261203110000_loyalty } from './Migration20261203110000_loyalty.js';
 import { Migration20261203120000_campaigns } from './Migration20261203120000_campaigns.js';
 import { Migration20261203130000_corrections } from './Migration20261203130000_corrections.js';
+import { Migration20261203140000_loyalty_guard_conditions } from './Migration20261203140000_loyalty_guard_conditions.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -43,6 +44,7 @@ const classes = {
   Migration20261203110000_loyalty,
   Migration20261203120000_campaigns,
   Migration20261203130000_corrections,
+  Migration20261203140000_loyalty_guard_conditions,
 } satisfies Record<MigrationName, unknown>;
 
 /**

@@ -23,6 +23,7 @@ export const migrationNames = [
   'Migration20261203110000_loyalty',
   'Migration20261203120000_campaigns',
   'Migration20261203130000_corrections',
+  'Migration20261203140000_loyalty_guard_conditions',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

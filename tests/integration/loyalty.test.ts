@@ -118,6 +118,13 @@ describe('ledger and account', () => {
     await expect(
       query(db.em(), 'update loyalty_account set balance = 999 where patient_id = $1', [p.id]),
     ).rejects.toThrow(/kept by the ledger/);
+    // A lot only shrinks: growing it or moving it to another date is refused.
+    await expect(
+      query(db.em(), 'update loyalty_lot set remaining = remaining + 1 where patient_id = $1', [p.id]),
+    ).rejects.toThrow(/only its remaining points go down/);
+    await expect(
+      query(db.em(), `update loyalty_lot set earned_at = earned_at + interval '1 year' where patient_id = $1`, [p.id]),
+    ).rejects.toThrow(/only its remaining points go down/);
     // An entry that would overdraw fails with its statement, whoever writes it.
     await expect(
       query(

@@ -4,6 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, query, queryOne } from '../db/sql.js';
+import { ConflictError } from '../errors.js';
 
 /**
  * Locks the accounts of the patients with points due to expire, in patient order: the lock every
@@ -35,8 +36,14 @@ const totals = (r: { patients: string; lots: string; points: string } | undefine
 
 /**
  * Empties every lot earned on or before `earnedBefore` and books, per patient, one `expire` entry
- * of what was left (source key `expire:<runId>:<patientId>`). Each lot is emptied once: a lot
- * another run emptied first no longer matches `remaining > 0`.
+ * of what was left (source key `expire:<runId>:<patientId>`).
+ *
+ * Run only after lockAccountsWithExpiringLots in the same transaction: every loyalty write takes
+ * its patient's account lock first, so none of these lots can change between the statement's
+ * snapshot (which `due` reads) and the update. That is why the update needs no join back to
+ * `due` nor row locks of its own (a million of each cost ~8 s of a 27 s run); the count of
+ * emptied lots is compared with `due` all the same, and a difference rolls the run back.
+ * Ledger rows go in patient order, so the ledger's patient and source-key indexes fill in order.
  */
 export async function expireLots(
   em: EntityManager,
@@ -45,28 +52,32 @@ export async function expireLots(
   reason: string,
   at: Date,
 ): Promise<ExpiryTotals> {
-  const row = await queryOne<{ patients: string; lots: string; points: string }>(
+  const row = await queryOne<{ patients: string; lots: string; points: string; emptied: string }>(
     em,
-    `with due as (
-       select transaction_id, patient_id, remaining from loyalty_lot
-       where remaining > 0 and earned_at <= $1
-       for update
-     ), taken as (
-       update loyalty_lot l set remaining = 0 from due
-       where l.transaction_id = due.transaction_id
-       returning due.patient_id, due.remaining
+    `with due as materialized (
+       select patient_id, remaining from loyalty_lot where remaining > 0 and earned_at <= $1
+     ), emptied as (
+       update loyalty_lot set remaining = 0 where remaining > 0 and earned_at <= $1
+       returning 1
      ), per_patient as (
-       select patient_id, sum(remaining) as points, count(*) as lots from taken group by patient_id
+       select patient_id, sum(remaining) as points, count(*) as lots from due group by patient_id
      ), booked as (
        insert into loyalty_transactions (patient_id, points, kind, reason, source_key, created_at)
-       select patient_id, -points, 'expire', $3, 'expire:' || $2 || ':' || patient_id, $4 from per_patient
+       select patient_id, -points, 'expire', $3, 'expire:' || $2 || ':' || patient_id, $4
+       from per_patient order by patient_id
        returning points
      )
      select (select count(*) from booked) as patients,
             (select coalesce(sum(lots), 0) from per_patient) as lots,
+            (select count(*) from emptied) as emptied,
             (select coalesce(-sum(points), 0) from booked) as points`,
     [earnedBefore, runId, reason, at],
   );
+  if (row && row.emptied !== row.lots)
+    throw new ConflictError(
+      'loyalty_lots_changed',
+      `loyalty expire: ${row.emptied} lots emptied but ${row.lots} were due; nothing was expired, run it again`,
+    );
   return totals(row);
 }
 
