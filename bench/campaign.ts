@@ -46,7 +46,16 @@ function sender(
   const start = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
-    [join(root, 'bin/crm.js'), 'campaign', 'send', slug, '--yes', '--json'],
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles each sender.
+    [
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      join(root, 'bin/crm.js'),
+      'campaign',
+      'send',
+      slug,
+      '--yes',
+      '--json',
+    ],
     {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,6 +80,7 @@ function sender(
     child.on('exit', (code) => {
       clearInterval(timer);
       if (code !== 0) reject(new Error(`crm campaign send exited ${code}: ${stderr}`));
+      if (process.env.CRM_PHASES) process.stderr.write(stderr);
       resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, peakRssMb: peak / 1024, stdout });
     }),
   );

@@ -6,7 +6,7 @@
  * settled by the recovery (recover-campaign-sends.ts) before anything is sent again.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.js';
+import { planEachQueryAfresh, query } from '../db/sql.js';
 import type { Channel } from '../patients/patient.entity.js';
 
 /** A claimed recipient with what rendering and the consent re-check need. */
@@ -120,6 +120,8 @@ export async function startGroup(
   now: string,
 ): Promise<Map<string, string>> {
   if (!group.length) return new Map();
+  // campaign_recipients.message_id references the `messages` this send is filling.
+  await planEachQueryAfresh(em);
   const rows = await query<{ recipient_id: string; message_id: string }>(
     em,
     `with mine as (
@@ -139,6 +141,8 @@ export async function startGroup(
      u as (
        update campaign_recipients r set message_id = m.id, attempted_at = $10::timestamptz
        from m where r.id = split_part(m.reference, ':', 3)::bigint
+         -- The id list lets PostgreSQL find the rows by key instead of scanning the campaign.
+         and r.id = any($1::bigint[])
        returning r.id, m.id as message_id)
      select id::text as recipient_id, message_id from u`,
     [

@@ -9,7 +9,9 @@
  * 2. START (one transaction per group): the group's `messages` rows, already `sending`, committed
  *    before the provider calls; SMS/WhatsApp in groups of `concurrency` calls, e-mail in SendGrid
  *    requests of up to 1,000 personalizations (no address twice in one request).
- * 3. RECORD (one transaction per group): messages and recipients, set-based.
+ * 3. RECORD (one transaction per group): messages and recipients, set-based — pipelined as the
+ *    reminder runner does: while one group's outcomes are being committed, the next group is
+ *    started and goes on the wire (its START still commits before its calls).
  *
  * It stops early when quiet hours begin (SMS/WhatsApp; `quietUntil` says when it may go on), when
  * the campaign is paused or cancelled by someone else, or when more than 20% of this sender's
@@ -152,9 +154,12 @@ export async function sendCampaign(
       continue;
     }
     const sender = await messengerOf();
+    // The previous group's outcomes, being committed while this group is started and sent.
+    let recording: Promise<void> = Promise.resolve();
     const groups = channel === 'email' ? emailRequests(claimed) : chunks(claimed, concurrency);
     for (let g = 0; g < groups.length; g++) {
       if (g > 0 && channel !== 'email' && quietPeriodEnd(ctx.clock.now(), messaging.quietHours)) {
+        await recording;
         quietUntil = quietPeriodEnd(ctx.clock.now(), messaging.quietHours);
         await ctx.em.transactional((t) =>
           releaseRecipients(
@@ -201,10 +206,13 @@ export async function sendCampaign(
           })),
         );
       }
-      await recordGroup(
+      await recording;
+      recording = recordGroup(
         ctx,
         outcomes.map((o) => ({ ...o, messageId: started.get(o.c.message.recipientId)! })),
       );
+      // Awaited before the next commit of outcomes; a failure must not count as unhandled meanwhile.
+      recording.catch(() => {});
       done += outcomes.length;
       for (const o of outcomes) {
         window.push(!o.outcome.ok && !o.outcome.inDoubt);
@@ -214,6 +222,7 @@ export async function sendCampaign(
       const failures = window.filter(Boolean).length;
       if (window.length >= MIN_ATTEMPTS && failures / window.length > PAUSE_SHARE) {
         pauseReason = `${failures} of the last ${window.length} attempts failed (${commonError(outcomes)})`;
+        await recording;
         await pauseCampaign(ctx, campaign, pauseReason);
         await ctx.em.transactional((t) =>
           releaseRecipients(
@@ -228,6 +237,7 @@ export async function sendCampaign(
         break;
       }
     }
+    await recording;
     if (pauseReason || quietUntil) break;
   }
   const counts = await ctx.em.transactional((t) => refreshCounters(t as EntityManager, campaign.id));

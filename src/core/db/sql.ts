@@ -138,3 +138,17 @@ export function sqlLiteral(value: string | number | null): string {
 export function sqlIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/**
+ * For the rest of the current transaction, plans every parameterised query afresh instead of
+ * reusing a plan cached for the session. For a transaction that writes a foreign key to a table
+ * filling up under it (`messages` during a send): PostgreSQL checks such a key per row with a
+ * plan it caches for the session, and one planned while `messages` held a handful of rows (a new
+ * install's first campaign) stays a sequential scan of a table the send keeps growing — each group
+ * slower than the last (20,000 SMS: 19.7 of 35 s in one statement). Planned afresh, the check is
+ * an index lookup. Session-wide it would cost a re-plan per row in bulk loads, hence per
+ * transaction.
+ */
+export async function planEachQueryAfresh(em: EntityManager): Promise<void> {
+  await run(em, 'set local plan_cache_mode = force_custom_plan');
+}

@@ -8,7 +8,7 @@
  * statement per batch does the work.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.js';
+import { planEachQueryAfresh, query } from '../db/sql.js';
 import type { Channel } from '../patients/patient.entity.js';
 
 /** A due reminder with everything choosing a channel and rendering the text needs. */
@@ -112,6 +112,8 @@ export async function leaseReminders(
   now: string,
 ): Promise<void> {
   if (!leasing.length) return;
+  // reminder.message_id references the `messages` this run is filling.
+  await planEachQueryAfresh(em);
   await query(
     em,
     `update reminder r set attempts = r.attempts + 1, claimed_by = $3,
