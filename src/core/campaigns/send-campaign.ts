@@ -75,6 +75,8 @@ export const PAUSE_SHARE = 0.2;
 const WINDOW = 100;
 const MIN_ATTEMPTS = 20;
 
+const EMAIL_REQUESTS_PER_CLAIM = 4;
+
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function sendCampaign(
@@ -88,8 +90,13 @@ export async function sendCampaign(
   const settings = ctx.config.campaigns;
   const runnerId = options.runnerId ?? randomUUID();
   const sleep = options.sleep ?? realSleep;
+  // E-mail claims several SendGrid requests' worth at once, so that one request's outcomes are
+  // committed while the next request is started and sent (the pipeline works within a claim).
   const batchSize =
-    options.batchSize ?? (campaign.channel === 'email' ? SENDGRID_MAX_PERSONALIZATIONS : settings.batchSize);
+    options.batchSize ??
+    (campaign.channel === 'email'
+      ? EMAIL_REQUESTS_PER_CLAIM * SENDGRID_MAX_PERSONALIZATIONS
+      : settings.batchSize);
   const concurrency = options.concurrency ?? 50;
   const channel = campaign.channel;
   // A re-run on a campaign already sending: no claim without credentials (exit 7).
