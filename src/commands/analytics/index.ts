@@ -11,6 +11,7 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
         'crm analytics dashboard',
         'crm analytics dashboard --period 2026-Q4 --hospital LAG-001',
         'crm analytics dashboard --period 2026-11 --json',
+        'crm analytics dashboard --period 2026-11 --html report.html',
         'crm analytics hospitals --period 2026-11 --sort no-show-rate',
         'crm analytics hospitals --period 2026-Q4 --csv scorecards.csv',
         'crm analytics owner finance@adebayo-holdings.ng --json',
@@ -20,20 +21,24 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
   analytics
     .command('dashboard')
     .description(
-      'patients, appointments, contracts, payouts, reminder delivery and owner satisfaction for a period, each with its change against the previous period',
+      'patients, appointments, contracts, payouts, reminder delivery, feedback, loyalty, campaigns and owner satisfaction for a period, each with its change against the previous period',
     )
     .option('--period <period>', 'YYYY-MM or YYYY-Qn (default: the current month, Lagos time)')
     .option('--hospital <code>', 'one hospital instead of the whole network')
+    .option(
+      '--html <file>',
+      'also write a self-contained HTML report with charts and the hospital scorecards (0600; no script, no network)',
+    )
     .action(action('needs-database', () => import('./dashboard.js')));
   analytics
     .command('hospitals')
     .description(
-      'one scorecard per hospital: revenue, owner share, top-up, patients, appointments, no-show rate, reminder delivery by channel',
+      'one scorecard per hospital: revenue, owner share, top-up, patients, appointments, no-show rate, reminder delivery by channel, rating, NPS, alerts',
     )
     .option('--period <period>', 'YYYY-MM or YYYY-Qn (default: the current month, Lagos time)')
     .option(
       '--sort <figure>',
-      'hospital, revenue, owner-share, top-up, new-patients, active-patients, appointments, no-show-rate (largest first)',
+      'hospital, revenue, owner-share, top-up, new-patients, active-patients, appointments, no-show-rate, rating, nps, open-alerts, overdue-alerts (largest first)',
     )
     .option('--csv <file>', 'also write the scorecards to a CSV file (0600)')
     .action(action('needs-database', () => import('./hospitals.js')));
