@@ -29,9 +29,11 @@ function base(categories: string[], yName: string): ChartOption {
   return {
     animation: false,
     color: COLOURS,
-    textStyle: { fontFamily: 'system-ui, sans-serif' },
+    // ECharts lays text out by its own estimate of the font's widths (no canvas on the server):
+    // plain sans-serif and wide legend gaps keep the browser's real text from overlapping.
+    textStyle: { fontFamily: 'sans-serif' },
     grid: { left: 70, right: 50, top: 30, bottom: 60 },
-    legend: { bottom: 0 },
+    legend: { bottom: 0, itemGap: 30 },
     xAxis: { type: 'category', data: categories },
     yAxis: { type: 'value', name: yName },
   };
@@ -77,7 +79,6 @@ export function npsChart(t: ReportTrends): ReportChart {
 export function tierChart(tiers: Record<string, number>): ReportChart {
   return chart('tiers', 'Loyalty members by tier (now)', {
     ...base(Object.keys(tiers), 'members'),
-    legend: { bottom: 0 },
     series: [{ name: 'Members', type: 'bar', data: Object.values(tiers) }],
   });
 }

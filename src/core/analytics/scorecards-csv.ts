@@ -24,7 +24,7 @@ export function scorecardsCsv(cards: HospitalScorecard[]): string {
       c.feedbackResponses,
       c.nps ?? '',
       c.npsResponses,
-      c.thinSample,
+      c.thinSample ? 'true' : 'false',
       c.openAlerts,
       c.overdueAlerts,
     ]),
