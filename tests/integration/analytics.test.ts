@@ -4,6 +4,7 @@ import { retentionCohorts } from '../../src/core/analytics/cohorts.js';
 import { analyticsDashboard } from '../../src/core/analytics/dashboard.js';
 import { hospitalScorecards } from '../../src/core/analytics/hospital-scorecards.js';
 import { ownerAnalytics } from '../../src/core/analytics/owner-analytics.js';
+import { patientJourney } from '../../src/core/analytics/patient-journey.js';
 import { changeAppointmentStatus } from '../../src/core/appointments/appointment-transitions.js';
 import type { Database } from '../../src/core/db/database.js';
 import { query } from '../../src/core/db/sql.js';
@@ -453,6 +454,18 @@ describe('analytics cohorts', () => {
         { month: '2026-10', patients: 4, retention: [0.5] },
         { month: '2026-11', patients: 1, retention: [] },
       ],
+      // November's campaign (October's had no holdout): sent to three, one of whom booked within
+      // 30 days (1/3); two held out, one of whom booked (1/2). The failed send is in neither group.
+      campaignEffect: [
+        {
+          campaign: 'nov-checkup',
+          name: 'nov-checkup',
+          startedAt: '2026-11-05T10:00:00+01:00',
+          recipients: { patients: 3, booked: 1, appointments: 1, bookingRate: 0.333333 },
+          holdout: { patients: 2, booked: 1, appointments: 1, bookingRate: 0.5 },
+          lift: -0.166667,
+        },
+      ],
     });
   });
 
@@ -463,6 +476,55 @@ describe('analytics cohorts', () => {
     expect(later.cohorts[0]).toEqual({ month: '2026-10', patients: 4, retention: [0.5, 0, 0] });
     await expect(retentionCohorts(services(db, { clock: NOW }), { from: '2026-Q4' })).rejects.toThrow(
       /from.*2026-Q4/,
+    );
+  });
+});
+
+describe('analytics journey', () => {
+  it("gives the patient's events from every part of crm in time order", async () => {
+    const j = await patientJourney(services(db, { clock: NOW }), journeyPatient);
+    // The first November registrant: booked for 7 October (before the registration on file:
+    // the factories book with October's clock), October's campaign, points for the October
+    // visit, then November: registered and two bookings at the same instant (registration
+    // first), the visit, the November campaign, the December booking, the visit left scheduled
+    // on the 16th, feedback and its points and the visit's points at "now", and December's visit.
+    expect(j.events.map((e) => [e.at, e.kind, e.status])).toEqual([
+      ['2026-10-01T09:00:00+01:00', 'booked', 'completed'],
+      ['2026-10-07T10:00:00+01:00', 'appointment', 'completed'],
+      ['2026-10-12T10:00:00+01:00', 'campaign', 'delivered'],
+      ['2026-10-30T18:00:00+01:00', 'loyalty', 'earn'],
+      ['2026-11-02T09:00:00+01:00', 'registered', null],
+      ['2026-11-02T09:00:00+01:00', 'booked', 'completed'],
+      ['2026-11-02T09:00:00+01:00', 'booked', 'scheduled'],
+      ['2026-11-03T11:00:00+01:00', 'appointment', 'completed'],
+      ['2026-11-05T10:00:00+01:00', 'campaign', 'delivered'],
+      ['2026-11-10T09:00:00+01:00', 'booked', 'scheduled'],
+      ['2026-11-16T09:00:00+01:00', 'appointment', 'scheduled'],
+      ['2026-11-20T12:00:00+01:00', 'feedback', 'recorded'],
+      ['2026-11-20T12:00:00+01:00', 'loyalty', 'earn'],
+      ['2026-11-20T12:00:00+01:00', 'loyalty', 'earn'],
+      ['2026-12-03T10:00:00+01:00', 'appointment', 'scheduled'],
+    ]);
+    const feedback = j.events.find((e) => e.kind === 'feedback')!;
+    expect(feedback.detail).toBe('rating 5, NPS 10');
+    expect(j.events.filter((e) => e.kind === 'loyalty').map((e) => e.detail?.split(':')[0])).toEqual([
+      '+20 points',
+      '+20 points',
+      '+50 points',
+    ]);
+    expect(j.events.filter((e) => e.kind === 'campaign').map((e) => e.ref)).toEqual([
+      'oct-hello',
+      'nov-checkup',
+    ]);
+    // Each appointment's booking and visit carry the same code.
+    const booked = j.events.filter((e) => e.kind === 'booked').map((e) => e.ref);
+    const visits = j.events.filter((e) => e.kind === 'appointment').map((e) => e.ref);
+    expect(new Set(booked)).toEqual(new Set(visits));
+  });
+
+  it('an unknown patient is not found', async () => {
+    await expect(patientJourney(services(db, { clock: NOW }), '+2348099999999')).rejects.toThrow(
+      /2348099999999/,
     );
   });
 });

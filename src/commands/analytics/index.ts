@@ -15,6 +15,7 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
         'crm analytics hospitals --period 2026-11 --sort no-show-rate',
         'crm analytics hospitals --period 2026-Q4 --csv scorecards.csv',
         'crm analytics owner finance@adebayo-holdings.ng --json',
+        'crm analytics journey 08031234567 --json',
         'crm analytics cohorts --from 2026-01',
       ),
     );
@@ -50,9 +51,16 @@ export function registerAnalyticsCommands(program: Command, action: ActionFactor
     )
     .action(action('needs-database', () => import('./owner.js')));
   analytics
+    .command('journey')
+    .argument('<patient>', 'patient id, phone or e-mail')
+    .description(
+      "a patient's timeline: registration, appointments with their reminders and outcomes, feedback, loyalty points, campaigns received",
+    )
+    .action(action('needs-database', () => import('./journey.js')));
+  analytics
     .command('cohorts')
     .description(
-      'retention: patients by the month of their first completed appointment, and the share back in each month after',
+      'retention: patients by the month of their first completed appointment, and the share back in each month after; campaign effect against the holdout',
     )
     .option('--from <month>', 'first cohort, YYYY-MM (default: 11 months before the current one)')
     .action(action('needs-database', () => import('./cohorts.js')));
