@@ -191,5 +191,6 @@ describe('the HTML report in headless Chromium', () => {
         await browser.close();
       }
     },
+    180_000,
   );
 });

@@ -127,3 +127,30 @@ describe('crm analytics hospitals', () => {
     );
   });
 });
+
+describe('crm analytics journey and cohorts', () => {
+  it("journey --json gives the patient's events; an unknown patient is exit 4", async () => {
+    const r = await runCli(['analytics', 'journey', '08031230001', '--json'], { ...tdb.env, ...NOW });
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.patient.name).toBe('Musa Bello');
+    expect(j.events).toEqual([
+      {
+        at: '2026-11-20T12:00:00+01:00',
+        kind: 'registered',
+        ref: 'KAN-001',
+        status: null,
+        detail: 'registered at Kano Central',
+      },
+    ]);
+    const unknown = await runCli(['analytics', 'journey', '08039999999'], tdb.env);
+    expect(unknown.code).toBe(4);
+  });
+
+  it('cohorts --json carries the campaign effect (none without a campaign)', async () => {
+    const r = await runCli(['analytics', 'cohorts', '--json'], { ...tdb.env, ...NOW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout))).toEqual(['from', 'to', 'cohorts', 'campaignEffect']);
+    expect(JSON.parse(r.stdout).campaignEffect).toEqual([]);
+  });
+});
