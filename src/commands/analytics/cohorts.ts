@@ -25,4 +25,34 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     ],
     result.cohorts,
   );
+  if (!tty || result.campaignEffect.length === 0) return; // piped: the effect is in --json
+  const rate = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+  ctx.print('');
+  ctx.print('Campaign effect: appointments booked within 30 days of the send, sent vs held out');
+  await printTable(
+    ctx,
+    [
+      { header: 'campaign', value: (e) => e.campaign },
+      { header: 'started', value: (e) => e.startedAt.slice(0, 10) },
+      { header: 'sent to', value: (e) => e.recipients.patients, align: 'right' },
+      {
+        header: 'booked',
+        value: (e) => `${e.recipients.booked} (${rate(e.recipients.bookingRate)})`,
+        align: 'right',
+      },
+      { header: 'held out', value: (e) => e.holdout.patients, align: 'right' },
+      {
+        header: 'booked',
+        value: (e) => `${e.holdout.booked} (${rate(e.holdout.bookingRate)})`,
+        align: 'right',
+      },
+      {
+        header: 'lift',
+        value: (e) =>
+          e.lift === null ? '—' : `${e.lift >= 0 ? '+' : '−'}${(Math.abs(e.lift) * 100).toFixed(1)} pts`,
+        align: 'right',
+      },
+    ],
+    result.campaignEffect,
+  );
 }

@@ -1,94 +1,37 @@
-import type { Figure } from '../../core/analytics/analytics-period.js';
 import { analyticsDashboard, type Dashboard } from '../../core/analytics/dashboard.js';
-import { formatNaira } from '../../core/money.js';
+import {
+  type DashboardLine,
+  dashboardAreas,
+  shownChange,
+  shownValue,
+} from '../../core/analytics/dashboard-lines.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { colour, printJson, printTable } from '../_shared/render.js';
 
 interface Flags extends GlobalFlags {
   period?: string;
   hospital?: string;
+  html?: string;
 }
 
 export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
-  const dashboard = await ctx.withServices((svc) =>
-    analyticsDashboard(svc, { period: flags.period, hospital: flags.hospital }),
-  );
+  const input = { period: flags.period, hospital: flags.hospital };
+  // The report's module (and through it ECharts) loads only when a report is asked for.
+  const report = flags.html === undefined ? undefined : await import('../../core/analytics/html-report.js');
+  report?.checkReportFile(flags.html!);
+  const dashboard = await ctx.withServices(async (svc) => {
+    if (!report) return analyticsDashboard(svc, input);
+    const written = await report.writeDashboardReport(svc, flags.html!, input);
+    ctx.io.stderr.write(`wrote the ${written.dashboard.period} report to ${written.file}\n`);
+    return written.dashboard;
+  });
   if (ctx.json) return printJson(ctx, dashboard);
   await printDashboard(ctx, dashboard);
 }
 
-type Format = (value: number) => string;
-const count: Format = (v) => v.toLocaleString('en-NG');
-const naira: Format = (v) => formatNaira(BigInt(v));
-const percent: Format = (v) => `${(v * 100).toFixed(1)}%`;
-const rating: Format = (v) => v.toFixed(2);
-
-interface Line {
-  label: string;
-  figure: Figure | number;
-  format: Format;
-  /** The change as percentage points, for rates. */
-  points?: boolean;
-}
-
 async function printDashboard(ctx: CommandContext, d: Dashboard): Promise<void> {
   const chalk = await colour(ctx);
-  const groups: [string, Line[]][] = [
-    [
-      'Patients',
-      [
-        { label: 'registered', figure: d.patients.total, format: count },
-        { label: 'new', figure: d.patients.new, format: count },
-      ],
-    ],
-    [
-      'Appointments',
-      [
-        { label: 'upcoming', figure: d.appointments.upcoming, format: count },
-        { label: 'completed', figure: d.appointments.completed, format: count },
-        { label: 'no-shows', figure: d.appointments.noShows, format: count },
-        { label: 'no-show rate', figure: d.appointments.noShowRate, format: percent, points: true },
-      ],
-    ],
-    [
-      'Contracts',
-      [
-        { label: 'in force', figure: d.contracts.active, format: count },
-        { label: 'ending within 60 days', figure: d.contracts.expiringIn60Days, format: count },
-      ],
-    ],
-    [
-      'Payouts',
-      [
-        { label: 'net to owners', figure: d.payouts.netKobo, format: naira },
-        { label: 'guarantee top-ups', figure: d.payouts.topUpKobo, format: naira },
-        ...d.payouts.byStatus.map((s) => ({
-          label: `${s.status} (${s.count})`,
-          figure: s.netKobo,
-          format: naira,
-        })),
-      ],
-    ],
-    [
-      'Reminders',
-      [
-        { label: 'delivery rate', figure: d.reminders.deliveryRate, format: percent, points: true },
-        ...d.reminders.byChannel.map((c) => ({
-          label: `${c.channel} (${count(c.delivered)} of ${count(c.delivered + c.failed)})`,
-          figure: c.deliveryRate,
-          format: percent,
-          points: true,
-        })),
-      ],
-    ],
-    [
-      'Owner satisfaction',
-      [
-        { label: 'average rating (1–5)', figure: d.ownerSatisfaction.averageRating, format: rating },
-        { label: 'ratings', figure: d.ownerSatisfaction.responses, format: count },
-      ],
-    ],
-  ];
+  const groups = dashboardAreas(d);
   if (!ctx.io.stdoutIsTTY) {
     // Piped: one TSV table of plain numbers (kobo, shares 0..1), one row per figure.
     const raw = (v: number | null | undefined) => (v === null || v === undefined ? '' : v);
@@ -121,26 +64,12 @@ async function printDashboard(ctx: CommandContext, d: Dashboard): Promise<void> 
     await printTable(
       ctx,
       [
-        { header: 'figure', value: (l: Line) => l.label },
-        { header: d.period, value: (l) => shown(l, 'value'), align: 'right' },
-        { header: d.previousPeriod, value: (l) => shown(l, 'previous'), align: 'right' },
-        { header: 'change', value: (l) => change(l), align: 'right' },
+        { header: 'figure', value: (l: DashboardLine) => l.label },
+        { header: d.period, value: (l) => shownValue(l, 'value'), align: 'right' },
+        { header: d.previousPeriod, value: (l) => shownValue(l, 'previous'), align: 'right' },
+        { header: 'change', value: (l) => shownChange(l), align: 'right' },
       ],
       lines,
     );
   }
-}
-
-function shown(line: Line, which: 'value' | 'previous'): string {
-  if (typeof line.figure === 'number') return which === 'value' ? line.format(line.figure) : '';
-  const v = line.figure[which];
-  return v === null ? '—' : line.format(v);
-}
-
-function change(line: Line): string {
-  if (typeof line.figure === 'number' || line.figure.change === null) return '';
-  const c = line.figure.change;
-  const sign = c > 0 ? '▲ +' : c < 0 ? '▼ −' : '';
-  const magnitude = Math.abs(c);
-  return `${sign}${line.points ? `${(magnitude * 100).toFixed(1)} pts` : line.format(magnitude)}`;
 }

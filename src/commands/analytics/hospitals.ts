@@ -1,8 +1,10 @@
-import { hospitalScorecards } from '../../core/analytics/hospital-scorecards.js';
+import { type HospitalScorecard, hospitalScorecards } from '../../core/analytics/hospital-scorecards.js';
 import { checkScorecardsFile, writeScorecardsFile } from '../../core/analytics/scorecards-csv.js';
 import { formatNaira } from '../../core/money.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { printJson, printTable } from '../_shared/render.js';
+
+type Card = HospitalScorecard;
 
 interface Flags extends GlobalFlags {
   period?: string;
@@ -25,7 +27,7 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
   const tty = ctx.io.stdoutIsTTY;
   const money = (kobo: number) => (tty ? formatNaira(BigInt(kobo)) : kobo);
   const rate = (v: number | null) => (v === null ? (tty ? '—' : '') : tty ? `${(v * 100).toFixed(1)}%` : v);
-  await printTable(
+  await printTable<Card>(
     ctx,
     [
       { header: 'hospital', value: (c) => c.hospital },
@@ -55,7 +57,31 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
         value: (c) => rate(c.reminderDelivery.email),
         align: 'right',
       },
+      {
+        header: tty ? 'rating' : 'average_rating',
+        value: (c) =>
+          c.averageRating === null ? (tty ? '—' : '') : tty ? c.averageRating.toFixed(2) : c.averageRating,
+        align: 'right',
+      },
+      {
+        // A thin sample (under 30 answers) is marked with * beside the score.
+        header: tty ? 'NPS (n)' : 'nps',
+        value: (c) =>
+          tty
+            ? c.nps === null
+              ? '—'
+              : `${c.nps.toFixed(1)}${c.thinSample ? '*' : ''} (${c.npsResponses})`
+            : (c.nps ?? ''),
+        align: 'right',
+      },
+      ...(tty
+        ? []
+        : [{ header: 'nps_responses', value: (c: Card) => c.npsResponses, align: 'right' as const }]),
+      { header: tty ? 'alerts' : 'open_alerts', value: (c) => c.openAlerts, align: 'right' },
+      { header: tty ? 'overdue' : 'overdue_alerts', value: (c) => c.overdueAlerts, align: 'right' },
     ],
     result.hospitals,
   );
+  if (tty && result.hospitals.some((c) => c.thinSample && c.nps !== null))
+    ctx.print('* fewer than 30 NPS answers: a thin sample');
 }

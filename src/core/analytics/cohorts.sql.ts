@@ -30,3 +30,44 @@ export async function retentionCells(em: EntityManager, from: string, to: string
     [from, to],
   );
 }
+
+export interface CampaignEffectRow {
+  slug: string;
+  name: string;
+  snapshot_at: Date;
+  grp: 'recipients' | 'holdout';
+  patients: string;
+  bookers: string;
+  appointments: string;
+}
+
+/**
+ * Campaign effect: for each campaign with a holdout, its patients sent the campaign (`sent`)
+ * against those held out on purpose (`holdout`), and how many of each group booked an
+ * appointment (created, whatever became of it) within 30 days of the send's start (the audience
+ * snapshot, the one moment both groups share).
+ */
+export async function campaignEffectRows(em: EntityManager): Promise<CampaignEffectRow[]> {
+  return query<CampaignEffectRow>(
+    em,
+    `with c as (
+       select id, slug, name, snapshot_at from campaign k
+       where snapshot_at is not null
+         and exists (select 1 from campaign_recipients r where r.campaign_id = k.id and r.status = 'holdout')),
+     g as (
+       select r.campaign_id, case when r.status = 'holdout' then 'holdout' else 'recipients' end as grp,
+              r.patient_id, c.snapshot_at
+       from campaign_recipients r join c on c.id = r.campaign_id
+       where r.patient_id is not null and r.status in ('sent', 'holdout')),
+     b as (
+       select g.campaign_id, g.grp, g.patient_id, count(a.id) as booked
+       from g left join appointment a on a.patient_id = g.patient_id
+         and a.created_at >= g.snapshot_at and a.created_at < g.snapshot_at + interval '30 days'
+       group by 1, 2, 3)
+     select c.slug, c.name, c.snapshot_at, b.grp, count(*) as patients,
+            count(*) filter (where b.booked > 0) as bookers, sum(b.booked) as appointments
+     from b join c on c.id = b.campaign_id
+     group by c.slug, c.name, c.snapshot_at, b.grp
+     order by c.snapshot_at, c.slug, b.grp desc`,
+  );
+}

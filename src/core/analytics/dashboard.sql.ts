@@ -148,3 +148,104 @@ export async function ownerSatisfaction(em: EntityManager, w: DashboardWindow) {
     params(w),
   ))!;
 }
+
+/**
+ * Patient feedback submitted in each period (deleted feedback left out): how many, the average
+ * overall rating, and the NPS answers as promoters (9–10), passives (7–8) and detractors (0–6).
+ * Alerts are counted as they stand now, like upcoming appointments: not resolved (open or
+ * acknowledged), and of those the ones past their due time.
+ */
+export async function feedbackFigures(em: EntityManager, w: DashboardWindow) {
+  return (await queryOne<
+    Record<
+      | 'responses'
+      | 'average'
+      | 'promoters'
+      | 'passives'
+      | 'detractors'
+      | 'responses_prev'
+      | 'average_prev'
+      | 'promoters_prev'
+      | 'passives_prev'
+      | 'detractors_prev'
+      | 'open_alerts'
+      | 'overdue_alerts',
+      string | null
+    >
+  >(
+    em,
+    `with f as (
+       select submitted_at >= $1::timestamptz as current, rating, nps from feedback
+       where deleted_at is null and ($6::uuid is null or hospital_id = $6::uuid)
+         and ((submitted_at >= $1::timestamptz and submitted_at < $2::timestamptz)
+           or (submitted_at >= $3::timestamptz and submitted_at < $4::timestamptz))),
+     a as (
+       select count(*) as open_alerts, count(*) filter (where due_at < $5::timestamptz) as overdue_alerts
+       from feedback_alert where status <> 'resolved' and ($6::uuid is null or hospital_id = $6::uuid))
+     select count(*) filter (where current) as responses,
+            avg(rating) filter (where current) as average,
+            count(*) filter (where current and nps >= 9) as promoters,
+            count(*) filter (where current and nps between 7 and 8) as passives,
+            count(*) filter (where current and nps <= 6) as detractors,
+            count(*) filter (where not current) as responses_prev,
+            avg(rating) filter (where not current) as average_prev,
+            count(*) filter (where not current and nps >= 9) as promoters_prev,
+            count(*) filter (where not current and nps between 7 and 8) as passives_prev,
+            count(*) filter (where not current and nps <= 6) as detractors_prev,
+            (select open_alerts from a) as open_alerts, (select overdue_alerts from a) as overdue_alerts
+     from f`,
+    params(w),
+  ))!;
+}
+
+/**
+ * Loyalty: members by tier as they stand now (tiers never go down), and the points outstanding
+ * (earned and not yet redeemed, expired or reversed) at the end of each period, summed from the
+ * append-only ledger.
+ */
+export async function loyaltyFigures(em: EntityManager, w: DashboardWindow) {
+  const tiers = await query<{ tier: string; members: string }>(
+    em,
+    `select a.tier, count(*) as members from loyalty_account a
+     ${w.hospitalId ? 'join patient p on p.id = a.patient_id and p.hospital_id = $1::uuid' : ''}
+     group by a.tier`,
+    w.hospitalId ? [w.hospitalId] : [],
+  );
+  const points = (await queryOne<Record<'outstanding' | 'outstanding_prev', string | null>>(
+    em,
+    `select coalesce(sum(t.points) filter (where t.created_at < $2::timestamptz), 0) as outstanding,
+            coalesce(sum(t.points) filter (where t.created_at < $4::timestamptz), 0) as outstanding_prev
+     from loyalty_transactions t
+     where ($6::uuid is null or t.patient_id in (select id from patient where hospital_id = $6::uuid))
+       and t.created_at < $2::timestamptz`,
+    params(w),
+  ))!;
+  return { tiers, points };
+}
+
+/**
+ * Campaign messages created in each period (test sends, which have no recipient row, left out):
+ * accepted by the provider (queued, sent or delivered), confirmed delivered by `message sync`,
+ * and failed or undelivered. Sends still in flight or of unknown outcome count on neither side.
+ * With a hospital, the messages to that hospital's patients.
+ */
+export async function campaignFigures(em: EntityManager, w: DashboardWindow) {
+  return (await queryOne<
+    Record<'sent' | 'delivered' | 'failed' | 'sent_prev' | 'delivered_prev' | 'failed_prev', string>
+  >(
+    em,
+    `select count(*) filter (where m.created_at >= $1::timestamptz and m.status in ('queued', 'sent', 'delivered')) as sent,
+            count(*) filter (where m.created_at >= $1::timestamptz and m.status = 'delivered') as delivered,
+            count(*) filter (where m.created_at >= $1::timestamptz and m.status in ('failed', 'undelivered')) as failed,
+            count(*) filter (where m.created_at < $4::timestamptz and m.status in ('queued', 'sent', 'delivered')) as sent_prev,
+            count(*) filter (where m.created_at < $4::timestamptz and m.status = 'delivered') as delivered_prev,
+            count(*) filter (where m.created_at < $4::timestamptz and m.status in ('failed', 'undelivered')) as failed_prev
+     from messages m
+     join campaign_recipients r on r.message_id = m.id
+     where m.purpose = 'campaign'
+       and ((m.created_at >= $1::timestamptz and m.created_at < $2::timestamptz)
+         or (m.created_at >= $3::timestamptz and m.created_at < $4::timestamptz))
+       and ($6::uuid is null or r.patient_id in (select id from patient where hospital_id = $6::uuid))`,
+    params(w),
+  ))!;
+}

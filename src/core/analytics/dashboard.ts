@@ -3,12 +3,17 @@
  * the period before it. Areas whose domain is not part of crm yet are absent, never zero-filled.
  */
 import type { ServiceContext } from '../context.js';
+import { isThinSample, netPromoterScore } from '../feedback/nps.calculator.js';
 import { hospitalRepository } from '../hospitals/hospital.repository.js';
+import { TIERS } from '../loyalty/loyalty.entity.js';
 import { type Figure, figure, type ReportPeriods, ratio, reportPeriods } from './analytics-period.js';
 import {
   appointmentFigures,
+  campaignFigures,
   contractFigures,
   type DashboardWindow,
+  feedbackFigures,
+  loyaltyFigures,
   ownerSatisfaction,
   patientFigures,
   payoutsByStatus,
@@ -37,6 +42,26 @@ export interface Dashboard {
     byChannel: { channel: string; delivered: number; failed: number; deliveryRate: Figure }[];
     deliveryRate: Figure;
   };
+  /** Patient feedback submitted in the period; alerts as they stand now. */
+  feedback: {
+    responses: Figure;
+    averageRating: Figure;
+    /** −100…100, one decimal; null without NPS answers. */
+    nps: Figure;
+    npsResponses: Figure;
+    /** Fewer than 30 NPS answers in the period: shown, not to be trusted. */
+    thinSample: boolean;
+    openAlerts: number;
+    overdueAlerts: number;
+  };
+  /** Members by tier now; points outstanding at the end of each period. */
+  loyalty: {
+    tiers: Record<(typeof TIERS)[number], number>;
+    members: number;
+    pointsOutstanding: Figure;
+  };
+  /** Campaign messages created in the period. */
+  campaigns: { sent: Figure; delivered: Figure; failed: Figure; deliveryRate: Figure };
   ownerSatisfaction: { averageRating: Figure; responses: Figure };
 }
 
@@ -77,6 +102,9 @@ export async function analyticsDashboard(ctx: ServiceContext, input: DashboardIn
     await reminderDelivery(em, w),
     await ownerSatisfaction(em, w),
   ];
+  const fb = await feedbackFigures(em, w);
+  const loyalty = await loyaltyFigures(em, w);
+  const campaigns = await campaignFigures(em, w);
   const attended = (completed: string, noShows: string) => n(completed) + n(noShows);
   const payoutSum = (period: string, field: 'net_kobo' | 'top_up_kobo') =>
     payouts
@@ -132,9 +160,50 @@ export async function analyticsDashboard(ctx: ServiceContext, input: DashboardIn
         ratio(deliveredPrev, deliveredPrev + failedPrev),
       ),
     },
+    feedback: feedbackSection(fb),
+    loyalty: loyaltySection(loyalty),
+    campaigns: {
+      sent: figure(n(campaigns.sent), n(campaigns.sent_prev)),
+      delivered: figure(n(campaigns.delivered), n(campaigns.delivered_prev)),
+      failed: figure(n(campaigns.failed), n(campaigns.failed_prev)),
+      deliveryRate: figure(
+        ratio(n(campaigns.sent), n(campaigns.sent) + n(campaigns.failed)),
+        ratio(n(campaigns.sent_prev), n(campaigns.sent_prev) + n(campaigns.failed_prev)),
+      ),
+    },
     ownerSatisfaction: {
       averageRating: figure(avg(satisfaction.average), avg(satisfaction.average_prev)),
       responses: figure(n(satisfaction.responses), n(satisfaction.responses_prev)),
     },
+  };
+}
+
+function feedbackSection(f: Awaited<ReturnType<typeof feedbackFigures>>): Dashboard['feedback'] {
+  const counts = (suffix: '' | '_prev') => ({
+    promoters: n(f[`promoters${suffix}`]),
+    passives: n(f[`passives${suffix}`]),
+    detractors: n(f[`detractors${suffix}`]),
+  });
+  const answers = (c: ReturnType<typeof counts>) => c.promoters + c.passives + c.detractors;
+  const now = counts('');
+  const before = counts('_prev');
+  return {
+    responses: figure(n(f.responses), n(f.responses_prev)),
+    averageRating: figure(avg(f.average), avg(f.average_prev)),
+    nps: figure(netPromoterScore(now), netPromoterScore(before)),
+    npsResponses: figure(answers(now), answers(before)),
+    thinSample: isThinSample(answers(now)),
+    openAlerts: n(f.open_alerts),
+    overdueAlerts: n(f.overdue_alerts),
+  };
+}
+
+function loyaltySection(l: Awaited<ReturnType<typeof loyaltyFigures>>): Dashboard['loyalty'] {
+  const tiers = Object.fromEntries(TIERS.map((t) => [t, 0])) as Dashboard['loyalty']['tiers'];
+  for (const row of l.tiers) tiers[row.tier as keyof typeof tiers] = n(row.members);
+  return {
+    tiers,
+    members: Object.values(tiers).reduce((a, b) => a + b, 0),
+    pointsOutstanding: figure(n(l.points.outstanding), n(l.points.outstanding_prev)),
   };
 }

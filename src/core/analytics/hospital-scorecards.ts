@@ -1,11 +1,12 @@
 /**
  * `crm analytics hospitals`: one scorecard per hospital for a period, sortable by any of its
- * figures. Feedback (rating, NPS, alerts) joins the card when that domain lands.
+ * figures, with the feedback of the period (rating, NPS) and the alerts as they stand now.
  */
 import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
+import { isThinSample, netPromoterScore } from '../feedback/nps.calculator.js';
 import { ratio, reportPeriods } from './analytics-period.js';
-import { hospitalScorecardRows } from './hospital-scorecards.sql.js';
+import { hospitalScorecardRows, type ScorecardRow } from './hospital-scorecards.sql.js';
 
 export interface HospitalScorecard {
   hospital: string;
@@ -18,6 +19,17 @@ export interface HospitalScorecard {
   appointments: number;
   noShowRate: number | null;
   reminderDelivery: { sms: number | null; whatsapp: number | null; email: number | null };
+  /** Feedback submitted in the period: average overall rating (1–5), null without feedback. */
+  averageRating: number | null;
+  feedbackResponses: number;
+  /** −100…100 from the period's NPS answers; null without answers. */
+  nps: number | null;
+  npsResponses: number;
+  /** Fewer than 30 NPS answers. */
+  thinSample: boolean;
+  /** Low-rating alerts not resolved now, and those of them past their due time. */
+  openAlerts: number;
+  overdueAlerts: number;
 }
 
 /** `--sort` keys, each the figure's name in kebab case; larger first, nulls last. */
@@ -30,6 +42,10 @@ export const SCORECARD_SORTS = {
   'active-patients': (c: HospitalScorecard) => c.activePatients,
   appointments: (c: HospitalScorecard) => c.appointments,
   'no-show-rate': (c: HospitalScorecard) => c.noShowRate,
+  rating: (c: HospitalScorecard) => c.averageRating,
+  nps: (c: HospitalScorecard) => c.nps,
+  'open-alerts': (c: HospitalScorecard) => c.openAlerts,
+  'overdue-alerts': (c: HospitalScorecard) => c.overdueAlerts,
 } as const;
 export type ScorecardSort = keyof typeof SCORECARD_SORTS;
 
@@ -52,6 +68,7 @@ export async function hospitalScorecards(
     firstDay: current.firstDay,
     lastDay: current.lastDay,
     period: current.label,
+    now: ctx.clock.now().toUTC().toISO()!,
   });
   const n = Number;
   const cards = rows.map(
@@ -70,6 +87,7 @@ export async function hospitalScorecards(
         whatsapp: ratio(n(r.whatsapp_delivered), n(r.whatsapp_delivered) + n(r.whatsapp_failed)),
         email: ratio(n(r.email_delivered), n(r.email_delivered) + n(r.email_failed)),
       },
+      ...feedbackOf(r),
     }),
   );
   if (sort !== 'hospital') {
@@ -82,4 +100,22 @@ export async function hospitalScorecards(
     });
   }
   return { period: current.label, sort, hospitals: cards };
+}
+
+function feedbackOf(r: ScorecardRow) {
+  const counts = {
+    promoters: Number(r.promoters),
+    passives: Number(r.passives),
+    detractors: Number(r.detractors),
+  };
+  const npsResponses = counts.promoters + counts.passives + counts.detractors;
+  return {
+    averageRating: r.average_rating === null ? null : Math.round(Number(r.average_rating) * 100) / 100,
+    feedbackResponses: Number(r.feedback_responses),
+    nps: netPromoterScore(counts),
+    npsResponses,
+    thinSample: isThinSample(npsResponses),
+    openAlerts: Number(r.open_alerts),
+    overdueAlerts: Number(r.overdue_alerts),
+  };
 }
