@@ -31,7 +31,7 @@ interface Line {
   points?: boolean;
 }
 
-async function printDashboard(ctx: CommandContext, d: Dashboard): Promise<void> {
+export async function printDashboard(ctx: CommandContext, d: Dashboard): Promise<void> {
   const chalk = await colour(ctx);
   const groups: [string, Line[]][] = [
     [
