@@ -132,7 +132,7 @@ describe('crm demo', () => {
     } finally {
       await other.drop();
     }
-  });
+  }, 180_000);
 
   it(
     '--reset without a terminal or --yes is refused; with --yes it builds the demo again (embedded)',

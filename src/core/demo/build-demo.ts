@@ -42,6 +42,7 @@ import {
   demoFootprint,
   insertFeedback,
   insertLoyaltyHistory,
+  insertOwnerRatings,
   insertPastAppointments,
   insertPatients,
   insertTransactions,
@@ -151,6 +152,7 @@ export async function buildDemo(ctx: ServiceContext, input: DemoInput): Promise<
       ctx.config.feedbackAlertHours,
     );
     await insertLoyaltyHistory(em);
+    await insertOwnerRatings(em, plan.ownerRatings);
   });
   step(`loyalty awards for ${plan.awards.length} wellness-package patients`);
   for (const a of plan.awards)

@@ -134,6 +134,8 @@ export interface DemoPlan {
   feedback: PlannedFeedback[];
   /** Manual loyalty awards (a corporate wellness package) that lift a few patients' tiers. */
   awards: { patient: number; points: number }[];
+  /** Owners' satisfaction ratings as account managers record them, a few a month. */
+  ownerRatings: { owner: string; category: string; rating: number; recommends: boolean; at: string }[];
 }
 
 const HOUR = 3_600_000;
@@ -173,6 +175,7 @@ export function planDemo(input: DemoPlanInput): DemoPlan {
   const transactions = planTransactions(random, input.patients * 4, today, nowMinutes, windowStart);
   const feedback = planFeedback(random, appointments, input.now);
   const awards = planAwards(random, patients.length);
+  const ownerRatings = planOwnerRatings(random, windowStart, today);
   return {
     seed: input.seed,
     today: dateOfDay(today),
@@ -187,7 +190,35 @@ export function planDemo(input: DemoPlanInput): DemoPlan {
     transactions,
     feedback,
     awards,
+    ownerRatings,
   };
+}
+
+/** Each owner rates payment and service in most months; mostly content, Kano's owner less so. */
+function planOwnerRatings(random: Random, windowStart: number, today: number): DemoPlan['ownerRatings'] {
+  const out: DemoPlan['ownerRatings'] = [];
+  for (let day = windowStart + 20; day < today; day += 30)
+    for (const o of DEMO_OWNERS)
+      for (const category of ['payment', 'service']) {
+        if (!random.chance(0.7)) continue;
+        const unhappy = (o.hospitals as readonly string[]).includes('KAN-001');
+        const rating = unhappy
+          ? random.int(2, 4)
+          : random.weighted([
+              [5, 45],
+              [4, 35],
+              [3, 15],
+              [2, 5],
+            ] as const);
+        out.push({
+          owner: o.name,
+          category,
+          rating,
+          recommends: rating >= 4,
+          at: lagosIso(day + random.int(0, 5), random.int(9 * 60, 17 * 60)),
+        });
+      }
+  return out;
 }
 
 /** One patient in fifty, by index, gets 1,500–10,500 points: some reach silver, gold or platinum. */

@@ -7,7 +7,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, queryOne } from '../db/sql.js';
 import { EARNING } from '../loyalty/earning-rules.js';
 import { DEMO_HOSPITALS } from './demo-names.js';
-import type { PlannedAppointment, PlannedFeedback, PlannedPatient, PlannedTransaction } from './demo-plan.js';
+import type {
+  DemoPlan,
+  PlannedAppointment,
+  PlannedFeedback,
+  PlannedPatient,
+  PlannedTransaction,
+} from './demo-plan.js';
 
 /** Rows per statement: large enough to be set-based, small enough for PGlite's memory. */
 const CHUNK = 5000;
@@ -242,5 +248,27 @@ export async function backdateContracts(em: EntityManager): Promise<void> {
        from hospital h
       where h.id = c.hospital_id and h.code = any($1::text[]) and c.status = 'active'`,
     [DEMO_HOSPITALS.map((h) => h.code)],
+  );
+}
+
+/** Owners' satisfaction ratings over the history, recorded by the demo's account manager. */
+export async function insertOwnerRatings(
+  em: EntityManager,
+  ratings: DemoPlan['ownerRatings'],
+): Promise<void> {
+  await execute(
+    em,
+    `insert into owner_satisfaction (owner_id, category, rating, would_recommend, operator, recorded_at)
+     select o.id, r.category, r.rating, r.recommends, 'ada', r.at
+       from unnest($1::text[], $2::text[], $3::smallint[], $4::boolean[], $5::timestamptz[])
+            as r(owner, category, rating, recommends, at)
+       join owner o on o.name = r.owner`,
+    [
+      column(ratings, 'owner'),
+      column(ratings, 'category'),
+      column(ratings, 'rating'),
+      column(ratings, 'recommends'),
+      column(ratings, 'at'),
+    ],
   );
 }
