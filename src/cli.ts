@@ -12,6 +12,7 @@ import { registerAppointmentCommands } from './commands/appointment/index.js';
 import { registerAuditCommands } from './commands/audit/index.js';
 import { registerCampaignCommands } from './commands/campaign/index.js';
 import { registerDbCommands } from './commands/db/index.js';
+import { registerDemoCommands } from './commands/demo/index.js';
 import { registerDoctorCommands } from './commands/doctor/index.js';
 import { registerFeedbackCommands } from './commands/feedback/index.js';
 import { registerHospitalCommands } from './commands/hospital/index.js';
@@ -71,6 +72,7 @@ export function buildProgram(makeContext: MakeContext): Command {
   registerPolicyCommands(program, action);
   registerAuditCommands(program, action);
   registerAnalyticsCommands(program, action);
+  registerDemoCommands(program, action);
   for (const group of program.commands)
     group.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

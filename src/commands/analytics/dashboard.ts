@@ -29,7 +29,7 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
   await printDashboard(ctx, dashboard);
 }
 
-async function printDashboard(ctx: CommandContext, d: Dashboard): Promise<void> {
+export async function printDashboard(ctx: CommandContext, d: Dashboard): Promise<void> {
   const chalk = await colour(ctx);
   const groups = dashboardAreas(d);
   if (!ctx.io.stdoutIsTTY) {
