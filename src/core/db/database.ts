@@ -231,6 +231,8 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
   try {
     // PGlite and its driver are loaded only when the embedded database is used.
     const { openPGlite, createPGliteDriver, copyFromBytes } = await import('./embedded-driver.js');
+    // A new database starts as the package's migrated image when there is one (embedded-image.ts).
+    if (creating) (await import('./embedded-image.js')).restoreImage(dir);
     pglite = await openPGlite(join(dir, 'pgdata'), (what) => reportEmbeddedAbort({ dataDir: dir, what }));
     const opened = pglite;
     if (creating) {
