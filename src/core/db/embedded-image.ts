@@ -177,8 +177,7 @@ function unpack(tar: Buffer, into: string): ImageMeta {
  * database there). True when restored; false, leaving the folder as it was, when there is no
  * usable image (the caller then lets PGlite run initdb, and migrations run on open).
  */
-export function restoreImage(dir: string): boolean {
-  const path = imagePath();
+export function restoreImage(dir: string, path = imagePath()): boolean {
   if (!path || !existsSync(path)) return false;
   // Left by a restore that was killed: the lock is ours now.
   for (const name of readdirSync(dir))
