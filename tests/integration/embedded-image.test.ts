@@ -65,7 +65,7 @@ describe.skipIf(onPostgres)('embedded database image', () => {
       const rows = await db.orm.em
         .getConnection()
         .execute<{ name: string }[]>('select name from mikro_orm_migrations');
-      expect(rows.map((r) => r.name).sort()).toEqual([...migrationNames].sort());
+      expect(rows.map((r: { name: string }) => r.name).sort()).toEqual([...migrationNames].sort());
     } finally {
       await db.close();
     }
