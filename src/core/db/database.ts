@@ -293,7 +293,9 @@ function isNoService(error: unknown): boolean {
  */
 async function openEmbeddedService(config: Config, options: OpenOptions): Promise<Database> {
   const dir = config.dataDir;
-  const { ensureService, copyBlobThroughService } = await import('./embedded-service-client.js');
+  const { ensureService, copyBlobThroughService, serviceFailure } = await import(
+    './embedded-service-client.js'
+  );
   const { SOCKET_PORT } = await import('./embedded-service-files.js');
   let orm: MikroORM | undefined;
   const connect = async (info: { socketDir: string }): Promise<boolean> => {
@@ -332,16 +334,7 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
       connect,
     );
   } catch (error) {
-    throw (
-      embeddedFailure(error, dir) ??
-      (error instanceof UnavailableError || (error as { exitCode?: number }).exitCode !== undefined
-        ? error
-        : new UnavailableError(
-            'embedded_database_unavailable',
-            `cannot open the embedded database in ${dir}: ${(error as Error).message}`,
-            { cause: error },
-          ))
-    );
+    throw serviceFailure(error, dir);
   }
   const opened = orm!;
   return {
