@@ -5,7 +5,8 @@
  * Made by the built CLI itself — `crm db migrate` on a new folder, in process, without an image
  * (the old one is removed first) — so the image is exactly what a first command used to create.
  * Rebuilt only when what it is made from changes: the migrations, PGlite, MikroORM, the layout
- * (the key below); otherwise this costs a hash of the migrations. Takes ~5–20 s when it runs.
+ * (the key below); otherwise this costs a hash of the migrations. Takes ~5–20 s when it runs. A
+ * failure is a warning, not a failed build: crm falls back to initdb and the migrations.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -52,6 +53,12 @@ try {
   });
   if (run.status !== 0) throw new Error(`crm db migrate failed (exit ${run.status}): ${run.stderr}`);
   packImage(dir, out, { format: IMAGE_FORMAT, pglite: pgliteVersion(), key });
+} catch (error) {
+  // Without the image crm still works (a new folder runs initdb and every migration): the build
+  // says so rather than failing an install.
+  console.warn(
+    `warning: ${IMAGE_FILE} not built (${error.message.split('\n')[0]}); new embedded databases will be created without it`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
