@@ -11,8 +11,8 @@
  *   `--service-runs N` (default 5) sets its runs; `--no-service` skips it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { benchArgs, countOption } from './args.js';
@@ -25,6 +25,8 @@ const args = benchArgs({
 });
 const runs = countOption('runs', args.runs);
 const bin = join(import.meta.dirname, '..', 'bin', 'crm.js');
+/** The migrated database a new folder starts as (src/core/db/embedded-image.ts). */
+const image = join(import.meta.dirname, '..', 'dist', 'embedded-image.tar.gz');
 
 function time(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
   const t = process.hrtime.bigint();
@@ -46,6 +48,12 @@ function alternatingN(runs: number, commands: Record<string, () => number>): Rec
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
+/** The machine's load, printed with the ratios: they are comparable only on a like machine. */
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`;
+console.log(load());
 const help = alternating({
   'node -e 0': () => time(['-e', '0']),
   'crm --help': () => time([bin, '--help']),
@@ -98,6 +106,7 @@ async function embeddedService(serviceRuns: number): Promise<void> {
         env,
       );
     time([bin, 'db', 'stop'], svc);
+    if (!existsSync(image)) throw new Error(`${image} is missing: run npm run build`);
     let fresh = 0;
     const cold = alternatingN(serviceRuns, {
       'node -e 0': () => time(['-e', '0']),
@@ -107,6 +116,19 @@ async function embeddedService(serviceRuns: number): Promise<void> {
         time([bin, 'db', 'stop'], env);
         rmSync(env.CRM_DATA_DIR!, { recursive: true, force: true });
         return ms;
+      },
+      // The same without the package's database image (initdb and every migration): moved aside
+      // for the run, so both are measured in the same run (issue 18, session 10).
+      'first command on a fresh folder, no image (initdb + migrations)': () => {
+        const env = { ...base, CRM_DATA_DIR: join(root, `fresh-${++fresh}`) };
+        renameSync(image, `${image}.aside`);
+        try {
+          return time([bin, 'db', 'migrate'], env);
+        } finally {
+          renameSync(`${image}.aside`, image);
+          time([bin, 'db', 'stop'], env);
+          rmSync(env.CRM_DATA_DIR!, { recursive: true, force: true });
+        }
       },
       'hospital list, starting the service': () => {
         const ms = time([bin, 'hospital', 'list'], svc);
@@ -128,6 +150,7 @@ async function embeddedService(serviceRuns: number): Promise<void> {
       'hospital list, service running': 4,
       'patient list --limit 1, service running': 4,
     };
+    console.log(load());
     for (const [group, results] of [
       ['service stopped', cold],
       ['service running', warm],

@@ -9,6 +9,7 @@
  * `./patient-import.worker.js` next to the chunk that holds the client.
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -83,6 +84,27 @@ function ormVersionOfCore() {
   };
 }
 
+/**
+ * pg asks, as it loads, whether it runs in a Cloudflare Worker: on Node 20, which has no
+ * `navigator`, by touching the global `Response`, which makes Node load its whole fetch
+ * implementation (undici) — 40–60 ms on an idle machine, several times that on a loaded one, a
+ * tenth of a read through the embedded service (BENCHMARKS.md, session 10). crm runs on Node
+ * only: the question is answered "no" in the bundle. The build fails if pg's code changes shape.
+ */
+function pgOnNode() {
+  return {
+    name: 'pg-on-node',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        const call = 'if (isCloudflareRuntime()) {';
+        if (!source.includes(call)) throw new Error(`pg-on-node: ${args.path} no longer holds "${call}"`);
+        return { contents: source.replace(call, 'if (false) {'), loader: 'js' };
+      });
+    },
+  };
+}
+
 const vendor = await build({
   entryPoints: ['scripts/mikro-orm-vendor.cjs'],
   outfile: join(outdir, 'mikro-orm.vendor.cjs'),
@@ -91,7 +113,7 @@ const vendor = await build({
   platform: 'node',
   target: 'node20',
   external: unusedDrivers,
-  plugins: [ormVersionOfCore()],
+  plugins: [ormVersionOfCore(), pgOnNode()],
   logLevel: 'warning',
   metafile: true,
 });

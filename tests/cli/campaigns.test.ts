@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { query } from '../../src/core/db/sql.js';
 import { jsonOf, runCli, startCli } from '../support/cli.js';
-import { createTestDatabase, onPostgres, type TestDatabase, truncateForTest } from '../support/db.js';
+import { createTestDatabase, sharedDatabase, type TestDatabase, truncateForTest } from '../support/db.js';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
 import { writeTempFile } from '../support/files.js';
 import { fakeProviderEnv } from '../support/reminders-seed.js';
@@ -144,7 +144,7 @@ describe('campaign commands end to end', () => {
   }, 600_000);
 });
 
-describe.skipIf(!onPostgres)('several senders and killed senders (PostgreSQL)', () => {
+describe.runIf(sharedDatabase)('several senders and killed senders (PostgreSQL, embedded service)', () => {
   const create = async (name: string) => {
     const r = await crm([
       'campaign',

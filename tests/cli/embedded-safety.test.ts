@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../support/cli.js';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, onPostgres, type TestDatabase, throughService } from '../support/db.js';
 import { writeTempFile } from '../support/files.js';
 
 let tdb: TestDatabase;
@@ -170,6 +170,8 @@ describe.runIf(!onPostgres)('embedded data folder', () => {
       'Lagos',
     ];
     expect((await runCli(add, { CRM_DATA_DIR: dir })).code).toBe(0);
+    // "Between two commands" through the service is once it has stopped (and closed the files).
+    if (throughService) expect((await runCli(['db', 'stop'], { CRM_DATA_DIR: dir })).code).toBe(0);
     // Where the hospital table lives, asked of a copy (opening the folder itself would change it).
     const probe = join(scratch, 'truncated-probe');
     cpSync(dir, probe, { recursive: true });
@@ -189,6 +191,7 @@ describe.runIf(!onPostgres)('embedded data folder', () => {
     const listed = await runCli(['hospital', 'list', '--json'], { CRM_DATA_DIR: probe });
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout).map((h: { code: string }) => h.code)).toContain('LAG-010');
+    if (throughService) await runCli(['db', 'stop'], { CRM_DATA_DIR: probe });
   });
 });
 
@@ -270,6 +273,13 @@ describe.runIf(!onPostgres)('embedded database on a full disk', () => {
     );
     expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
 
+    if (throughService) {
+      // The service keeps the database open: the full disk failed the import's writes, and reads
+      // go on. The next open is the one after it stopped.
+      const read = await runCli(['hospital', 'list'], { CRM_DATA_DIR: dir });
+      expect(read.code, read.stderr).toBe(0);
+      await runCli(['db', 'stop'], { CRM_DATA_DIR: dir });
+    }
     const list = await runCli(['hospital', 'list'], { CRM_DATA_DIR: dir });
     expect(list.code, list.stderr).toBe(7);
     expect(list.stderr).toContain(`embedded database in ${dir}`);

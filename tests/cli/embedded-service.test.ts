@@ -105,7 +105,10 @@ describe.runIf(!onPostgres)('embedded database service', { timeout: 180_000 }, (
     expect(existsSync(join(dir, 'crm.lock'))).toBe(false);
 
     // The data is there for the in-process path too (same folder, same engine).
-    const list = jsonOf(await runCli(['hospital', 'list', '--json'], { CRM_DATA_DIR: dir }));
+    // (CRM_EMBEDDED_SERVICE=0: the suite itself may run through the service.)
+    const list = jsonOf(
+      await runCli(['hospital', 'list', '--json'], { CRM_DATA_DIR: dir, CRM_EMBEDDED_SERVICE: '0' }),
+    );
     expect(list.map((h: { code: string }) => h.code)).toContain('LAG-101');
     expect((await runCli(['db', 'stop'], svc(dir))).stdout).toBe(
       `no embedded database service is running for ${dir}\n`,

@@ -1,6 +1,6 @@
 /**
- * Loyalty under concurrency, with real `crm` processes on PostgreSQL (several processes at once
- * need a server): redemptions never overdraw the balance or the stock, one source key books
+ * Loyalty under concurrency, with real `crm` processes on PostgreSQL or through the embedded
+ * database's service (several processes at once need a server): redemptions never overdraw the balance or the stock, one source key books
  * once, and two expiry runs expire each lot once.
  */
 import { DateTime } from 'luxon';
@@ -11,11 +11,11 @@ import { addReward } from '../../src/core/loyalty/add-reward.js';
 import { awardPoints } from '../../src/core/loyalty/award-points.js';
 import { fixedClock } from '../../src/core/time.js';
 import { jsonOf, runCli } from '../support/cli.js';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, sharedDatabase, type TestDatabase } from '../support/db.js';
 import { makeHospital, makePatient } from '../support/factories.js';
 import { services } from '../support/services.js';
 
-describe.runIf(onPostgres)('loyalty with concurrent processes (PostgreSQL)', () => {
+describe.runIf(sharedDatabase)('loyalty with concurrent processes (PostgreSQL, embedded service)', () => {
   let tdb: TestDatabase;
   let db: Database;
   let hospital: string;

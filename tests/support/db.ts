@@ -18,6 +18,9 @@ export const onPostgres = Boolean(process.env.DATABASE_URL);
  */
 export const sharedDatabase = onPostgres || process.env.CRM_EMBEDDED_SERVICE === '1';
 
+/** True when the suite's embedded database is used through its service, as `crm` then does. */
+export const throughService = !onPostgres && process.env.CRM_EMBEDDED_SERVICE === '1';
+
 /**
  * A database of the test file's own: a fresh PostgreSQL database (created and migrated here) when
  * DATABASE_URL is set, else a copy of the migrated embedded template in a temporary folder.

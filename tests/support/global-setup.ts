@@ -13,7 +13,8 @@ declare module 'vitest' {
 
 /**
  * Without DATABASE_URL the suite runs on the embedded database. Creating and migrating a PGlite
- * cluster takes seconds, so it is done once here; each test file copies the folder.
+ * cluster takes seconds, so it is done once here (restored from the build's database image,
+ * dist/embedded-image.tar.gz, when there is one); each test file copies the folder.
  */
 export default async function setup(project: TestProject) {
   if (process.env.DATABASE_URL) {

@@ -80,15 +80,34 @@ export function createContext(
       command: commandLine,
     }),
     async withDatabase(fn, options) {
-      const { openDatabase, sessionOf } = await import('../../core/db/database.js');
-      const db = await openDatabase(effectiveConfig, {
+      const openOptions: OpenOptions = {
         command: commandLine,
         create: need === 'creates-database',
         notice: (text) => io.stderr.write(`crm: ${text}\n`),
         warn: (text) => context.warn(text),
         progress: io.stderrIsTTY ? (text) => spinner(io.stderr, text) : undefined,
         ...options,
-      });
+      };
+      // The embedded database's service is started (when it is not running) while MikroORM loads.
+      const early =
+        !effectiveConfig.databaseUrl && effectiveConfig.embeddedService
+          ? import('../../core/db/embedded-service-client.js').then((client) =>
+              client.startServiceEarly({
+                dataDir: effectiveConfig.dataDir,
+                create: openOptions.create ?? false,
+                idleMs: effectiveConfig.serviceIdleMs,
+                lockWaitMs: effectiveConfig.embeddedLockWaitMs,
+                notice: openOptions.notice,
+                warn: openOptions.warn,
+                progress: openOptions.progress,
+              }),
+            )
+          : undefined;
+      // Settled below; an early failure must not surface as an unhandled rejection meanwhile.
+      early?.catch(() => {});
+      const { openDatabase, sessionOf } = await import('../../core/db/database.js');
+      await early;
+      const db = await openDatabase(effectiveConfig, openOptions);
       let failed = false;
       try {
         operator = resolveOperator(await sessionOf(db), declared);

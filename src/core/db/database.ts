@@ -231,6 +231,8 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
   try {
     // PGlite and its driver are loaded only when the embedded database is used.
     const { openPGlite, createPGliteDriver, copyFromBytes } = await import('./embedded-driver.js');
+    // A new database starts as the package's migrated image when there is one (embedded-image.ts).
+    if (creating) (await import('./embedded-image.js')).restoreImage(dir);
     pglite = await openPGlite(join(dir, 'pgdata'), (what) => reportEmbeddedAbort({ dataDir: dir, what }));
     const opened = pglite;
     if (creating) {
@@ -291,7 +293,9 @@ function isNoService(error: unknown): boolean {
  */
 async function openEmbeddedService(config: Config, options: OpenOptions): Promise<Database> {
   const dir = config.dataDir;
-  const { ensureService, copyBlobThroughService } = await import('./embedded-service-client.js');
+  const { ensureService, copyBlobThroughService, serviceFailure } = await import(
+    './embedded-service-client.js'
+  );
   const { SOCKET_PORT } = await import('./embedded-service-files.js');
   let orm: MikroORM | undefined;
   const connect = async (info: { socketDir: string }): Promise<boolean> => {
@@ -330,16 +334,7 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
       connect,
     );
   } catch (error) {
-    throw (
-      embeddedFailure(error, dir) ??
-      (error instanceof UnavailableError || (error as { exitCode?: number }).exitCode !== undefined
-        ? error
-        : new UnavailableError(
-            'embedded_database_unavailable',
-            `cannot open the embedded database in ${dir}: ${(error as Error).message}`,
-            { cause: error },
-          ))
-    );
+    throw serviceFailure(error, dir);
   }
   const opened = orm!;
   return {

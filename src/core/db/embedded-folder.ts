@@ -20,13 +20,15 @@ export type DataDirState =
 
 /**
  * Our own files beside `pgdata`: the lock, claims and temporary files of its takeover, and the
- * service's (crm.service, its socket, COPY data files, the starters' lock).
+ * service's (crm.service, its socket, COPY data files, the starters' lock), a restore's folder.
  */
 const isLockFile = (name: string) =>
   name === 'crm.lock' ||
   name.startsWith('crm.lock.') ||
   name === 'crm.service' ||
   name.startsWith('crm.blob.') ||
+  // A restore of the package's database image under way, or killed (embedded-image.ts).
+  name.startsWith('crm.restore.') ||
   name === '.s.PGSQL.5432';
 
 export function inspectDataDir(dir: string): DataDirState {

@@ -3,7 +3,13 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CrmError, type ExitCodeValue, UnavailableError } from '../errors.js';
-import { createDataDir, inspectDataDir, noDatabaseError, notADatabaseError } from './embedded-folder.js';
+import {
+  createDataDir,
+  embeddedFailure,
+  inspectDataDir,
+  noDatabaseError,
+  notADatabaseError,
+} from './embedded-folder.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import type { ServiceOptions } from './embedded-service.js';
 import type { StarterMessage } from './embedded-service.main.js';
@@ -197,4 +203,35 @@ export async function stopService(dataDir: string, waitMs = 60_000): Promise<Ser
     await new Promise((r) => setTimeout(r, 50));
   }
   return info;
+}
+
+/** A failure to find or start the service as the command reports it (exit 7 naming the folder). */
+export function serviceFailure(error: unknown, dir: string): Error {
+  return (
+    embeddedFailure(error, dir) ??
+    (error instanceof UnavailableError || (error as { exitCode?: number }).exitCode !== undefined
+      ? (error as Error)
+      : new UnavailableError(
+          'embedded_database_unavailable',
+          `cannot open the embedded database in ${dir}: ${(error as Error).message}`,
+          { cause: error },
+        ))
+  );
+}
+
+/**
+ * Starts the folder's service if it is not running, without connecting: a command calls this
+ * before it loads MikroORM (~a third of a read's start-up), so that the two overlap — PGlite
+ * starts in the service's process while this one loads the ORM. The command's own open
+ * (database.ts) then finds the service running and connects; if it was not usable after all (a
+ * live pid that is not a service), that open starts one as before. Rejects with the error the
+ * command reports (a missing or foreign folder, a damaged database: exit 7).
+ */
+export async function startServiceEarly(options: EnsureOptions): Promise<void> {
+  if (runningService(options.dataDir)) return;
+  try {
+    await ensureService(options, async () => true);
+  } catch (error) {
+    throw serviceFailure(error, options.dataDir);
+  }
 }

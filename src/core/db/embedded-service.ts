@@ -417,6 +417,8 @@ export async function startService(options: ServiceOptions, events: ServiceEvent
     if (state.kind === 'foreign') throw notADatabaseError(dir, state.entries);
     if (!creating) checkFileManifest(dir);
     const { openPGlite } = await import('./embedded-driver.js');
+    // A new database starts as the package's migrated image when there is one (embedded-image.ts).
+    if (creating) (await import('./embedded-image.js')).restoreImage(dir);
     let service: EmbeddedService | undefined;
     pglite = await openPGlite(join(dir, 'pgdata'), (what) =>
       service?.fail(new Error(`the embedded database stopped: ${what}`)),
