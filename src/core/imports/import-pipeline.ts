@@ -11,6 +11,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BulkServiceContext } from '../context.js';
 import { TooManyErrorsError } from '../errors.js';
+import type { RowRejection } from './errors-file.js';
 import { finishCheckpoint, type ImportCheckpoint, startOrResume } from './import-checkpoint.js';
 import { checkErrorsFile, importFileSize, sha256File } from './import-files.js';
 
@@ -30,6 +31,11 @@ export interface ImportOptions {
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
   onWarning?: (message: string) => void;
+  /**
+   * Told of the first rejected rows (FIRST_REJECTIONS at least; a row may be told twice when the
+   * file is read again), so that a command without --errors can say why rows were rejected.
+   */
+  onRejected?: (rejection: RowRejection) => void;
 }
 
 /** A batch of data rows (start, end] as a source hands it out. */
