@@ -123,7 +123,11 @@ describe('ledger and account', () => {
       query(db.em(), 'update loyalty_lot set remaining = remaining + 1 where patient_id = $1', [p.id]),
     ).rejects.toThrow(/only its remaining points go down/);
     await expect(
-      query(db.em(), `update loyalty_lot set earned_at = earned_at + interval '1 year' where patient_id = $1`, [p.id]),
+      query(
+        db.em(),
+        `update loyalty_lot set earned_at = earned_at + interval '1 year' where patient_id = $1`,
+        [p.id],
+      ),
     ).rejects.toThrow(/only its remaining points go down/);
     // An entry that would overdraw fails with its statement, whoever writes it.
     await expect(
