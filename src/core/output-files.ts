@@ -43,7 +43,8 @@ export function checkOutputFile(
   if (problem) throw new ValidationError(option, path, `cannot be written: ${problem}`, code);
 }
 
-function outputFileProblem(path: string, atomic: boolean): string | undefined {
+/** Why `path` cannot be written (see checkOutputFile), or undefined when it can. */
+export function outputFileProblem(path: string, atomic: boolean): string | undefined {
   if (path.trim() === '') return 'no file name given';
   const folder = dirname(path);
   // A missing folder, or a file where the folder should be (`a.csv/errors.csv`).

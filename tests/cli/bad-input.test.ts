@@ -56,6 +56,28 @@ describe('money bounds at input', () => {
   });
 });
 
+describe('appointment --duration', () => {
+  it('every value out of range or not whole minutes is exit 3 naming --duration and 5 to 1440', async () => {
+    for (const duration of ['0', '-5', '100000', 'abc', '7.5']) {
+      const r = await crm([
+        'appointment',
+        'schedule',
+        '--patient',
+        'x',
+        '--doctor',
+        'y',
+        '--type',
+        'consultation',
+        '--at',
+        '2030-12-01 10:00',
+        `--duration=${duration}`,
+      ]);
+      expect(r.code, `${duration}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toContain(`--duration: expected whole minutes from 5 to 1440 (got "${duration}")`);
+    }
+  }, 120_000);
+});
+
 describe('containment', () => {
   it('shows a name holding ANSI escape sequences escaped on patient show and list', async () => {
     const file = writeTempFile(

@@ -106,6 +106,8 @@ describe('campaign commands end to end', () => {
 
     const refused = await crm(['campaign', 'send', 'december-checkup']);
     expect(refused.code).toBe(2);
+    // The refusal names the channel and the audience the send would reach.
+    expect(refused.stderr).toMatch(/it would send campaign december-checkup by \w+ to \d+ patient\(s\)/);
     expect(fake.requests).toHaveLength(0);
 
     const dry = await crm(['campaign', 'send', 'december-checkup', '--dry-run']);

@@ -3,7 +3,6 @@ import { generatePatientsCsv } from '../../bench/generate-patients.js';
 import { runCli, startCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, sqlOnce, type TestDatabase } from '../support/db.js';
 import { tempPath } from '../support/files.js';
-import { PTY_TESTS_LABEL, startCliOnPty } from '../support/pty.js';
 
 // Needs a second connection to watch the first process's progress: PostgreSQL only.
 describe.runIf(onPostgres)('patient import killed with SIGKILL mid-way (PostgreSQL)', () => {
@@ -81,12 +80,14 @@ describe.runIf(onPostgres)('patient import killed with SIGKILL mid-way (PostgreS
 });
 
 // The embedded database admits one process at a time, so nothing can watch the import from a
-// second connection. The import runs on a pseudo-terminal instead, where it draws its progress bar
-// ("N rows" read); once it has read a few batches it is killed with SIGKILL.
-// Not run yet: on a quiet machine the import finishes without the relay ever showing a progress
-// line (the bar is drawn under \`script\`, not under this relay; not diagnosed), so the test fails
-// on every quiet run. Open in issue 17 (item 8), with what was tried, in the session note.
-describe.skip(`patient import killed with SIGKILL mid-way (embedded database, ${PTY_TESTS_LABEL})`, () => {
+// second connection. Instead the import itself says when it is mid-way: with the test hook
+// CRM_TEST_IMPORT_PAUSE_AFTER_BATCHES=3 it stops after its third committed batch, says so on
+// stderr and waits; then it is killed with SIGKILL. Waiting for that line holds on a quiet and on
+// a loaded machine alike. The earlier version waited for the progress bar on a pseudo-terminal;
+// under the Python relay no bar line ever showed on a quiet machine (why was not found: the bar
+// is drawn lazily, and the import may end first), so it was skipped. A progress bar is output
+// for people, not an event to synchronise on.
+describe.runIf(!onPostgres)('patient import killed with SIGKILL mid-way (embedded database)', () => {
   let crashed: TestDatabase;
   let clean: TestDatabase;
   const file = tempPath('crash-embedded.csv');
@@ -114,16 +115,24 @@ describe.skip(`patient import killed with SIGKILL mid-way (embedded database, ${
   it('a re-run after kill -9 ends in the same state, with the same summary, as one clean run', {
     timeout: 240_000,
   }, async () => {
-    const session = startCliOnPty(['patient', 'import', file], { ...crashed.env, ...env });
-    try {
-      // the progress bar's row count reaches 12,000 (several batches read, some committed)
-      await session.waitFor(/\b(1[2-9]|[2-9]\d),\d{3} rows/, { timeoutMs: 200_000 });
-    } finally {
-      const pid = session.crmPid();
-      if (pid && session.child.exitCode === null) process.kill(pid, 'SIGKILL');
-      // killed, not finished: the relay reports crm's death by signal as a non-zero exit
-      expect(await session.exited).not.toBe(0);
-    }
+    const child = startCli(['patient', 'import', file], {
+      ...crashed.env,
+      ...env,
+      CRM_TEST_IMPORT_PAUSE_AFTER_BATCHES: '3',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('paused after 3 committed batch(es)')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`crm exited before pausing: ${stderr}`)));
+    });
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
     const [partial] = await sqlOnce<{ finished: boolean }>(
       crashed,
       'select finished_at is not null as finished from patient_import',

@@ -130,6 +130,10 @@ describe('crm loyalty', () => {
   }, async () => {
     const refused = await runCli(['loyalty', 'expire', '--as-of', '2026-12-01'], env);
     expect(refused.code).toBe(2);
+    // The refusal says what the expiry would do (the dry run's figures).
+    expect(refused.stderr).toMatch(
+      /pass --yes \(it would expire \d+ points of \d+ patient\(s\) \(\d+ lot\(s\)/,
+    );
     const dry = jsonOf(
       await runCli(['loyalty', 'expire', '--as-of', '2026-12-01', '--dry-run', '--json'], env),
     );

@@ -44,6 +44,44 @@ describe('owner add off a terminal', { timeout: 180_000 }, () => {
   });
 });
 
+describe('owner show', { timeout: 180_000 }, () => {
+  it('shows the recent contacts its help promises (piped: a TSV table after the contracts)', async () => {
+    const add = await crm([
+      'owner',
+      'add',
+      '--name',
+      'Contacted Ltd',
+      '--email',
+      'desk@contacted.ng',
+      '--tax-type',
+      'company',
+      '--bank-code',
+      '058',
+      '--account-number',
+      '0123456785',
+    ]);
+    expect(add.code, add.stderr).toBe(0);
+    const log = await crm([
+      'owner',
+      'log',
+      'desk@contacted.ng',
+      '--channel',
+      'call',
+      '--summary',
+      'agreed the October figures',
+      '--at',
+      '2026-11-02 10:30',
+    ]);
+    expect(log.code, log.stderr).toBe(0);
+    const show = await crm(['owner', 'show', 'desk@contacted.ng']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain('when\tchannel\tdirection\tsummary\tstatus\tby\n');
+    expect(show.stdout, show.stdout.split('\n').slice(-3).join('|')).toMatch(
+      /^2026-11-02T10:30:00[.0-9]*\+01:00\tcall\toutbound\tagreed the October figures\tlogged\ttester$/m,
+    );
+  });
+});
+
 describe.skipIf(SKIP_PTY_TESTS)(`owner add on a terminal (${PTY_TESTS_LABEL})`, { timeout: 240_000 }, () => {
   let session: PtySession | undefined;
   afterAll(() => {

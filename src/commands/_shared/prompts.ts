@@ -84,19 +84,62 @@ async function asked<T>(prompt: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * What a confirmation is about. `action` says what would happen, with the figures that matter
+ * (a verb phrase: "approve 2 payouts of 2026-10, net ₦1,450,000.00, to …"); `note` what cannot
+ * be undone or what follows. The prompt asks it as a question; off a terminal without --yes the
+ * usage error says it, so a cron line that forgot --yes tells what it would have done.
+ */
+export interface Plan {
+  action: string;
+  note?: string;
+}
+
 /** Asks before an action that moves money, messages people or destroys data; --yes skips it. */
 export async function confirmOrRefuse(
   ctx: CommandContext,
   yes: boolean | undefined,
-  message: string,
+  plan: Plan,
 ): Promise<void> {
   if (yes) return;
   if (!canPrompt(ctx))
     throw new UsageError(
-      'this command needs confirmation: run it on a terminal or pass --yes',
+      `this command needs confirmation: run it on a terminal or pass --yes (it would ${plan.action}${plan.note ? `; ${lowerFirst(plan.note)}` : ''})`,
       'confirmation_required',
     );
   const { confirm } = await import('@inquirer/prompts');
+  const message = `${upperFirst(plan.action)}?${plan.note ? ` ${plan.note}` : ''}`;
   if (!(await asked(() => confirm({ message, default: false }))))
     throw new UsageError('cancelled', 'cancelled');
+}
+
+/**
+ * A confirmation whose figures come from the database: unless --yes, `describe` reads them (on
+ * its own EntityManager, so nothing it loads lingers in the one the action then uses) inside the
+ * command's database session, and the action runs in the same session once confirmed. Even
+ * when nothing would change it asks (off a terminal: needs --yes), so that a cron line without
+ * --yes fails every time, not only on the days there is work.
+ */
+export async function confirmFromDatabase<S extends { em: { fork(): unknown } }>(
+  ctx: CommandContext,
+  yes: boolean | undefined,
+  svc: S,
+  describe: (svc: S) => Promise<Plan>,
+): Promise<void> {
+  if (yes) return;
+  await confirmOrRefuse(ctx, false, await describe({ ...svc, em: svc.em.fork() } as S));
+}
+
+/** "A, B, C and 4 more": a sample of a long list for a one-line confirmation. */
+export function sampleOf(items: readonly string[], shown = 3): string {
+  if (items.length <= shown + 1) return items.join(', ');
+  return `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -20,7 +20,7 @@ export function registerAppointmentCommands(program: Command, action: ActionFact
     .requiredOption('--doctor <doctor>', 'doctor code or id')
     .requiredOption('--type <type>', 'consultation (30 min), follow-up (15), procedure (60), emergency (30)')
     .requiredOption('--at <time>', 'Lagos time, e.g. "2026-12-01 10:00"')
-    .option('--duration <minutes>', 'length in minutes (default by type)')
+    .option('--duration <minutes>', 'length in whole minutes, 5 to 1440 (default by type)')
     .action(action('needs-database', () => import('./schedule.js')));
   for (const [verb, description] of [
     ['confirm', 'confirm a scheduled appointment'],
@@ -44,7 +44,7 @@ export function registerAppointmentCommands(program: Command, action: ActionFact
     .argument('<appointment>', 'code (AP-000001) or id')
     .description('move an appointment (same checks as schedule); its reminders are replaced')
     .requiredOption('--at <time>', 'new Lagos time')
-    .option('--duration <minutes>', 'new length in minutes (default: unchanged)')
+    .option('--duration <minutes>', 'new length in whole minutes, 5 to 1440 (default: unchanged)')
     .action(action('needs-database', () => import('./reschedule.js')));
   appointment
     .command('list')

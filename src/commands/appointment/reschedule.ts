@@ -1,6 +1,6 @@
+import { parseDuration } from '../../core/appointments/booking.js';
 import { rescheduleAppointment } from '../../core/appointments/reschedule-appointment.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
-import { intFlag } from '../_shared/flags.js';
 import { printAppointment } from './render.js';
 
 interface Flags extends GlobalFlags {
@@ -9,10 +9,12 @@ interface Flags extends GlobalFlags {
 }
 
 export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
+  // Checked before the database opens: one exit code (3) for every bad value.
+  const durationMinutes = parseDuration(flags.duration);
   const appointment = await ctx.withServices((svc) =>
     rescheduleAppointment(svc, ref, {
       at: flags.at,
-      durationMinutes: intFlag(flags.duration, '--duration', { min: 5 }),
+      durationMinutes,
     }),
   );
   if (!ctx.json) ctx.print(`rescheduled ${appointment.code}: ${appointment.time}`);

@@ -15,7 +15,9 @@ interface Flags extends GlobalFlags {
 export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
   const messaging = withRate(loadMessagingConfig(ctx.config.env), flags.rate);
   const batchSize = intFlag(flags.batch, '--batch', { min: 1 });
-  await confirmOrRefuse(ctx, flags.yes, `Resume campaign ${ref} and send to the rest of its audience?`);
+  await confirmOrRefuse(ctx, flags.yes, {
+    action: `resume campaign ${ref} and send to the rest of its audience`,
+  });
   await runSend(ctx, ref, (onProgress) =>
     ctx.withServices(async (svc) => {
       const { retried } = await resumeCampaign(svc, ref);

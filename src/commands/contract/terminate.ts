@@ -9,7 +9,10 @@ interface Flags extends GlobalFlags {
 }
 
 export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
-  await confirmOrRefuse(ctx, flags.yes, `Terminate contract ${ref}? This cannot be undone.`);
+  await confirmOrRefuse(ctx, flags.yes, {
+    action: `terminate contract ${ref}`,
+    note: 'This cannot be undone.',
+  });
   const contract = await ctx.withServices((svc) =>
     terminateContract(svc, ref, { reason: flags.reason, effective: flags.effective }),
   );

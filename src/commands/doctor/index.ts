@@ -18,9 +18,9 @@ export function registerDoctorCommands(program: Command, action: ActionFactory):
   doctor
     .command('add')
     .description('add a doctor to a hospital')
-    .requiredOption('--hospital <code>', 'hospital code')
-    .requiredOption('--name <name>', 'full name')
-    .requiredOption('--department <department>', 'e.g. cardiology, paediatrics')
+    .option('--hospital <code>', 'hospital code (required; asked on a terminal)')
+    .option('--name <name>', 'full name (required; asked on a terminal)')
+    .option('--department <department>', 'e.g. cardiology, paediatrics (required; asked on a terminal)')
     .option('--code <code>', 'human code (default DR-0001, DR-0002, …)')
     .action(action('creates-database', () => import('./add.js')));
   doctor

@@ -1,7 +1,7 @@
 import { expirePoints } from '../../core/loyalty/expire-points.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
-import { confirmOrRefuse } from '../_shared/prompts.js';
+import { confirmFromDatabase } from '../_shared/prompts.js';
 import { printJson } from '../_shared/render.js';
 
 interface Flags extends GlobalFlags {
@@ -16,9 +16,19 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     intFlag(flags.notifyDays, '--notify-days', { min: 1 }) ??
     (flags.notify ? ctx.config.loyalty.notifyDays : undefined);
   const input = { asOf: flags.asOf, notifyDays, dryRun: flags.dryRun };
-  if (!flags.dryRun)
-    await confirmOrRefuse(ctx, flags.yes, `Expire loyalty points as of ${flags.asOf ?? 'now'}?`);
-  const result = await ctx.withServices((svc) => expirePoints(svc, input));
+  const result = await ctx.withServices(async (svc) => {
+    // The figures are the dry run's, in the same session as the expiry itself.
+    if (!flags.dryRun)
+      await confirmFromDatabase(ctx, flags.yes, svc, async (read) => {
+        const would = await expirePoints(read, { ...input, dryRun: true });
+        const notices = notifyDays ? ` and queue ${would.notices} expiry notice(s)` : '';
+        return {
+          action: `expire ${would.points} points of ${would.patients} patient(s) (${would.lots} lot(s) earned more than ${ctx.config.loyalty.expiryMonths} months before ${would.asOf})${notices}`,
+          note: 'Expired points cannot be given back except by an adjustment.',
+        };
+      });
+    return expirePoints(svc, input);
+  });
   if (ctx.json) return printJson(ctx, result);
   const verb = result.dryRun ? 'would expire' : 'expired';
   ctx.print(

@@ -26,11 +26,10 @@ export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): P
     accountNumber: flags.accountNumber,
   };
   if (changesBankDetails(input))
-    await confirmOrRefuse(
-      ctx,
-      flags.yes,
-      `Change the bank details of ${ref}? Payouts exported from now on go to the new account (exported ones keep theirs).`,
-    );
+    await confirmOrRefuse(ctx, flags.yes, {
+      action: `change the bank details of ${ref}`,
+      note: `Payouts exported from now on go to the new account (exported ones keep theirs).`,
+    });
   const result = await ctx.withServices((svc) => editOwner(svc, ref, input));
   if (ctx.json) return printJson(ctx, result);
   const { owner, changed } = result;

@@ -29,4 +29,28 @@ export async function run(ctx: CommandContext, [ref]: string[]): Promise<void> {
     ],
     owner.contracts,
   );
+  // The help promises recent contacts: the last 10, logged (`crm owner log`) or sent through
+  // the messaging layer (`crm owner message`), newest first.
+  ctx.print('');
+  if (owner.recentCommunications.length === 0) {
+    if (ctx.io.stdoutIsTTY) ctx.print('recent contacts: none (crm owner log records one)');
+    return;
+  }
+  if (ctx.io.stdoutIsTTY) ctx.print('recent contacts');
+  await printTable(
+    ctx,
+    [
+      {
+        header: 'when',
+        value: (c) => c.occurredAt.slice(0, 16).replace('T', ' '),
+        tsv: (c) => c.occurredAt,
+      },
+      { header: 'channel', value: (c) => c.channel },
+      { header: 'direction', value: (c) => c.direction, drop: 2 },
+      { header: 'summary', value: (c) => c.subject ?? c.body, shrink: true },
+      { header: 'status', value: (c) => c.deliveryStatus, drop: 1 },
+      { header: 'by', value: (c) => c.operator, drop: 3 },
+    ],
+    owner.recentCommunications,
+  );
 }

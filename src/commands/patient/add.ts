@@ -1,8 +1,9 @@
 import { ValidationError } from '../../core/errors.js';
 import { addPatient } from '../../core/patients/add-patient.js';
 import { CHANNELS, type Channel } from '../../core/patients/patient.entity.js';
+import { normalizePhone } from '../../core/phone.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
-import { canPrompt, valueOrPrompt } from '../_shared/prompts.js';
+import { canPrompt, optionalValueOrPrompt, requireFlags, valueOrPrompt } from '../_shared/prompts.js';
 import { printPatient } from './render.js';
 
 interface Flags extends GlobalFlags {
@@ -23,11 +24,26 @@ interface Flags extends GlobalFlags {
 }
 
 export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
+  // Off a terminal, every missing name in one message; on one, the phone and e-mail are checked
+  // as typed (a bad answer is asked again, nothing typed before is lost).
+  requireFlags(ctx, [
+    [flags.firstName, '--first-name'],
+    [flags.lastName, '--last-name'],
+  ]);
   const firstName = await valueOrPrompt(ctx, flags.firstName, '--first-name', 'First name');
   const lastName = await valueOrPrompt(ctx, flags.lastName, '--last-name', 'Last name');
   let phone = flags.phone;
-  if (!phone && !flags.email && canPrompt(ctx))
-    phone = await valueOrPrompt(ctx, undefined, '--phone', 'Phone');
+  let email = flags.email;
+  if (!phone && !email && canPrompt(ctx)) {
+    phone = await optionalValueOrPrompt(ctx, undefined, 'Phone (or leave empty and give an e-mail)', (v) => {
+      const p = normalizePhone(v);
+      return p.ok ? true : p.reason;
+    });
+    if (!phone)
+      email = await valueOrPrompt(ctx, undefined, '--email', 'E-mail', {
+        validate: (v) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? true : 'not an e-mail address'),
+      });
+  }
   const consent: Partial<Record<Channel, boolean>> = {};
   for (const c of (flags.consent ?? '')
     .split(',')
@@ -41,7 +57,7 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     firstName,
     lastName,
     phone,
-    email: flags.email,
+    email,
     dateOfBirth: flags.dob,
     gender: flags.gender,
     hospital: flags.hospital,

@@ -4,11 +4,10 @@ import { confirmOrRefuse } from '../_shared/prompts.js';
 import { printJson } from '../_shared/render.js';
 
 export async function run(ctx: CommandContext, [ref]: string[], flags: GlobalFlags): Promise<void> {
-  await confirmOrRefuse(
-    ctx,
-    flags.yes,
-    `Erase the personal data of patient ${ref}? This cannot be undone (appointments and payouts are kept, without the person).`,
-  );
+  await confirmOrRefuse(ctx, flags.yes, {
+    action: `erase the personal data of patient ${ref}`,
+    note: `This cannot be undone (appointments and payouts are kept, without the person).`,
+  });
   const result = await ctx.withServices((svc) => erasePatient(svc, ref));
   if (ctx.json) return printJson(ctx, result);
   ctx.print(

@@ -8,11 +8,10 @@ export async function run(
   [keep, duplicate]: string[],
   flags: GlobalFlags,
 ): Promise<void> {
-  await confirmOrRefuse(
-    ctx,
-    flags.yes,
-    `Merge patient ${duplicate} into ${keep}? Its appointments, messages and referrals move to ${keep} and its record is deleted.`,
-  );
+  await confirmOrRefuse(ctx, flags.yes, {
+    action: `merge patient ${duplicate} into ${keep}`,
+    note: `Its appointments, messages and referrals move to ${keep} and its record is deleted.`,
+  });
   const result = await ctx.withServices((svc) => mergePatients(svc, keep, duplicate));
   if (ctx.json) return printJson(ctx, result);
   const moved = Object.entries(result.moved)

@@ -1,8 +1,11 @@
 import { formatNaira } from '../../core/money.js';
+import { outputFileProblem } from '../../core/output-files.js';
 import { exportPayouts } from '../../core/payouts/export-payouts.js';
+import { previewPayoutExport } from '../../core/payouts/preview-payouts.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
-import { confirmOrRefuse } from '../_shared/prompts.js';
+import { canPrompt, confirmFromDatabase, valueOrPrompt } from '../_shared/prompts.js';
 import { printJson } from '../_shared/render.js';
+import { describePayouts } from './plan.js';
 
 interface Flags extends GlobalFlags {
   period: string;
@@ -12,15 +15,31 @@ interface Flags extends GlobalFlags {
 }
 
 export async function run(ctx: CommandContext, _args: string[], flags: Flags): Promise<void> {
-  await confirmOrRefuse(ctx, flags.yes, `Export the approved payouts of ${flags.period} for payment?`);
-  const result = await ctx.withServices((svc) =>
-    exportPayouts(svc, {
-      period: flags.period,
-      out: flags.out,
-      format: flags.format,
-      includeExported: Boolean(flags.includeExported),
-    }),
-  );
+  // On a terminal the bank file goes to a file, asked for here: printed, it would only scroll by
+  // while the payouts were marked exported. Piped (or --json), no --out still means stdout.
+  const out =
+    flags.out === undefined && canPrompt(ctx)
+      ? await valueOrPrompt(ctx, undefined, '--out', 'Write the bank file to (path)', {
+          validate: (path) => {
+            const problem = outputFileProblem(path, true);
+            return problem ? `cannot be written: ${problem}` : true;
+          },
+        })
+      : flags.out;
+  const includeExported = Boolean(flags.includeExported);
+  const result = await ctx.withServices(async (svc) => {
+    await confirmFromDatabase(ctx, flags.yes, svc, async (read) => {
+      const preview = await previewPayoutExport(read, { period: flags.period, includeExported });
+      const zero = preview.zeroAmount
+        ? ` (and settle ${preview.zeroAmount} payout(s) of ₦0.00 without a transfer)`
+        : '';
+      return {
+        action: `export ${describePayouts(preview)}${zero} for payment, into ${out ?? 'stdout'}`,
+        note: 'Exported payouts can no longer be unapproved.',
+      };
+    });
+    return exportPayouts(svc, { period: flags.period, out, format: flags.format, includeExported });
+  });
   // ₦0.00 payouts are never bank lines; they are listed wherever the summary goes.
   const zero =
     result.zeroAmount.length > 0

@@ -9,7 +9,9 @@ interface Flags extends GlobalFlags {
 }
 
 export async function run(ctx: CommandContext, [file]: string[], flags: Flags): Promise<void> {
-  await confirmOrRefuse(ctx, flags.yes, `Mark payouts paid from ${file}?`);
+  await confirmOrRefuse(ctx, flags.yes, {
+    action: `mark payouts paid or failed from the bank confirmation ${file}`,
+  });
   const result = await ctx.withServices((svc) => reconcilePayouts(svc, { file, errorsFile: flags.errors }));
   if (ctx.json) printJson(ctx, result);
   else {

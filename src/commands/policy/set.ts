@@ -8,11 +8,10 @@ export async function run(
   [setting, value]: string[],
   flags: GlobalFlags,
 ): Promise<void> {
-  await confirmOrRefuse(
-    ctx,
-    flags.yes,
-    `Set ${setting} to ${value}? It applies to every payout from now on.`,
-  );
+  await confirmOrRefuse(ctx, flags.yes, {
+    action: `set ${setting} to ${value}`,
+    note: `It applies to every payout from now on.`,
+  });
   const view = await ctx.withServices((svc) => setPolicy(svc, setting, value));
   if (ctx.json) return printJson(ctx, view);
   ctx.print(`${view.setting} is now ${view.value} (set by ${view.changedBy})`);

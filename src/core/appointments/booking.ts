@@ -13,6 +13,23 @@ import { Appointment, type AppointmentType, DEFAULT_DURATION, LIVE_STATUSES } fr
 import { insertReminders } from './appointment.sql.js';
 import { lagosTime } from './appointment.view.js';
 
+/** An appointment lasts whole minutes from 5 to a day (1440): SPEC names only the defaults. */
+export const DURATION_RANGE = { min: 5, max: 24 * 60 } as const;
+const DURATION_RULE = `whole minutes from ${DURATION_RANGE.min} to ${DURATION_RANGE.max}`;
+
+/**
+ * `--duration` as typed: every value out of range or not a whole number (0, -5, 100000, 7.5,
+ * "abc") is the same exit 3 naming the flag and the range, before the database is opened.
+ */
+export function parseDuration(value: string | undefined, field = '--duration'): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  const minutes = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(minutes >= DURATION_RANGE.min && minutes <= DURATION_RANGE.max))
+    throw new ValidationError(field, value, `expected ${DURATION_RULE}`);
+  return minutes;
+}
+
 export interface TimeInput {
   at: string;
   durationMinutes?: number;
@@ -23,8 +40,8 @@ export interface TimeInput {
 export function resolveTimes(clock: Clock, input: TimeInput): { start: DateTime; end: DateTime } {
   const start = parseDateTime(input.at, 'at');
   const minutes = input.durationMinutes ?? DEFAULT_DURATION[input.type];
-  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 24 * 60)
-    throw new ValidationError('duration', input.durationMinutes, 'expected whole minutes between 5 and 1440');
+  if (!Number.isInteger(minutes) || minutes < DURATION_RANGE.min || minutes > DURATION_RANGE.max)
+    throw new ValidationError('duration', input.durationMinutes, `expected ${DURATION_RULE}`);
   if (start <= clock.now())
     throw new ValidationError(
       'at',

@@ -14,13 +14,14 @@ export interface AddHospitalInput {
   managerEmail?: string;
 }
 
-const CODE = /^[A-Z0-9][A-Z0-9-]{0,31}$/;
+/** A hospital code as stored (upper case): letters, digits and dashes, e.g. LAG-001. */
+export const HOSPITAL_CODE = /^[A-Z0-9][A-Z0-9-]{0,31}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Adds a partner hospital; its code must be new (exit 5 otherwise). */
 export async function addHospital(ctx: ServiceContext, input: AddHospitalInput): Promise<HospitalView> {
   const code = input.code.trim().toUpperCase();
-  if (!CODE.test(code))
+  if (!HOSPITAL_CODE.test(code))
     throw new ValidationError('code', input.code, 'use letters, digits and dashes, e.g. LAG-001');
   for (const field of ['name', 'state', 'city'] as const) {
     if (!input[field]?.trim()) throw new ValidationError(field, input[field], 'is required');

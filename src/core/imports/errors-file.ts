@@ -16,6 +16,23 @@ export interface RowProblem {
   reason: string;
 }
 
+/** A rejected row as the import command shows it without --errors: its first problem, and how many more. */
+export interface RowRejection {
+  row: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+/** How many rejected rows an import reports through onRejected (the command prints them). */
+export const FIRST_REJECTIONS = 5;
+
+export function rejectionOf(rowNumber: number, problems: RowProblem[]): RowRejection {
+  const [first, ...more] = problems;
+  const also = more.length > 0 ? ` (and ${more.map((p) => `${p.column}: ${p.reason}`).join('; ')})` : '';
+  return { row: rowNumber, column: first.column, value: first.value, reason: `${first.reason}${also}` };
+}
+
 /** The errors file: row number, first column, its value, all reasons, then the original record. */
 export class ErrorsFileWriter {
   private readonly out: ReturnType<typeof stringify>;

@@ -11,6 +11,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BulkServiceContext } from '../context.js';
 import { TooManyErrorsError } from '../errors.js';
+import type { RowRejection } from './errors-file.js';
 import { finishCheckpoint, type ImportCheckpoint, startOrResume } from './import-checkpoint.js';
 import { checkErrorsFile, importFileSize, sha256File } from './import-files.js';
 
@@ -30,6 +31,11 @@ export interface ImportOptions {
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
   onWarning?: (message: string) => void;
+  /**
+   * Told of the first rejected rows (FIRST_REJECTIONS at least; a row may be told twice when the
+   * file is read again), so that a command without --errors can say why rows were rejected.
+   */
+  onRejected?: (rejection: RowRejection) => void;
 }
 
 /** A batch of data rows (start, end] as a source hands it out. */
@@ -134,6 +140,13 @@ export async function runImport<B extends SourceBatch, R>(
   });
 
   let inFlight: Promise<void> | undefined;
+  let committed = 0;
+  const pauseAfter = testPauseAfterBatches(ctx.config.env);
+  /** A batch's write has ended: with the test hook set, the import may stop here and wait. */
+  const written = async () => {
+    committed++;
+    if (!dryRun && committed === pauseAfter) await pauseForKill(committed);
+  };
   try {
     for await (const event of source.events) {
       if (event.type === 'tooManyErrors') {
@@ -144,7 +157,10 @@ export async function runImport<B extends SourceBatch, R>(
       }
       if (event.type === 'done') break;
       if (event.end <= resumeFrom) continue; // committed by the interrupted run
-      if (inFlight) await inFlight;
+      if (inFlight) {
+        await inFlight;
+        await written();
+      }
       // Reading of the next batch overlaps with the database's work on this one.
       inFlight = steps.writeBatch(event as B, target);
       inFlight.catch(() => undefined);
@@ -163,4 +179,22 @@ export async function runImport<B extends SourceBatch, R>(
     if (dryEm) await dryEm.rollback();
   }
   return steps.result(outcome());
+}
+
+/**
+ * CRM_TEST_IMPORT_PAUSE_AFTER_BATCHES=N (tests only; a .env cannot set it): after the N-th batch
+ * of a real import is committed, say so on stderr and wait to be killed. The kill -9 tests need a
+ * process that is certainly mid-import; on the embedded database nothing else can watch it (one
+ * process at a time), and a progress bar or a timer races the import on a quiet or a busy machine.
+ */
+function testPauseAfterBatches(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const n = Number(env.CRM_TEST_IMPORT_PAUSE_AFTER_BATCHES);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+async function pauseForKill(batches: number): Promise<never> {
+  process.stderr.write(`crm: test hook: paused after ${batches} committed batch(es)\n`);
+  // A timer keeps the process alive (an unresolved promise alone would let it exit).
+  setInterval(() => undefined, 1 << 30);
+  return new Promise<never>(() => undefined);
 }

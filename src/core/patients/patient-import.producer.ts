@@ -8,7 +8,13 @@
 import { rmSync } from 'node:fs';
 import { streamCsvBatches } from '../csv.js';
 import { CopyBinaryBuilder } from '../imports/copy-encoders.js';
-import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
+import {
+  ErrorsFileWriter,
+  FIRST_REJECTIONS,
+  type RowProblem,
+  type RowRejection,
+  rejectionOf,
+} from '../imports/errors-file.js';
 import type { StageBatch } from '../imports/stage-load.js';
 import { type ColumnMapping, validatePatientRecord } from './patient-csv.parser.js';
 import { mergeDuplicates, type StagedRow } from './patient-duplicates.js';
@@ -93,12 +99,20 @@ export interface ProducedBatch {
   rowsRead: number;
   rejected: number;
   bytesRead: number;
+  /** The first rejected rows (FIRST_REJECTIONS in all) not yet handed out. */
+  rejections: RowRejection[];
 }
 
 export type ProducerEvent =
   | ProducedBatch
-  | { type: 'tooManyErrors'; atRow: number; rowsRead: number; rejected: number }
-  | { type: 'done'; rowsRead: number; rejected: number; errorsFile: string | null };
+  | { type: 'tooManyErrors'; atRow: number; rowsRead: number; rejected: number; rejections: RowRejection[] }
+  | {
+      type: 'done';
+      rowsRead: number;
+      rejected: number;
+      errorsFile: string | null;
+      rejections: RowRejection[];
+    };
 
 /**
  * Where the batch that starts after data row `start` ends. Batches end at multiples of the batch
@@ -118,6 +132,13 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
   let errors = input.errorsFile ? new ErrorsFileWriter(input.errorsFile, input.mapping.headers) : undefined;
   let rejected = 0;
   let dataRows = 0;
+  // The first rejected rows, handed out with the next event (structured-cloned from the worker).
+  let rejections: RowRejection[] = [];
+  const takeRejections = () => {
+    const taken = rejections;
+    rejections = [];
+    return taken;
+  };
   let batch: StagedRow[] = [];
   let batchStart = 0;
   const copyBuilder = new CopyBinaryBuilder();
@@ -138,6 +159,7 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
       rowsRead: dataRows,
       rejected,
       bytesRead: csv.bytesRead(),
+      rejections: takeRejections(),
     };
   };
   try {
@@ -157,9 +179,16 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
         }
         if (problems) {
           rejected++;
+          if (rejected <= FIRST_REJECTIONS) rejections.push(rejectionOf(rowNumber, problems));
           await errors?.write(rowNumber, problems, record);
           if (input.maxErrors !== undefined && rejected > input.maxErrors) {
-            yield { type: 'tooManyErrors', atRow: rowNumber, rowsRead: dataRows, rejected };
+            yield {
+              type: 'tooManyErrors',
+              atRow: rowNumber,
+              rowsRead: dataRows,
+              rejected,
+              rejections: takeRejections(),
+            };
             return;
           }
         } else if (outcome.ok) {
@@ -176,7 +205,7 @@ export async function* produceBatches(input: ProducerInput): AsyncGenerator<Prod
     await written?.close();
     const errorsFile = written && written.count > 0 ? written.path : null;
     if (written && written.count === 0) rmSync(written.path, { force: true });
-    yield { type: 'done', rowsRead: dataRows, rejected, errorsFile };
+    yield { type: 'done', rowsRead: dataRows, rejected, errorsFile, rejections: takeRejections() };
   } finally {
     await errors?.close();
   }

@@ -158,6 +158,7 @@ export async function importPatients(
           errorsFile: input.errorsFile,
         },
         db.kind === 'postgresql',
+        input.onRejected,
       );
     },
     async writeBatch(batch, target) {

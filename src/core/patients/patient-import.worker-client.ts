@@ -3,10 +3,12 @@
  * it, takes its batches as they come (a credit back per batch, so that it stays a few batches
  * ahead) and hands them to the import pipeline as a BatchSource.
  */
+
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CrmError } from '../errors.js';
+import type { RowRejection } from '../imports/errors-file.js';
 import type { BatchSource } from '../imports/import-pipeline.js';
 import {
   type ProducedBatch,
@@ -126,13 +128,18 @@ function startProducer(input: ProducerInput, boundHeap: boolean): RunningProduce
  * thread (started at once, see startProducer). The worker writes the errors file and closes it
  * before its last event.
  */
-export function patientBatchSource(input: ProducerInput, boundHeap: boolean): BatchSource<ProducedBatch> {
+export function patientBatchSource(
+  input: ProducerInput,
+  boundHeap: boolean,
+  onRejected?: (rejection: RowRejection) => void,
+): BatchSource<ProducedBatch> {
   const producer = startProducer(input, boundHeap);
   let counts = { rowsRead: 0, rejected: 0 };
   let errorsFile: string | null = null;
   async function* events(): AsyncGenerator<ProducerEvent> {
     for await (const event of producer.events) {
       counts = { rowsRead: event.rowsRead, rejected: event.rejected };
+      for (const r of event.rejections) onRejected?.(r);
       if (event.type === 'done') errorsFile = event.errorsFile;
       yield event;
     }

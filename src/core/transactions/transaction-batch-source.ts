@@ -7,7 +7,13 @@
 import { rmSync } from 'node:fs';
 import { type CsvBatchStream, streamCsvBatches } from '../csv.js';
 import { ValidationError } from '../errors.js';
-import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
+import {
+  ErrorsFileWriter,
+  FIRST_REJECTIONS,
+  type RowProblem,
+  type RowRejection,
+  rejectionOf,
+} from '../imports/errors-file.js';
 import type { BatchSource, SourceBatch, SourceEvent } from '../imports/import-pipeline.js';
 import {
   mapTransactionColumns,
@@ -54,6 +60,7 @@ export class TransactionBatchSource implements BatchSource<TransactionBatch> {
       bounds: OccurredAtBounds;
       batchSize: number;
       maxErrors?: number;
+      onRejected?: (rejection: RowRejection) => void;
     },
   ) {
     this.events = this.read();
@@ -69,6 +76,7 @@ export class TransactionBatchSource implements BatchSource<TransactionBatch> {
       maxErrors?: number;
       errorsFile?: string;
       onWarning?: (message: string) => void;
+      onRejected?: (rejection: RowRejection) => void;
     },
   ): Promise<TransactionBatchSource> {
     const csv = await streamCsvBatches(file);
@@ -87,6 +95,7 @@ export class TransactionBatchSource implements BatchSource<TransactionBatch> {
   /** Rejects a row: counted, and written to the errors file (the database's conflicts come here too). */
   async reject(rowNumber: number, problems: RowProblem[], record: string[]): Promise<void> {
     this.rejected++;
+    if (this.rejected <= FIRST_REJECTIONS) this.options.onRejected?.(rejectionOf(rowNumber, problems));
     await this.errors?.write(rowNumber, problems, record);
   }
 

@@ -21,7 +21,13 @@ import { type Actor, recordAudit } from '../audit/audit.js';
 import { type CsvBatchStream, NotOneRecordPerLineError, streamCsvBatches } from '../csv.js';
 import type { Database } from '../db/database.js';
 import { withRawConnection } from '../db/sql.js';
-import { ErrorsFileWriter, type RowProblem } from '../imports/errors-file.js';
+import {
+  ErrorsFileWriter,
+  FIRST_REJECTIONS,
+  type RowProblem,
+  type RowRejection,
+  rejectionOf,
+} from '../imports/errors-file.js';
 import {
   mapTransactionColumns,
   type OccurredAtBounds,
@@ -40,6 +46,7 @@ export interface DirectCopyInput {
   advisoryLockKey: number;
   onProgress?: (progress: { bytesRead: number; totalBytes: number; rows: number }) => void;
   onWarning?: (message: string) => void;
+  onRejected?: (rejection: RowRejection) => void;
 }
 
 export type DirectCopyOutcome =
@@ -87,6 +94,7 @@ export async function copyTransactionsDirect(
 
     let dataRows = 0;
     let rejected = 0;
+    let told = 0;
     while (await fill()) {
       const firstRow = dataRows + 2;
       const chunk = async (tem: EntityManager) =>
@@ -120,7 +128,10 @@ export async function copyTransactionsDirect(
                 } else problems = outcome.problems;
                 if (problems) rejects.push({ rowNumber, problems, record });
               }
-              for (const r of rejects) await errors?.write(r.rowNumber, r.problems, r.record);
+              for (const r of rejects) {
+                if (++told <= FIRST_REJECTIONS) input.onRejected?.(rejectionOf(r.rowNumber, r.problems));
+                await errors?.write(r.rowNumber, r.problems, r.record);
+              }
               rejected += rejects.length;
               rejects = [];
               yield out;

@@ -121,6 +121,7 @@ export async function importTransactions(
     advisoryLockKey: TRANSACTION_IMPORT_LOCK_KEY,
     onProgress: input.onProgress,
     onWarning,
+    onRejected: input.onRejected,
   });
   if (direct.done) {
     if (input.errorsFile && direct.errorsFile === null) rmSync(input.errorsFile, { force: true });
@@ -205,6 +206,7 @@ async function importBatched(
         maxErrors: input.maxErrors,
         errorsFile: input.errorsFile,
         onWarning: input.onWarning,
+        onRejected: input.onRejected,
       });
       return source;
     },
