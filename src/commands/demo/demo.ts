@@ -81,7 +81,7 @@ async function reset(ctx: CommandContext, flags: Flags): Promise<void> {
   // Refuses (exit 5) a database holding anything but the demo's data.
   const state = await ctx.withServices((svc) => demoState(svc));
   if (state === 'empty') return;
-  await confirmOrRefuse(ctx, flags.yes, `Delete the demo database in ${dir} and build it again?`);
+  await confirmOrRefuse(ctx, flags.yes, { action: `delete the demo database in ${dir} and build it again` });
   const { stopService } = await import('../../core/db/embedded-service-client.js');
   await stopService(dir);
   for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
