@@ -5,8 +5,12 @@ import {
   shownChange,
   shownValue,
 } from '../../core/analytics/dashboard-lines.js';
+import { dashboardTrends, type ReportTrends } from '../../core/analytics/dashboard-trends.js';
+import { hospitalRepository } from '../../core/hospitals/hospital.repository.js';
+import { formatNaira } from '../../core/money.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { colour, printJson, printTable } from '../_shared/render.js';
+import { sparkline } from '../_shared/sparkline.js';
 
 interface Flags extends GlobalFlags {
   period?: string;
@@ -19,17 +23,73 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
   // The report's module (and through it ECharts) loads only when a report is asked for.
   const report = flags.html === undefined ? undefined : await import('../../core/analytics/html-report.js');
   report?.checkReportFile(flags.html!);
-  const dashboard = await ctx.withServices(async (svc) => {
-    if (!report) return analyticsDashboard(svc, input);
-    const written = await report.writeDashboardReport(svc, flags.html!, input);
-    ctx.io.stderr.write(`wrote the ${written.dashboard.period} report to ${written.file}\n`);
-    return written.dashboard;
+  // On a terminal the tables end with the last months' trends as sparklines.
+  const withTrends = !ctx.json && ctx.io.stdoutIsTTY;
+  const { dashboard, trends } = await ctx.withServices(async (svc) => {
+    let d: Dashboard;
+    if (report) {
+      const written = await report.writeDashboardReport(svc, flags.html!, input);
+      ctx.io.stderr.write(`wrote the ${written.dashboard.period} report to ${written.file}\n`);
+      d = written.dashboard;
+    } else d = await analyticsDashboard(svc, input);
+    if (!withTrends) return { dashboard: d, trends: undefined };
+    const hospitalId = flags.hospital ? (await hospitalRepository(svc.em).getByRef(flags.hospital)).id : null;
+    return { dashboard: d, trends: await dashboardTrends(svc, d, hospitalId) };
   });
   if (ctx.json) return printJson(ctx, dashboard);
-  await printDashboard(ctx, dashboard);
+  await printDashboard(ctx, dashboard, trends);
 }
 
-export async function printDashboard(ctx: CommandContext, d: Dashboard): Promise<void> {
+/** The trends a terminal shows, one sparkline each (terminal only: piped output stays TSV). */
+export function trendRows(t: ReportTrends): { figure: string; line: string; latest: string }[] {
+  const last = <T>(xs: T[]) => xs[xs.length - 1];
+  const naira = (kobo: number) => formatNaira(BigInt(kobo));
+  const count = (n: number) => n.toLocaleString('en-NG');
+  const npsLatest = last(t.nps)?.nps;
+  return [
+    {
+      figure: 'revenue',
+      line: sparkline(t.money.map((m) => m.revenueKobo)),
+      latest: naira(last(t.money)?.revenueKobo ?? 0),
+    },
+    {
+      figure: 'net to owners',
+      line: sparkline(t.money.map((m) => m.netKobo)),
+      latest: naira(last(t.money)?.netKobo ?? 0),
+    },
+    {
+      figure: 'guarantee top-ups',
+      line: sparkline(t.money.map((m) => m.topUpKobo)),
+      latest: naira(last(t.money)?.topUpKobo ?? 0),
+    },
+    {
+      figure: 'completed appointments',
+      line: sparkline(t.outcomes.map((m) => m.completed)),
+      latest: count(last(t.outcomes)?.completed ?? 0),
+    },
+    {
+      figure: 'no-shows',
+      line: sparkline(t.outcomes.map((m) => m.noShows)),
+      latest: count(last(t.outcomes)?.noShows ?? 0),
+    },
+    {
+      figure: 'NPS',
+      line: sparkline(t.nps.map((m) => m.nps)),
+      latest: npsLatest === null || npsLatest === undefined ? '—' : String(npsLatest),
+    },
+    {
+      figure: 'campaign messages sent',
+      line: sparkline(t.campaigns.map((m) => m.sent)),
+      latest: count(last(t.campaigns)?.sent ?? 0),
+    },
+  ];
+}
+
+export async function printDashboard(
+  ctx: CommandContext,
+  d: Dashboard,
+  trends?: ReportTrends,
+): Promise<void> {
   const chalk = await colour(ctx);
   const groups = dashboardAreas(d);
   if (!ctx.io.stdoutIsTTY) {
@@ -72,4 +132,20 @@ export async function printDashboard(ctx: CommandContext, d: Dashboard): Promise
       lines,
     );
   }
+  if (!trends) return;
+  ctx.print('');
+  ctx.print(
+    chalk.bold(
+      `Trends, ${trends.months[0]} to ${trends.months[trends.months.length - 1]} (one mark a month)`,
+    ),
+  );
+  await printTable(
+    ctx,
+    [
+      { header: 'figure', value: (r: ReturnType<typeof trendRows>[number]) => r.figure },
+      { header: 'months', value: (r) => r.line },
+      { header: 'latest', value: (r) => r.latest, align: 'right' },
+    ],
+    trendRows(trends),
+  );
 }

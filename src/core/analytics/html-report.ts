@@ -14,15 +14,14 @@
  * hospital with `hospital: 'LAG-001'`, to `file` (0600, written whole or not at all), and returns
  * the dashboard it shows.
  */
-import { DateTime } from 'luxon';
 import type { ServiceContext } from '../context.js';
-import { netPromoterScore } from '../feedback/nps.calculator.js';
 import { hospitalRepository } from '../hospitals/hospital.repository.js';
 import { formatNaira } from '../money.js';
 import { checkOutputFile, placeFile, writePrivateTemp } from '../output-files.js';
 import { toIsoLagos } from '../time.js';
 import { analyticsDashboard, type Dashboard } from './dashboard.js';
 import { dashboardAreas, shownChange, shownValue } from './dashboard-lines.js';
+import { dashboardTrends, type ReportTrends, TREND_MONTHS } from './dashboard-trends.js';
 import { type HospitalScorecard, hospitalScorecards } from './hospital-scorecards.js';
 import {
   campaignChart,
@@ -33,28 +32,12 @@ import {
   tierChart,
   topUpChart,
 } from './report-charts.js';
-import {
-  appointmentOutcomesByMonth,
-  campaignDeliveryByMonth,
-  moneyByMonth,
-  npsByMonth,
-  type TrendWindow,
-} from './report-trends.sql.js';
 
 export interface DashboardReportInput {
   /** `YYYY-MM` or `YYYY-Qn`; default the current Lagos month. */
   period?: string;
   /** Hospital code or id; default the whole network. */
   hospital?: string;
-}
-
-/** The months up to the report period's last one, each series with one entry per month. */
-export interface ReportTrends {
-  months: string[];
-  money: { month: string; revenueKobo: number; netKobo: number; topUpKobo: number }[];
-  outcomes: { month: string; completed: number; noShows: number; cancelled: number }[];
-  nps: { month: string; responses: number; npsResponses: number; nps: number | null }[];
-  campaigns: { month: string; sent: number; delivered: number; failed: number }[];
 }
 
 export interface DashboardReport {
@@ -64,9 +47,6 @@ export interface DashboardReport {
   /** When the report was made (ISO 8601, Lagos). */
   generatedAt: string;
 }
-
-/** How many months the charts show, ending with the report period's last month. */
-export const TREND_MONTHS = 12;
 
 /** Checks `--html FILE` before any work: exit 3 naming the option when it cannot be written. */
 export const checkReportFile = (file: string, option = '--html') =>
@@ -98,72 +78,8 @@ export async function buildDashboardReport(
     ? cards.hospitals.filter((c) => c.hospital === dashboard.hospital)
     : cards.hospitals;
   const hospitalId = input.hospital ? (await hospitalRepository(ctx.em).getByRef(input.hospital)).id : null;
-  const trends = await reportTrends(ctx, dashboard, hospitalId);
+  const trends = await dashboardTrends(ctx, dashboard, hospitalId);
   return { dashboard, scorecards, trends, generatedAt: toIsoLagos(ctx.clock.now()) };
-}
-
-async function reportTrends(
-  ctx: ServiceContext,
-  d: Dashboard,
-  hospitalId: string | null,
-): Promise<ReportTrends> {
-  // The report period's last month, from its label (`2026-11`, or `2026-Q4` → 2026-12).
-  const quarter = /^(\d{4})-Q([1-4])$/.exec(d.period);
-  const last = quarter
-    ? DateTime.fromObject(
-        { year: Number(quarter[1]), month: Number(quarter[2]) * 3 },
-        { zone: 'Africa/Lagos' },
-      )
-    : DateTime.fromFormat(d.period, 'yyyy-MM', { zone: 'Africa/Lagos' });
-  const first = last.minus({ months: TREND_MONTHS - 1 }).startOf('month');
-  const end = last.endOf('month').plus({ milliseconds: 1 });
-  const months = Array.from({ length: TREND_MONTHS }, (_, i) =>
-    first.plus({ months: i }).toFormat('yyyy-MM'),
-  );
-  const w: TrendWindow = {
-    firstDay: first.toISODate()!,
-    lastDay: last.endOf('month').toISODate()!,
-    start: first.toUTC().toISO()!,
-    end: end.toUTC().toISO()!,
-    hospitalId,
-  };
-  const byMonth = <R extends { month: string }>(rows: R[]) => new Map(rows.map((r) => [r.month, r]));
-  const money = byMonth(await moneyByMonth(ctx.em, w));
-  const outcomes = byMonth(await appointmentOutcomesByMonth(ctx.em, w));
-  const nps = byMonth(await npsByMonth(ctx.em, w));
-  const campaigns = byMonth(await campaignDeliveryByMonth(ctx.em, w));
-  const n = (v: string | undefined) => (v === undefined ? 0 : Number(v));
-  return {
-    months,
-    money: months.map((month) => ({
-      month,
-      revenueKobo: n(money.get(month)?.revenue_kobo),
-      netKobo: n(money.get(month)?.net_kobo),
-      topUpKobo: n(money.get(month)?.top_up_kobo),
-    })),
-    outcomes: months.map((month) => ({
-      month,
-      completed: n(outcomes.get(month)?.completed),
-      noShows: n(outcomes.get(month)?.no_shows),
-      cancelled: n(outcomes.get(month)?.cancelled),
-    })),
-    nps: months.map((month) => {
-      const r = nps.get(month);
-      const counts = { promoters: n(r?.promoters), passives: n(r?.passives), detractors: n(r?.detractors) };
-      return {
-        month,
-        responses: n(r?.responses),
-        npsResponses: counts.promoters + counts.passives + counts.detractors,
-        nps: netPromoterScore(counts),
-      };
-    }),
-    campaigns: months.map((month) => ({
-      month,
-      sent: n(campaigns.get(month)?.sent),
-      delivered: n(campaigns.get(month)?.delivered),
-      failed: n(campaigns.get(month)?.failed),
-    })),
-  };
 }
 
 /** The report's charts, in the order the page shows them. */

@@ -4,7 +4,7 @@
  * strings on the server. Animation is off (an SVG string is one frame) and each chart has a
  * legend naming its series, which the browser test reads back.
  */
-import type { ReportTrends } from './html-report.js';
+import type { ReportTrends } from './dashboard-trends.js';
 
 /** ECharts' option object; typed loosely here so the package loads only when a report is made. */
 export type ChartOption = Record<string, unknown>;
