@@ -171,9 +171,9 @@ describe('hospitals and patients from the command line', { timeout: 120_000 }, (
     expect([abuja.code, JSON.parse(abuja.stdout).state]).toEqual([0, 'FCT']);
   });
 
-  it('hospital add requires --name (exit 2)', async () => {
+  it('hospital add names every missing flag in one message (exit 2)', async () => {
     const missing = await crm(['hospital', 'add', '--code', 'ABJ-001']);
-    expect([missing.code, missing.stderr.trim()]).toEqual([2, 'crm: error: missing --name']);
+    expect([missing.code, missing.stderr.trim()]).toEqual([2, 'crm: error: missing --name, --state, --city']);
   });
 
   it('hospital list prints a tab-separated table', async () => {

@@ -126,10 +126,13 @@ async function emptyDatabase(): Promise<{ config: Config; drop(): Promise<void> 
       drop: () => admin(`drop database if exists ${name} with (force)`),
     };
   }
-  // A new embedded database that was never migrated.
+  // A new embedded database that was never migrated (bare from initdb, not the migrated image).
   const dir = mkdtempSync(join(tmpdir(), 'crm-test-empty-'));
   await (
-    await openDatabase({ ...tdb.config, dataDir: dir }, { command: 'test', migrate: 'never', create: true })
+    await openDatabase(
+      { ...tdb.config, dataDir: dir, embeddedService: false },
+      { command: 'test', migrate: 'never', create: true, fromImage: false },
+    )
   ).close();
   return {
     config: { ...tdb.config, dataDir: dir },

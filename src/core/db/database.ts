@@ -71,6 +71,11 @@ export interface OpenOptions {
    * mistyped CRM_DATA_DIR never starts an empty database. Never creates a PostgreSQL database.
    */
   create?: boolean;
+  /**
+   * The embedded database only, in process: a new database starts as the package's migrated image
+   * (default) or, with false, bare from initdb (a database with no migrations applied).
+   */
+  fromImage?: boolean;
   /** A line for the operator on stderr ("created a new embedded database in …"). */
   notice?: (text: string) => void;
   /** A warning on stderr (a data folder whose permissions were tightened). */
@@ -232,7 +237,7 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
     // PGlite and its driver are loaded only when the embedded database is used.
     const { openPGlite, createPGliteDriver, copyFromBytes } = await import('./embedded-driver.js');
     // A new database starts as the package's migrated image when there is one (embedded-image.ts).
-    if (creating) (await import('./embedded-image.js')).restoreImage(dir);
+    if (creating && options.fromImage !== false) (await import('./embedded-image.js')).restoreImage(dir);
     pglite = await openPGlite(join(dir, 'pgdata'), (what) => reportEmbeddedAbort({ dataDir: dir, what }));
     const opened = pglite;
     if (creating) {
