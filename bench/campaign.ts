@@ -91,7 +91,6 @@ function sender(
     child.on('exit', (code) => {
       clearInterval(timer);
       if (code !== 0) reject(new Error(`crm campaign send exited ${code}: ${stderr}`));
-      if (process.env.CRM_PHASES) process.stderr.write(stderr);
       resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, peakRssMb: peak / 1024, stdout });
     }),
   );

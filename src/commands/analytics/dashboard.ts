@@ -6,7 +6,6 @@ import {
   shownValue,
 } from '../../core/analytics/dashboard-lines.js';
 import { dashboardTrends, type ReportTrends } from '../../core/analytics/dashboard-trends.js';
-import { hospitalRepository } from '../../core/hospitals/hospital.repository.js';
 import { formatNaira } from '../../core/money.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { colour, printJson, printTable } from '../_shared/render.js';
@@ -26,18 +25,17 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
   // On a terminal the tables end with the last months' trends as sparklines.
   const withTrends = !ctx.json && ctx.io.stdoutIsTTY;
   const { dashboard, trends } = await ctx.withServices(async (svc) => {
-    let d: Dashboard;
     if (report) {
+      // The report already read the trends it draws.
       const written = await report.writeDashboardReport(svc, flags.html!, input);
       ctx.io.stderr.write(`wrote the ${written.dashboard.period} report to ${written.file}\n`);
-      d = written.dashboard;
-    } else d = await analyticsDashboard(svc, input);
-    if (!withTrends) return { dashboard: d, trends: undefined };
-    const hospitalId = flags.hospital ? (await hospitalRepository(svc.em).getByRef(flags.hospital)).id : null;
-    return { dashboard: d, trends: await dashboardTrends(svc, d, hospitalId) };
+      return written;
+    }
+    const d = await analyticsDashboard(svc, input);
+    return { dashboard: d, trends: withTrends ? await dashboardTrends(svc, d) : undefined };
   });
   if (ctx.json) return printJson(ctx, dashboard);
-  await printDashboard(ctx, dashboard, trends);
+  await printDashboard(ctx, dashboard, withTrends ? trends : undefined);
 }
 
 /** The trends a terminal shows, one sparkline each (terminal only: piped output stays TSV). */

@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import type { ServiceContext } from '../context.js';
 import { netPromoterScore } from '../feedback/nps.calculator.js';
+import { hospitalRepository } from '../hospitals/hospital.repository.js';
 import type { Dashboard } from './dashboard.js';
 import {
   appointmentOutcomesByMonth,
@@ -27,12 +28,12 @@ export interface ReportTrends {
 /** How many months the charts show, ending with the report period's last month. */
 export const TREND_MONTHS = 12;
 
-/** The series of the TREND_MONTHS months ending with the dashboard period's last month. */
-export async function dashboardTrends(
-  ctx: ServiceContext,
-  d: Dashboard,
-  hospitalId: string | null,
-): Promise<ReportTrends> {
+/**
+ * The series of the TREND_MONTHS months ending with the dashboard period's last month, for the
+ * dashboard's hospital (its code) or the whole network.
+ */
+export async function dashboardTrends(ctx: ServiceContext, d: Dashboard): Promise<ReportTrends> {
+  const hospitalId = d.hospital ? (await hospitalRepository(ctx.em).getByRef(d.hospital)).id : null;
   // The report period's last month, from its label (`2026-11`, or `2026-Q4` → 2026-12).
   const quarter = /^(\d{4})-Q([1-4])$/.exec(d.period);
   const last = quarter

@@ -15,7 +15,6 @@
  * the dashboard it shows.
  */
 import type { ServiceContext } from '../context.js';
-import { hospitalRepository } from '../hospitals/hospital.repository.js';
 import { formatNaira } from '../money.js';
 import { checkOutputFile, placeFile, writePrivateTemp } from '../output-files.js';
 import { toIsoLagos } from '../time.js';
@@ -57,14 +56,14 @@ export async function writeDashboardReport(
   ctx: ServiceContext,
   file: string,
   input: DashboardReportInput = {},
-): Promise<{ file: string; dashboard: Dashboard }> {
+): Promise<{ file: string; dashboard: Dashboard; trends: ReportTrends }> {
   checkReportFile(file);
   const report = await buildDashboardReport(ctx, input);
   const html = await renderDashboardHtml(report);
   const tmp = `${file}.${process.pid}.tmp`;
   writePrivateTemp(tmp, html, '--html', file);
   placeFile(tmp, file);
-  return { file, dashboard: report.dashboard };
+  return { file, dashboard: report.dashboard, trends: report.trends };
 }
 
 /** Everything the report shows, from the database. */
@@ -77,8 +76,7 @@ export async function buildDashboardReport(
   const scorecards = dashboard.hospital
     ? cards.hospitals.filter((c) => c.hospital === dashboard.hospital)
     : cards.hospitals;
-  const hospitalId = input.hospital ? (await hospitalRepository(ctx.em).getByRef(input.hospital)).id : null;
-  const trends = await dashboardTrends(ctx, dashboard, hospitalId);
+  const trends = await dashboardTrends(ctx, dashboard);
   return { dashboard, scorecards, trends, generatedAt: toIsoLagos(ctx.clock.now()) };
 }
 
