@@ -31,27 +31,25 @@ export interface ClaimedRow {
 }
 
 /**
- * Claims up to `limit` pending recipients of a campaign for this sender (status `sending`, a lease
- * from the database's clock), and returns them with their contact details as they are now (an
- * opt-out since the snapshot is seen here).
+ * Locks up to `limit` pending recipients of a campaign still `sending` (`FOR UPDATE SKIP LOCKED`,
+ * nothing written yet) and returns them with their contact details as they are now (an opt-out
+ * since the snapshot is seen here). The same transaction then starts them (`startClaimed`): the
+ * lock keeps other senders off them meanwhile, and a row that is neither started nor skipped is
+ * simply pending again at commit.
  */
-export function claimRecipients(
+export function lockPendingRecipients(
   em: EntityManager,
   campaignId: string,
-  runnerId: string,
   limit: number,
-  leaseSeconds: number,
 ): Promise<ClaimedRow[]> {
   return query<ClaimedRow>(
     em,
     `with c as (
-       select id from campaign_recipients where campaign_id = $1 and status = 'pending'
-       order by id limit $2 for update skip locked),
-     u as (
-       update campaign_recipients r set status = 'sending', claimed_by = $3,
-         claimed_until = clock_timestamp() + make_interval(secs => $4)
-       from c where r.id = c.id returning r.id, r.patient_id, r.owner_id)
-     select u.id::text as id, u.patient_id, u.owner_id,
+       select r.id, r.patient_id, r.owner_id from campaign_recipients r
+       where r.campaign_id = $1 and r.status = 'pending'
+         and exists (select 1 from campaign k where k.id = $1 and k.status = 'sending')
+       order by r.id limit $2 for update of r skip locked)
+     select c.id::text as id, c.patient_id, c.owner_id,
        coalesce(p.first_name, o.name) as first_name, p.last_name,
        coalesce(p.phone, o.phone) as phone, coalesce(p.email, o.email) as email,
        coalesce(p.preferred_language, 'en') as language,
@@ -61,36 +59,11 @@ export function claimRecipients(
        coalesce(p.consent_email, true) as consent_email,
        h.name as hospital_name,
        la.balance::text as loyalty_points, la.tier
-     from u left join patient p on p.id = u.patient_id left join owner o on o.id = u.owner_id
+     from c left join patient p on p.id = c.patient_id left join owner o on o.id = c.owner_id
      left join hospital h on h.id = p.hospital_id
-     left join loyalty_account la on la.patient_id = u.patient_id
-     order by u.id`,
-    [campaignId, limit, runnerId, leaseSeconds],
-  );
-}
-
-/** Marks claimed recipients skipped (an opt-out or a withdrawn consent since the snapshot). */
-export async function skipRecipients(
-  em: EntityManager,
-  skipped: { id: string; reason: string }[],
-): Promise<void> {
-  if (!skipped.length) return;
-  await query(
-    em,
-    `update campaign_recipients r set status = 'skipped', reason = t.reason, claimed_by = null, claimed_until = null
-     from unnest($1::bigint[], $2::text[]) as t(id, reason) where r.id = t.id`,
-    [skipped.map((s) => s.id), skipped.map((s) => s.reason)],
-  );
-}
-
-/** Gives claimed recipients back to the queue (a pause, quiet hours, a cancelled campaign). */
-export async function releaseRecipients(em: EntityManager, ids: string[], runnerId: string): Promise<void> {
-  if (!ids.length) return;
-  await query(
-    em,
-    `update campaign_recipients set status = 'pending', claimed_by = null, claimed_until = null, message_id = null
-     where id = any($1::bigint[]) and status = 'sending' and claimed_by = $2 and message_id is null`,
-    [ids, runnerId],
+     left join loyalty_account la on la.patient_id = c.patient_id
+     order by c.id`,
+    [campaignId, limit],
   );
 }
 
@@ -108,26 +81,30 @@ export interface GroupMessage {
 }
 
 /**
- * Writes the group's `messages` rows already `sending` (the provider calls start right after
- * this commits) and ties them to their recipients, with the attempt's time, in one statement.
- * Only recipients still claimed by this sender are taken (a recovery may have settled a row of a
- * sender that outlived its lease); returns the recipient → message ids of those taken.
+ * Starts a group of locked recipients in one statement: the skipped ones (an opt-out or a
+ * withdrawn consent since the snapshot) are marked so; the others get their `messages` row,
+ * already `sending` (the durable in-flight marker: the provider calls start right after this
+ * commits), and are claimed by this sender under a lease, tied to their message, with the
+ * attempt's time — one write of the recipient row instead of a claim and then a start. Returns
+ * the recipient → message ids.
  */
-export async function startGroup(
+export async function startClaimed(
   em: EntityManager,
+  skips: { id: string; reason: string }[],
   group: GroupMessage[],
   runnerId: string,
+  leaseSeconds: number,
   now: string,
 ): Promise<Map<string, string>> {
-  if (!group.length) return new Map();
+  if (!group.length && !skips.length) return new Map();
   // campaign_recipients.message_id references the `messages` this send is filling.
-  await planEachQueryAfresh(em);
+  if (group.length) await planEachQueryAfresh(em);
   const rows = await query<{ recipient_id: string; message_id: string }>(
     em,
-    `with mine as (
-       select r.id, t.n from campaign_recipients r join unnest($1::bigint[]) with ordinality as t(id, n) on t.id = r.id
-       where r.status = 'sending' and r.claimed_by = $11 and r.message_id is null
-       for update of r),
+    `with s as (
+       update campaign_recipients r set status = 'skipped', reason = k.reason, claimed_by = null, claimed_until = null
+       from unnest($13::bigint[], $14::text[]) as k(id, reason) where r.id = k.id and r.status = 'pending'
+       returning r.id),
      m as (
        insert into messages (channel, recipient, subject, body, content_sid, purpose, patient_id, reference, provider,
          segments, status, attempts, send_started_at, created_at, updated_at)
@@ -136,10 +113,11 @@ export async function startGroup(
          clock_timestamp(), $10::timestamptz, $10::timestamptz
        from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::int[])
          as t(rid, channel, recipient, subject, body, content_sid, patient_id, reference, segments)
-       join mine on mine.id = t.rid
        returning id, reference),
      u as (
-       update campaign_recipients r set message_id = m.id, attempted_at = $10::timestamptz
+       update campaign_recipients r set status = 'sending', claimed_by = $11,
+         claimed_until = clock_timestamp() + make_interval(secs => $12), message_id = m.id,
+         attempted_at = $10::timestamptz
        from m where r.id = split_part(m.reference, ':', 3)::bigint
          -- The id list lets PostgreSQL find the rows by key instead of scanning the campaign.
          and r.id = any($1::bigint[])
@@ -157,9 +135,71 @@ export async function startGroup(
       group.map((g) => g.segments),
       now,
       runnerId,
+      leaseSeconds,
+      skips.map((k) => k.id),
+      skips.map((k) => k.reason),
     ],
   );
   return new Map(rows.map((r) => [r.recipient_id, r.message_id]));
+}
+
+/** A started message's outcome, for `recordGroupOutcomes`. */
+export interface GroupOutcome {
+  recipientId: string;
+  messageId: string;
+  /** The message row's status (`unknown` for an in-doubt call). */
+  messageStatus: string;
+  providerMessageId: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  tries: number;
+  recipientStatus: 'sent' | 'failed' | 'unknown';
+  retryable: boolean;
+  reason: string | null;
+}
+
+/**
+ * Records a group's outcomes in one statement: the `messages` rows (status, provider id, error,
+ * tries added to `attempts`, `sent_at` when accepted — or, in doubt, from the start of the call)
+ * and the recipients (status, and their claims released).
+ */
+export async function recordGroupOutcomes(
+  em: EntityManager,
+  outcomes: GroupOutcome[],
+  now: string,
+): Promise<void> {
+  if (!outcomes.length) return;
+  await query(
+    em,
+    `with t as (
+       select * from unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
+         $8::text[], $9::boolean[], $10::text[])
+         as t(rid, mid, mstatus, provider_id, error_code, error_message, tries, rstatus, retryable, reason)),
+     m as (
+       update messages m set status = t.mstatus, provider_message_id = coalesce(t.provider_id, m.provider_message_id),
+         error_code = t.error_code, error_message = t.error_message, attempts = m.attempts + t.tries,
+         sent_at = case when t.mstatus in ('queued', 'sent') then $11::timestamptz
+           when t.mstatus = 'unknown' then coalesce(m.sent_at, m.send_started_at, $11::timestamptz) else m.sent_at end,
+         updated_at = $11::timestamptz
+       from t where m.id = t.mid
+       returning m.id)
+     update campaign_recipients r set status = t.rstatus, retryable = t.retryable, reason = t.reason,
+       claimed_by = null, claimed_until = null
+     from t where r.id = t.rid`,
+    [
+      outcomes.map((o) => o.recipientId),
+      outcomes.map((o) => o.messageId),
+      outcomes.map((o) => o.messageStatus),
+      outcomes.map((o) => o.providerMessageId),
+      outcomes.map((o) => o.errorCode),
+      outcomes.map((o) => o.errorMessage?.slice(0, 500) ?? null),
+      outcomes.map((o) => o.tries),
+      outcomes.map((o) => o.recipientStatus),
+      outcomes.map((o) => o.retryable),
+      outcomes.map((o) => o.reason),
+      now,
+    ],
+  );
 }
 
 /** A recipient's outcome. */

@@ -3,15 +3,18 @@
  * batches until nobody is left, from any number of senders at once:
  *
  * 0. RECOVER: recipients whose claim's lease ran out without an outcome are settled first
- *    (recover-campaign-sends.ts) — looked up at Twilio rather than sent again.
- * 1. CLAIM (one transaction per batch): pending recipients, `FOR UPDATE SKIP LOCKED`, under a
- *    lease; an opt-out or withdrawn consent since the snapshot is honoured here (skipped).
- * 2. START (one transaction per group): the group's `messages` rows, already `sending`, committed
- *    before the provider calls; SMS/WhatsApp in groups of `concurrency` calls, e-mail in SendGrid
- *    requests of up to 1,000 personalizations (no address twice in one request).
- * 3. RECORD (one transaction per group): messages and recipients, set-based — pipelined as the
+ *    (recover-campaign-sends.ts) — looked up at Twilio rather than sent again; then at most once a
+ *    second, and whenever nothing pending is left.
+ * 1. CLAIM + START (one transaction per group): pending recipients are locked
+ *    (`FOR UPDATE SKIP LOCKED`, none once the campaign is no longer `sending`); an opt-out or
+ *    withdrawn consent since the snapshot is honoured here (skipped); the others get their
+ *    `messages` row already `sending` and are claimed under a lease in the same statement, all
+ *    committed before the provider calls. A group is SMS/WhatsApp calls in flight at once
+ *    (`concurrency`, default 100) or one SendGrid request of up to 1,000 personalizations (no
+ *    address twice in one request: a second one waits, pending, for the next group).
+ * 2. RECORD (one statement per group): messages and recipients, set-based — pipelined as the
  *    reminder runner does: while one group's outcomes are being committed, the next group is
- *    started and goes on the wire (its START still commits before its calls).
+ *    claimed, started and goes on the wire (its START still commits before its calls).
  *
  * It stops early when quiet hours begin (SMS/WhatsApp; `quietUntil` says when it may go on), when
  * the campaign is paused or cancelled by someone else, or when more than 20% of this sender's
@@ -22,7 +25,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DateTime } from 'luxon';
 import type { ServiceContext } from '../context.js';
 import { query } from '../db/sql.js';
-import { recordOutcomes, type SettledMessage, settleMessages } from '../messaging/message.sql.js';
+import { isUnsubscribed, optOutPatients, outcomeStatus } from '../messaging/message.sql.js';
 import { type MessagingConfig, requireCredentials } from '../messaging/messaging.config.js';
 import type { Messenger, SendOutcome } from '../messaging/messenger.js';
 import { SENDGRID_MAX_PERSONALIZATIONS } from '../messaging/providers.js';
@@ -31,14 +34,12 @@ import type { Channel } from '../patients/patient.entity.js';
 import type { Campaign } from './campaign.entity.js';
 import { decideRecipient } from './campaign-render.js';
 import {
-  claimRecipients,
   type GroupMessage,
-  type RecipientOutcome,
-  recordRecipientOutcomes,
+  type GroupOutcome,
+  lockPendingRecipients,
+  recordGroupOutcomes,
   refreshCounters,
-  releaseRecipients,
-  skipRecipients,
-  startGroup,
+  startClaimed,
 } from './campaign-send.sql.js';
 import { recoverCampaignSends } from './recover-campaign-sends.js';
 import { startCampaignSend } from './start-campaign-send.js';
@@ -46,9 +47,9 @@ import { startCampaignSend } from './start-campaign-send.js';
 export interface CampaignSendOptions {
   /** Share of the audience held out at the first send, in basis points (5% = 500). */
   holdoutBps?: number;
-  /** Recipients claimed per transaction (default: config, 500). */
+  /** Caps the recipients claimed per transaction (default: config, 500; e-mail 1,000 at most). */
   batchSize?: number;
-  /** SMS/WhatsApp calls in flight at once, and so the size of an outcome commit (default 50). */
+  /** SMS/WhatsApp calls in flight at once, and so the size of a claim and of an outcome commit (default 100). */
   concurrency?: number;
   runnerId?: string;
   onProgress?: (progress: { done: number; total: number }) => void;
@@ -75,7 +76,12 @@ export const PAUSE_SHARE = 0.2;
 const WINDOW = 100;
 const MIN_ATTEMPTS = 20;
 
-const EMAIL_REQUESTS_PER_CLAIM = 4;
+/** SMS/WhatsApp calls in flight at once by default: one claim and one commit of outcomes each. */
+const SMS_GROUP = 100;
+/** How often a sender settles other senders' ended claims while there is still work pending. */
+const RECOVERY_EVERY_MS = 1000;
+
+type Claimed = { message: GroupMessage; contentVariables: Record<string, string> | null };
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -90,14 +96,13 @@ export async function sendCampaign(
   const settings = ctx.config.campaigns;
   const runnerId = options.runnerId ?? randomUUID();
   const sleep = options.sleep ?? realSleep;
-  // E-mail claims several SendGrid requests' worth at once, so that one request's outcomes are
-  // committed while the next request is started and sent (the pipeline works within a claim).
-  const batchSize =
-    options.batchSize ??
-    (campaign.channel === 'email'
-      ? EMAIL_REQUESTS_PER_CLAIM * SENDGRID_MAX_PERSONALIZATIONS
-      : settings.batchSize);
-  const concurrency = options.concurrency ?? 50;
+  // One claim is one group: a SendGrid request's worth of e-mails, or the SMS/WhatsApp calls
+  // that are in flight at once (both capped by --batch / CRM_CAMPAIGN_BATCH).
+  const cap = options.batchSize ?? settings.batchSize;
+  const groupSize =
+    campaign.channel === 'email'
+      ? Math.min(options.batchSize ?? SENDGRID_MAX_PERSONALIZATIONS, SENDGRID_MAX_PERSONALIZATIONS)
+      : Math.min(options.concurrency ?? SMS_GROUP, cap);
   const channel = campaign.channel;
   // A re-run on a campaign already sending: no claim without credentials (exit 7).
   if (campaign.status === 'sending') requireCredentials(messaging, [channel]);
@@ -112,13 +117,13 @@ export async function sendCampaign(
   let pauseReason: string | null = null;
   let done = 0;
   const total = campaign.audienceCount;
-  while (campaign.status === 'sending') {
-    const status = await currentStatus(ctx.em, campaign.id);
-    if (status !== 'sending') break;
-    if (channel !== 'email') {
-      quietUntil = quietPeriodEnd(ctx.clock.now(), messaging.quietHours);
-      if (quietUntil) break;
-    }
+  // The previous group's outcomes, being committed while this group is claimed, started and sent.
+  let recording: Promise<void> = Promise.resolve();
+  // Ended claims of other senders are settled at the start, then at most once a second, and
+  // whenever nothing pending is left.
+  let recoveredAt = -Infinity;
+  const recover = async () => {
+    recoveredAt = Date.now();
     await recoverCampaignSends(
       ctx.em,
       ctx.clock,
@@ -127,78 +132,81 @@ export async function sendCampaign(
       runnerId,
       settings.leaseSeconds,
     );
-    const claimed = await ctx.em.transactional(async (t) => {
-      const tem = t as EntityManager;
-      const rows = await claimRecipients(tem, campaign.id, runnerId, batchSize, settings.leaseSeconds);
-      const skips: { id: string; reason: string }[] = [];
-      const toSend: { message: GroupMessage; contentVariables: Record<string, string> | null }[] = [];
-      for (const row of rows) {
-        const d = decideRecipient(campaign, row);
-        if ('skip' in d) skips.push({ id: row.id, reason: d.skip });
-        else toSend.push(d);
-      }
-      await skipRecipients(tem, skips);
-      done += skips.length;
-      return toSend;
-    });
-    if (claimed.length === 0) {
-      // Nothing pending: finished, unless other senders still hold claims (wait for them or for
-      // their leases to end, then settle what they left).
-      const left = await query<{ n: number }>(
-        ctx.em,
-        `select count(*)::int as n from campaign_recipients where campaign_id = $1 and status in ('pending', 'sending')`,
-        [campaign.id],
-      );
-      if ((left[0]?.n ?? 0) === 0) {
-        await query(
-          ctx.em,
-          `update campaign set status = 'completed', updated_at = $2::timestamptz where id = $1 and status = 'sending'`,
-          [campaign.id, ctx.clock.now().toISO()],
-        );
-        break;
-      }
-      await sleep(200);
-      continue;
-    }
-    const sender = await messengerOf();
-    // The previous group's outcomes, being committed while this group is started and sent.
-    let recording: Promise<void> = Promise.resolve();
-    const groups = channel === 'email' ? emailRequests(claimed) : chunks(claimed, concurrency);
-    for (let g = 0; g < groups.length; g++) {
-      if (g > 0 && channel !== 'email' && quietPeriodEnd(ctx.clock.now(), messaging.quietHours)) {
-        await recording;
+  };
+  try {
+    for (;;) {
+      if (campaign.status !== 'sending') break;
+      if (channel !== 'email') {
         quietUntil = quietPeriodEnd(ctx.clock.now(), messaging.quietHours);
-        await ctx.em.transactional((t) =>
-          releaseRecipients(
-            t as EntityManager,
-            groups
-              .slice(g)
-              .flat()
-              .map((c) => c.message.recipientId),
-            runnerId,
-          ),
-        );
-        break;
+        if (quietUntil) break;
       }
-      const group = groups[g];
-      const started = await ctx.em.transactional((t) =>
-        startGroup(
-          t as EntityManager,
-          group.map((c) => c.message),
+      if (Date.now() - recoveredAt >= RECOVERY_EVERY_MS) await recover();
+      // CLAIM + START, one transaction: lock a group's worth of pending recipients (none while
+      // the campaign is not `sending`), skip those who opted out meanwhile, and commit the
+      // others' `messages` rows as `sending` with their claims before any provider call.
+      const group = await ctx.em.transactional(async (t) => {
+        const tem = t as EntityManager;
+        const rows = await lockPendingRecipients(tem, campaign.id, groupSize);
+        const skips: { id: string; reason: string }[] = [];
+        let toSend: Claimed[] = [];
+        for (const row of rows) {
+          const d = decideRecipient(campaign, row);
+          if ('skip' in d) skips.push({ id: row.id, reason: d.skip });
+          else toSend.push(d);
+        }
+        // An address at most once in a SendGrid request: the others stay pending for the next.
+        if (channel === 'email') toSend = emailRequests(toSend)[0] ?? [];
+        const started = await startClaimed(
+          tem,
+          skips,
+          toSend.map((c) => c.message),
           runnerId,
+          settings.leaseSeconds,
           ctx.clock.now().toISO()!,
-        ),
-      );
-      const live = group.filter((c) => started.has(c.message.recipientId));
-      let outcomes: { c: (typeof live)[number]; outcome: SendOutcome }[];
+        );
+        done += skips.length;
+        return {
+          locked: rows.length,
+          skipped: skips.length,
+          live: toSend.filter((c) => started.has(c.message.recipientId)),
+          started,
+        };
+      });
+      if (group.locked === 0) {
+        await recording;
+        if ((await currentStatus(ctx.em, campaign.id)) !== 'sending') break;
+        // Nothing pending: finished, unless other senders still hold claims (wait for them or for
+        // their leases to end, then settle what they left).
+        await recover();
+        const left = await query<{ n: number }>(
+          ctx.em,
+          `select count(*)::int as n from campaign_recipients where campaign_id = $1 and status in ('pending', 'sending')`,
+          [campaign.id],
+        );
+        if ((left[0]?.n ?? 0) === 0) {
+          await query(
+            ctx.em,
+            `update campaign set status = 'completed', updated_at = $2::timestamptz where id = $1 and status = 'sending'`,
+            [campaign.id, ctx.clock.now().toISO()],
+          );
+          break;
+        }
+        await sleep(200);
+        continue;
+      }
+      const { live, started } = group;
+      if (!live.length) {
+        options.onProgress?.({ done, total });
+        continue;
+      }
+      const sender = await messengerOf();
+      let outcomes: { c: Claimed; outcome: SendOutcome }[];
       if (channel === 'email') {
         await pace(live.length);
-        const outcome = live.length
-          ? await sender.sendEmailBatch(
-              live.map((c) => ({ to: c.message.to, subject: c.message.subject ?? '', body: c.message.body })),
-            )
-          : undefined;
-        outcomes = live.map((c) => ({ c, outcome: outcome! }));
+        const outcome = await sender.sendEmailBatch(
+          live.map((c) => ({ to: c.message.to, subject: c.message.subject ?? '', body: c.message.body })),
+        );
+        outcomes = live.map((c) => ({ c, outcome }));
       } else {
         outcomes = await Promise.all(
           live.map(async (c) => ({
@@ -231,21 +239,11 @@ export async function sendCampaign(
         pauseReason = `${failures} of the last ${window.length} attempts failed (${commonError(outcomes)})`;
         await recording;
         await pauseCampaign(ctx, campaign, pauseReason);
-        await ctx.em.transactional((t) =>
-          releaseRecipients(
-            t as EntityManager,
-            groups
-              .slice(g + 1)
-              .flat()
-              .map((c) => c.message.recipientId),
-            runnerId,
-          ),
-        );
         break;
       }
     }
+  } finally {
     await recording;
-    if (pauseReason || quietUntil) break;
   }
   const counts = await ctx.em.transactional((t) => refreshCounters(t as EntityManager, campaign.id));
   const status = await currentStatus(ctx.em, campaign.id);
@@ -299,60 +297,65 @@ function commonError(outcomes: { outcome: SendOutcome }[]): string {
   return top ? `most recent: ${top[0]}` : 'see crm campaign status';
 }
 
-/** Records a group's outcomes: messages and recipients, in one transaction. */
+/**
+ * Records a group's outcomes: messages and recipients in one statement (and, rarely, patients
+ * the provider says unsubscribed), in one transaction.
+ */
 async function recordGroup(
   ctx: ServiceContext,
   sent: { c: { message: GroupMessage }; outcome: SendOutcome; messageId: string }[],
 ): Promise<void> {
   const nowIso = ctx.clock.now().toISO()!;
-  await ctx.em.transactional(async (t) => {
-    const tem = t as EntityManager;
-    const known = sent.filter((s) => s.outcome.ok || !s.outcome.inDoubt);
-    const doubtful = sent.filter((s) => !s.outcome.ok && s.outcome.inDoubt);
-    await recordOutcomes(
-      tem,
-      known.map((s) => ({
-        messageId: s.messageId,
-        outcome: s.outcome,
-        channel: s.c.message.channel,
-        patientId: s.c.message.patientId,
-      })),
-      nowIso,
-    );
-    await settleMessages(
-      tem,
-      doubtful.map(
-        (s): SettledMessage => ({
-          messageId: s.messageId,
-          status: 'unknown',
-          providerMessageId: null,
-          errorCode: s.outcome.ok ? null : s.outcome.errorCode,
-          errorMessage: `outcome unknown: ${s.outcome.ok ? '' : s.outcome.errorMessage}; not sent again`,
-          wentOut: true,
-          called: true,
-        }),
-      ),
-      nowIso,
-    );
-    const outcomes: RecipientOutcome[] = sent.map(({ c, outcome }) => {
-      if (outcome.ok) return { id: c.message.recipientId, status: 'sent', retryable: false, reason: null };
-      if (outcome.inDoubt)
-        return { id: c.message.recipientId, status: 'unknown', retryable: false, reason: outcome.errorCode };
+  const rows = sent.map(({ c, outcome, messageId }): GroupOutcome => {
+    const base = { recipientId: c.message.recipientId, messageId };
+    if (outcome.ok)
       return {
-        id: c.message.recipientId,
-        status: 'failed',
-        retryable: outcome.transient,
+        ...base,
+        messageStatus: outcomeStatus(outcome),
+        providerMessageId: outcome.providerMessageId || null,
+        errorCode: null,
+        errorMessage: null,
+        tries: outcome.tries,
+        recipientStatus: 'sent',
+        retryable: false,
+        reason: null,
+      };
+    if (outcome.inDoubt)
+      return {
+        ...base,
+        messageStatus: 'unknown',
+        providerMessageId: null,
+        errorCode: outcome.errorCode,
+        errorMessage: `outcome unknown: ${outcome.errorMessage}; not sent again`,
+        tries: 1,
+        recipientStatus: 'unknown',
+        retryable: false,
         reason: outcome.errorCode,
       };
-    });
-    await recordRecipientOutcomes(tem, outcomes);
+    return {
+      ...base,
+      messageStatus: 'failed',
+      providerMessageId: null,
+      errorCode: outcome.errorCode,
+      errorMessage: outcome.errorMessage,
+      tries: outcome.tries,
+      recipientStatus: 'failed',
+      retryable: outcome.transient,
+      reason: outcome.errorCode,
+    };
   });
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  const unsubscribed = sent.filter((s) => s.c.message.patientId && isUnsubscribed(s.outcome));
+  await ctx.em.transactional(async (t) => {
+    const tem = t as EntityManager;
+    await recordGroupOutcomes(tem, rows, nowIso);
+    if (unsubscribed.length)
+      await optOutPatients(
+        tem,
+        unsubscribed[0].c.message.channel,
+        unsubscribed.map((s) => s.c.message.patientId!),
+        nowIso,
+      );
+  });
 }
 
 /**
