@@ -41,7 +41,12 @@ const count = countOption('patients', options.patients);
 const senders = countOption('senders', options.senders);
 const root = join(import.meta.dirname, '..');
 const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const benchUrl = adminUrl.replace(/\/[^/]*$/, '/crm_bench_campaign');
+// BENCH_DB: another database name, so that two benches can run side by side on one server.
+const dbName = process.env.BENCH_DB ?? 'crm_bench_campaign';
+const benchUrl = adminUrl.replace(/\/[^/]*$/, `/${dbName}`);
+// BENCH_CRM_ROOT: the checkout whose built binary sends (an A/B against another build, with the
+// same seeding and the same fake).
+const crmRoot = process.env.BENCH_CRM_ROOT ?? root;
 const NOW = '2026-12-02T10:00:00+01:00';
 
 function psql(url: string, sql: string): void {
@@ -60,7 +65,7 @@ function sender(
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles each sender.
     [
       ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      join(root, 'bin/crm.js'),
+      join(crmRoot, 'bin/crm.js'),
       'campaign',
       'send',
       slug,
@@ -120,8 +125,8 @@ const env: NodeJS.ProcessEnv = {
 const config = { ...loadConfig(env, { readDotEnv: false }), databaseUrl: benchUrl, fixedNow: undefined };
 const messaging = loadMessagingConfig(env);
 
-psql(adminUrl, 'drop database if exists crm_bench_campaign with (force)');
-psql(adminUrl, 'create database crm_bench_campaign');
+psql(adminUrl, `drop database if exists ${dbName} with (force)`);
+psql(adminUrl, `create database ${dbName}`);
 const db = await openDatabase(config, { command: 'bench', migrate: 'auto', create: true });
 const svc = {
   em: db.em(),
@@ -173,7 +178,7 @@ for (const channel of channels) {
 clearInterval(forget);
 await db.close();
 await fake.close();
-psql(adminUrl, 'drop database if exists crm_bench_campaign with (force)');
+psql(adminUrl, `drop database if exists ${dbName} with (force)`);
 console.log('');
 console.log(
   `patients: ${count.toLocaleString()} (PostgreSQL, fake Twilio/SendGrid on 127.0.0.1, no rate limit)`,

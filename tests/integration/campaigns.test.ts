@@ -206,6 +206,37 @@ describe('sending', () => {
     expect(smsBodies()).toHaveLength(6);
   });
 
+  it("commits a group's messages as sending, with its claims, before its calls answer (the in-flight marker)", async () => {
+    for (let i = 0; i < 5; i++) await makePatient(ctx(), { firstName: `M${i}` });
+    const c = await create({ name: 'Marker' });
+    // The first group's calls are answered late: meanwhile the database is read as a recovery
+    // would read it.
+    bed.fake.plan('twilio.messages.create', { kind: 'success', delayMs: 1500 }, 3);
+    const sending = send(c.slug, { concurrency: 3 });
+    await bed.fake.waitForRequests(3, 'twilio.messages.create');
+    const rows = await query<{
+      r_status: string;
+      m_status: string | null;
+      started: boolean;
+      recipient: string | null;
+    }>(
+      bed.db.em(),
+      `select r.status as r_status, m.status as m_status, m.send_started_at is not null as started, m.recipient
+       from campaign_recipients r left join messages m on m.id = r.message_id where r.campaign_id = $1`,
+      [c.id],
+    );
+    const inFlight = rows.filter((r) => r.r_status === 'sending');
+    expect(inFlight).toHaveLength(3);
+    for (const r of inFlight) expect(r).toMatchObject({ m_status: 'sending', started: true });
+    expect(new Set(inFlight.map((r) => r.recipient))).toEqual(new Set(smsBodies().map((m) => m.to)));
+    // Nobody else is claimed: the other recipients are still pending, without a message.
+    expect(rows.filter((r) => r.r_status === 'pending' && r.m_status === null)).toHaveLength(2);
+    const result = await sending;
+    expect(result).toMatchObject({ successCount: 5, status: 'completed' });
+    expect(new Set(smsBodies().map((m) => m.to)).size).toBe(5);
+    expect(smsBodies()).toHaveLength(5);
+  });
+
   it('keeps a random, recorded holdout share unsent', async () => {
     for (let i = 0; i < 40; i++) await makePatient(ctx(), { firstName: `H${i}` });
     const c = await create({ name: 'Holdout' });
