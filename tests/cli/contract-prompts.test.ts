@@ -94,11 +94,10 @@ describe('crm contract create without a terminal', () => {
     expect(r.stderr).toMatch(/^crm: error: missing --share$/m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
-    // The first missing value is the one named.
+    // Every missing value in one message.
     const several = await crm(GIVEN);
     expect(several.code).toBe(2);
-    expect(several.stderr).toMatch(/missing --share/);
-    expect(several.stderr).not.toMatch(/missing --guarantee/);
+    expect(several.stderr).toMatch(/missing --share, --guarantee, --start$/m);
     expect(await contracts()).toEqual([]);
   });
 });
@@ -156,15 +155,29 @@ describe.skipIf(SKIP_PTY_TESTS)(`crm contract create on a terminal (${PTY_TESTS_
     });
   }, 60_000);
 
-  it('validates an answer like the flag: an impossible share is refused (exit 3), nothing is created', async () => {
-    const session = onPty([...GIVEN, '--guarantee', '500000', '--start', '2026-07-01']);
-    await session.waitFor(SHARE);
+  it('checks each answer as it is typed: an impossible share is asked again, nothing is lost', async () => {
+    const session = onPty([
+      ...GIVEN.filter((a) => a !== '--frequency' && a !== 'quarterly'),
+      '--guarantee',
+      '500000',
+    ]);
+    const atShare = await session.waitFor(SHARE);
     session.type('150\r');
-    await session.waitFor(/crm: error: share: must be between 0 and 100/);
-    expect(await session.exited, session.text()).toBe(3);
-    expect(session.text()).not.toContain(GUARANTEE);
+    await session.waitFor(/share: must be between 0 and 100/, { from: atShare });
+    session.type('\x7f\x7f\x7f70\r');
+    // The frequency is a choice between the two the contract allows.
+    const atFrequency = await session.waitFor('Payout frequency');
+    await session.waitFor('quarterly', { from: atFrequency });
+    session.type('\r'); // the first choice: monthly
+    const atStart = await session.waitFor(START);
+    session.type('2026-02-30\r');
+    await session.waitFor(/start: /, { from: atStart });
+    session.type('\x7f\x7f01\r');
+    await session.waitFor('created draft contract CT-2026-0002');
+    expect(await session.exited, session.text()).toBe(0);
     expect(session.text()).not.toMatch(/\n\s+at /);
-    expect(await contracts()).toHaveLength(1);
+    const created = (await contracts()).find((c: { number: string }) => c.number === 'CT-2026-0002');
+    expect(created).toMatchObject({ sharePercent: 70, frequency: 'monthly', startDate: '2026-02-01' });
   }, 60_000);
 
   it('does not prompt with --json on a terminal: a missing value is the usage error (exit 2)', async () => {
@@ -172,7 +185,7 @@ describe.skipIf(SKIP_PTY_TESTS)(`crm contract create on a terminal (${PTY_TESTS_
     expect(await session.exited, session.text()).toBe(2);
     expect(session.text()).toMatch(/crm: error: missing --share/);
     expect(session.text()).not.toContain(SHARE);
-    expect(await contracts()).toHaveLength(1);
+    expect(await contracts()).toHaveLength(2);
   }, 60_000);
 
   it('creates nothing when the operator gives up at a prompt (Ctrl-C)', async () => {
@@ -183,6 +196,6 @@ describe.skipIf(SKIP_PTY_TESTS)(`crm contract create on a terminal (${PTY_TESTS_
     expect(await session.exited, session.text()).toBe(2);
     expect(session.text()).toMatch(/crm: error: cancelled/);
     expect(session.text()).not.toContain('created draft contract');
-    expect(await contracts()).toHaveLength(1);
+    expect(await contracts()).toHaveLength(2);
   }, 60_000);
 });

@@ -88,7 +88,7 @@ describe.skipIf(SKIP_PTY_TESTS)(`owner add on a terminal (${PTY_TESTS_LABEL})`, 
     if (session && session.child.exitCode === null) session.child.kill();
   });
 
-  it('tax type is a choice, a wrong account number is asked again, nothing typed is lost', async () => {
+  it('tax type is a choice, the bank is searched, a wrong account number is asked again, nothing typed is lost', async () => {
     session = startCliOnPty(['owner', 'add', '--name', 'Adebayo Clinics Ltd'], tdb.env);
     const s = session;
     await s.waitFor('E-mail (optional)', { timeoutMs: 120_000 });
@@ -98,10 +98,13 @@ describe.skipIf(SKIP_PTY_TESTS)(`owner add on a terminal (${PTY_TESTS_LABEL})`, 
     const tax = await s.waitFor('Tax type');
     await s.waitFor('individual', { from: tax });
     s.type('\r'); // the first choice: company
-    await s.waitFor('Bank code');
-    s.type('999\r');
-    await s.waitFor('not a CBN bank code');
-    s.type('\x7f\x7f\x7f058\r');
+    // The bank is searched as typed, by name or code: a code no bank has matches nothing.
+    const bank = await s.waitFor('Bank (name or CBN code)');
+    s.type('999');
+    await s.waitFor('No results', { from: bank });
+    s.type('\x7f\x7f\x7fguaranty');
+    await s.waitFor('058  Guaranty Trust Bank', { from: bank });
+    s.type('\r');
     const account = await s.waitFor('Account number (NUBAN)');
     s.type('0123456784\r');
     await s.waitFor('check digit does not match bank 058', { from: account });

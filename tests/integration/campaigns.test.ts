@@ -77,6 +77,76 @@ describe('campaign create', () => {
   });
 });
 
+describe('WhatsApp templates per language', () => {
+  const SID = (n: number) => `HX${String(n).repeat(32)}`;
+  const TEMPLATES = {
+    en: 'Hello {{first_name}}, {{hospital_name}} has a checkup for you',
+    yo: '{{hospital_name}}: Ẹ n lẹ {{first_name}}',
+  };
+
+  it('refuses a variant without its approved template, a SID for a missing text, and no English one', async () => {
+    const refused = [
+      `en=${SID(1)}`, // the yo variant has none
+      `en=${SID(1)},yo=${SID(2)},ha=${SID(3)}`, // no Hausa text
+      `yo=${SID(2)}`, // no English fallback
+      `en=${SID(1)},fr=${SID(2)}`,
+      `en=${SID(1)},yo=HX12`,
+    ];
+    for (const contentSid of refused)
+      await expect(
+        create({ channel: 'whatsapp', templates: TEMPLATES, contentSid }),
+        contentSid,
+      ).rejects.toMatchObject({ exitCode: 3 });
+    expect((await query(bed.db.em(), 'select * from campaign')).length).toBe(0);
+  });
+
+  it("sends each language's own Content SID, its variables numbered in that template's order", async () => {
+    const h = await makeHospital(ctx(), { name: 'Ibadan Central' });
+    const whatsapp = { sms: true, whatsapp: true };
+    const ada = await makePatient(ctx(), {
+      firstName: 'Ada',
+      hospital: h.code,
+      language: 'en',
+      consent: whatsapp,
+    });
+    const bola = await makePatient(ctx(), {
+      firstName: 'Bola',
+      hospital: h.code,
+      language: 'yo',
+      consent: whatsapp,
+    });
+    const musa = await makePatient(ctx(), {
+      firstName: 'Musa',
+      hospital: h.code,
+      language: 'ha',
+      consent: whatsapp,
+    });
+    const c = await create({
+      name: 'Checkup by WhatsApp',
+      hospital: h.code,
+      channel: 'whatsapp',
+      templates: TEMPLATES,
+      contentSid: `en=${SID(1)}, yo=${SID(2)}`,
+    });
+    expect(c).toMatchObject({ contentSid: SID(1), contentSids: { en: SID(1), yo: SID(2) } });
+    expect(await send(c.slug)).toMatchObject({ successCount: 3, failureCount: 0 });
+    const sent = Object.fromEntries(
+      bed.fake
+        .requestsFor('twilio.messages.create')
+        .map((r) => [
+          String(r.form!.To).replace('whatsapp:', ''),
+          { sid: r.form!.ContentSid, variables: JSON.parse(String(r.form!.ContentVariables)) },
+        ]),
+    );
+    expect(sent).toEqual({
+      [ada.phone!]: { sid: SID(1), variables: { 1: 'Ada', 2: 'Ibadan Central' } },
+      [bola.phone!]: { sid: SID(2), variables: { 1: 'Ibadan Central', 2: 'Bola' } },
+      // No Hausa variant: the English template, as for any text.
+      [musa.phone!]: { sid: SID(1), variables: { 1: 'Musa', 2: 'Ibadan Central' } },
+    });
+  });
+});
+
 describe('audience, consent and fatigue', () => {
   it('sends each consenting patient their own language, filters no consent, opt-outs and the frequency cap', async () => {
     const h = await makeHospital(ctx(), { name: 'Ikeja General' });

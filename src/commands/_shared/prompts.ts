@@ -2,7 +2,7 @@
  * Prompts only when a person is there (stdin and stdout are TTYs); otherwise a missing value is a
  * usage error and a confirmation needs --yes. @inquirer/prompts is loaded only when asking.
  */
-import { UsageError } from '../../core/errors.js';
+import { UsageError, ValidationError } from '../../core/errors.js';
 import type { CommandContext } from './context.js';
 
 export function canPrompt(ctx: CommandContext): boolean {
@@ -13,9 +13,23 @@ export function canPrompt(ctx: CommandContext): boolean {
 export interface PromptOptions {
   /** Checked on Enter; a bad answer stays on screen with the reason, nothing asked so far is lost. */
   validate?: (value: string) => true | string;
-  /** The allowed values (an enum): a list to choose from instead of free text. */
-  choices?: readonly string[];
+  /**
+   * The allowed values (an enum): a list to choose from instead of free text. A short list is a
+   * menu; a long one (the 37 states, the CBN banks) is searched as the operator types.
+   */
+  choices?: readonly (string | Choice)[];
+  /** For a searched list: the value a typed text stands for when it is another way of writing it ("Abuja" → FCT). */
+  alias?: (typed: string) => string | undefined;
 }
+
+/** One entry of a choice list: the value stored, and how it is shown ("058  Guaranty Trust Bank"). */
+export interface Choice {
+  value: string;
+  name: string;
+}
+
+/** Longer lists than this are searched as typed instead of scrolled. */
+const MENU_LIMIT = 12;
 
 /** The flag's value, or a prompt for it on a TTY, or a usage error naming the flag. */
 export async function valueOrPrompt(
@@ -28,10 +42,17 @@ export async function valueOrPrompt(
   if (value !== undefined && value !== '') return value;
   if (!canPrompt(ctx)) throw new UsageError(`missing ${flag}`);
   const prompts = await import('@inquirer/prompts');
-  if (options.choices)
+  if (options.choices) {
+    const choices = options.choices.map((c) => (typeof c === 'string' ? { value: c, name: c } : c));
+    if (choices.length <= MENU_LIMIT) return asked(() => prompts.select({ message, choices }));
     return asked(() =>
-      prompts.select({ message, choices: options.choices!.map((c) => ({ value: c, name: c })) }),
+      prompts.search({
+        message: `${message} (type to search)`,
+        pageSize: 8,
+        source: (term) => matchingChoices(choices, term ?? '', options.alias),
+      }),
     );
+  }
   const validate = options.validate;
   return asked(() =>
     prompts.input({
@@ -40,6 +61,43 @@ export async function valueOrPrompt(
       validate: validate ? (v: string) => validate(v.trim()) : undefined,
     }),
   );
+}
+
+/**
+ * A prompt validator from the parser the command itself applies: the answer passes when the
+ * parser accepts it, else the parser's own reason stays under the prompt.
+ */
+export function acceptedBy(parse: (value: string) => unknown): (value: string) => true | string {
+  return (value) => {
+    try {
+      parse(value);
+      return true;
+    } catch (error) {
+      if (error instanceof ValidationError) return error.message;
+      throw error;
+    }
+  };
+}
+
+/**
+ * The choices whose shown name contains the typed text (any case, spaces and dashes alike), the
+ * one an alias names first; all of them while nothing is typed.
+ */
+export function matchingChoices(
+  choices: readonly Choice[],
+  typed: string,
+  alias?: (typed: string) => string | undefined,
+): Choice[] {
+  const fold = (t: string) =>
+    t
+      .toLowerCase()
+      .replace(/[\s-]+/g, ' ')
+      .trim();
+  const term = fold(typed);
+  if (term === '') return [...choices];
+  const aliased = alias?.(typed);
+  const first = choices.filter((c) => c.value === aliased);
+  return [...first, ...choices.filter((c) => c.value !== aliased && fold(c.name).includes(term))];
 }
 
 /**

@@ -26,7 +26,10 @@ export function registerCampaignCommands(program: Command, action: ActionFactory
     .option('--template <text>', 'the English text, with {{first_name}}, {{hospital_name}}, …')
     .option('--template-file <file>', 'texts per language: [en], [pcm], [yo], [ha], [ig] sections')
     .option('--subject <text>', 'e-mail subject (required for e-mail)')
-    .option('--content-sid <sid>', 'WhatsApp: the approved template (Twilio Content SID, HX…)')
+    .option(
+      '--content-sid <sid>',
+      'WhatsApp: the approved template (Twilio Content SID, HX…), or one per language: en=HX…,yo=HX…',
+    )
     .option(
       '--purpose <purpose>',
       'marketing (needs consent) or service (skips consent, never an opt-out)',
@@ -48,6 +51,7 @@ export function registerCampaignCommands(program: Command, action: ActionFactory
     .argument('<campaign>', 'slug or id')
     .description("send one rendered message to the operator's own number or address (not counted)")
     .option('--to <address>', 'your phone number (SMS/WhatsApp) or e-mail address')
+    .option('--language <lang>', 'the variant to send: en, pcm, yo, ha or ig (default en)')
     .action(action('needs-database', () => import('./test.js')));
   campaign
     .command('send')

@@ -8,6 +8,7 @@ import { printJson } from '../_shared/render.js';
 
 interface Flags extends GlobalFlags {
   to?: string;
+  language?: string;
 }
 
 export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
@@ -17,7 +18,7 @@ export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): P
     const { campaignRepository } = await import('../../core/campaigns/campaign.repository.js');
     const campaign = await campaignRepository(svc.em).getByRef(ref);
     const messenger = await realMessengers(config)([campaign.channel]);
-    return testCampaign(svc, messenger, ref, flags.to!);
+    return testCampaign(svc, messenger, ref, flags.to!, flags.language);
   });
   if (ctx.json) printJson(ctx, { ...sent, to: maskText(sent.to) });
   else

@@ -1,5 +1,5 @@
 import { addHospital, HOSPITAL_CODE } from '../../core/hospitals/add-hospital.js';
-import { canonicalState } from '../../core/hospitals/nigerian-states.js';
+import { canonicalState, NIGERIAN_STATES } from '../../core/hospitals/nigerian-states.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { optionalValueOrPrompt, requireFlags, valueOrPrompt } from '../_shared/prompts.js';
 import { printJson } from '../_shared/render.js';
@@ -31,8 +31,9 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
         HOSPITAL_CODE.test(v.toUpperCase()) ? true : 'use letters, digits and dashes, e.g. LAG-001',
     }),
     name: await valueOrPrompt(ctx, flags.name, '--name', 'Hospital name'),
-    state: await valueOrPrompt(ctx, flags.state, '--state', 'State (e.g. Lagos, Akwa Ibom, FCT)', {
-      validate: (v) => (canonicalState(v) ? true : 'not a Nigerian state (e.g. Lagos, Kano, FCT, Akwa Ibom)'),
+    state: await valueOrPrompt(ctx, flags.state, '--state', 'State', {
+      choices: NIGERIAN_STATES,
+      alias: canonicalState,
     }),
     city: await valueOrPrompt(ctx, flags.city, '--city', 'City'),
     address: asked

@@ -34,8 +34,8 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     return p.ok ? true : p.reason;
   });
   const taxType = await valueOrPrompt(ctx, flags.taxType, '--tax-type', 'Tax type', { choices: TAX_TYPES });
-  const bankCode = await valueOrPrompt(ctx, flags.bankCode, '--bank-code', 'Bank code (e.g. 058)', {
-    validate: (v) => (CBN_BANKS[v] ? true : `not a CBN bank code we pay to (e.g. 058, 044)`),
+  const bankCode = await valueOrPrompt(ctx, flags.bankCode, '--bank-code', 'Bank (name or CBN code)', {
+    choices: Object.entries(CBN_BANKS).map(([code, bank]) => ({ value: code, name: `${code}  ${bank}` })),
   });
   const accountNumber = await valueOrPrompt(
     ctx,

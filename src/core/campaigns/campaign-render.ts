@@ -1,6 +1,6 @@
 import { countSegments } from '../messaging/segments.js';
 import { renderTemplate, type TemplateValues } from '../messaging/template.js';
-import type { Campaign } from './campaign.entity.js';
+import type { Campaign, CampaignTemplates } from './campaign.entity.js';
 import type { ClaimedRow, GroupMessage } from './campaign-send.sql.js';
 import { contentVariableOrder } from './campaign-template.js';
 
@@ -8,6 +8,21 @@ import { contentVariableOrder } from './campaign-template.js';
 export function variantText(campaign: Campaign, language: string): { language: string; text: string } {
   const text = campaign.templates[language as keyof typeof campaign.templates];
   return text ? { language, text } : { language: 'en', text: campaign.templates.en! };
+}
+
+/**
+ * The approved WhatsApp template for a language and the text whose variables it numbers: that
+ * language's own when the campaign names one per language, else the one template (numbered in
+ * the English text's order, as it was approved).
+ */
+export function contentTemplateFor(
+  campaign: Campaign,
+  language: string,
+): { contentSid: string | null; text: string } {
+  const variant = variantText(campaign, language);
+  const own = campaign.contentSids?.[variant.language as keyof CampaignTemplates];
+  if (own) return { contentSid: own, text: variant.text };
+  return { contentSid: campaign.contentSid ?? null, text: campaign.templates.en! };
 }
 
 /** The values a recipient's text is filled with. */
@@ -27,18 +42,22 @@ export function valuesOf(
 export function renderFor(
   campaign: Campaign,
   row: ClaimedRow,
-): { body: string; subject: string | null; contentVariables: Record<string, string> | null } {
+): {
+  body: string;
+  subject: string | null;
+  contentSid: string | null;
+  contentVariables: Record<string, string> | null;
+} {
   const values = valuesOf(row);
   const body = renderTemplate(variantText(campaign, row.language).text, values);
   const subject = campaign.subject ? renderTemplate(campaign.subject, values) : null;
-  let contentVariables: Record<string, string> | null = null;
-  if (campaign.channel === 'whatsapp') {
-    contentVariables = {};
-    contentVariableOrder(campaign.templates.en!).forEach((name, i) => {
-      contentVariables![String(i + 1)] = String(values[name as keyof TemplateValues] ?? '');
-    });
-  }
-  return { body, subject, contentVariables };
+  if (campaign.channel !== 'whatsapp') return { body, subject, contentSid: null, contentVariables: null };
+  const template = contentTemplateFor(campaign, row.language);
+  const contentVariables: Record<string, string> = {};
+  contentVariableOrder(template.text).forEach((name, i) => {
+    contentVariables[String(i + 1)] = String(values[name as keyof TemplateValues] ?? '');
+  });
+  return { body, subject, contentSid: template.contentSid, contentVariables };
 }
 
 /**
@@ -55,7 +74,7 @@ export function decideRecipient(
   if (row[`opted_out_${ch}`]) return { skip: 'opted_out' };
   if (campaign.purpose === 'marketing' && row.patient_id && !row[`consent_${ch}`])
     return { skip: 'no_consent' };
-  const { body, subject, contentVariables } = renderFor(campaign, row);
+  const { body, subject, contentSid, contentVariables } = renderFor(campaign, row);
   return {
     contentVariables,
     message: {
@@ -65,7 +84,7 @@ export function decideRecipient(
       to,
       subject,
       body,
-      contentSid: campaign.contentSid ?? null,
+      contentSid,
       segments: ch === 'email' ? null : countSegments(body).segments,
       reference: `campaign:${campaign.id}:${row.id}`,
     },

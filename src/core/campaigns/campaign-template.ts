@@ -96,11 +96,12 @@ export function slugify(name: string): string {
 
 /**
  * The numbered variables of a WhatsApp Content template: the campaign's variables in the order
- * they first appear in the English text, `{"1": first_name, "2": …}`.
+ * they first appear in the text the template was approved with (English, or the language's own
+ * when the campaign has a template per language), `{"1": first_name, "2": …}`.
  */
-export function contentVariableOrder(englishText: string): string[] {
+export function contentVariableOrder(templateText: string): string[] {
   const order: string[] = [];
-  for (const m of englishText.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g))
+  for (const m of templateText.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g))
     if (!order.includes(m[1])) order.push(m[1]);
   return order;
 }

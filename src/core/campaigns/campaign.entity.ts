@@ -54,6 +54,8 @@ export const Campaign = defineEntity({
     templates: p.json<CampaignTemplates>(),
     subject: p.text().nullable(),
     contentSid: p.text().nullable(),
+    /** Per language when each variant has its own approved template (English included); null: one for all. */
+    contentSids: p.json<CampaignTemplates>().nullable(),
     status: p.text().$type<CampaignStatus>().default('draft'),
     holdoutBps: p.integer().nullable(),
     pauseReason: p.text().nullable(),

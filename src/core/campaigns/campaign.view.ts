@@ -15,6 +15,8 @@ export interface CampaignView {
   languages: string[];
   subject: string | null;
   contentSid: string | null;
+  /** Each language's Content SID when they differ; null when one template serves every language. */
+  contentSids: Record<string, string> | null;
   status: string;
   pauseReason: string | null;
   holdoutPercent: number | null;
@@ -42,6 +44,7 @@ export function toCampaignView(c: Campaign, hospitalCode: string | null = null):
     languages: Object.keys(c.templates),
     subject: c.subject ?? null,
     contentSid: c.contentSid ?? null,
+    contentSids: (c.contentSids as Record<string, string> | null | undefined) ?? null,
     status: c.status,
     pauseReason: c.pauseReason ?? null,
     holdoutPercent: c.holdoutBps == null ? null : c.holdoutBps / 100,

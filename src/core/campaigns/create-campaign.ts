@@ -3,7 +3,7 @@ import type { ServiceContext } from '../context.js';
 import { query } from '../db/sql.js';
 import { ValidationError } from '../errors.js';
 import { hospitalRepository } from '../hospitals/hospital.repository.js';
-import { CHANNELS, type Channel } from '../patients/patient.entity.js';
+import { CHANNELS, type Channel, LANGUAGES } from '../patients/patient.entity.js';
 import {
   CAMPAIGN_PURPOSES,
   Campaign,
@@ -40,6 +40,43 @@ function oneOf<T extends string>(field: string, value: string | undefined, allow
 }
 
 /**
+ * `--content-sid`: one SID (`HX…`) for every language, or one per language
+ * (`en=HX…,yo=HX…`, English required: it is the fallback and the campaign's `contentSid`).
+ */
+export function parseContentSids(value: string | undefined): {
+  contentSid: string | null;
+  contentSids: CampaignTemplates | null;
+} {
+  const text = value?.trim() ?? '';
+  if (!text) return { contentSid: null, contentSids: null };
+  const checkSid = (sid: string) => {
+    if (!CONTENT_SID.test(sid))
+      throw new ValidationError('content-sid', sid, 'expected HX followed by 32 hexadecimal digits');
+    return sid;
+  };
+  if (!text.includes('=')) return { contentSid: checkSid(text), contentSids: null };
+  const contentSids: CampaignTemplates = {};
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [language = '', sid = ''] = part.split('=').map((p) => p.trim());
+    if (!(LANGUAGES as readonly string[]).includes(language))
+      throw new ValidationError('content-sid', part, `not a language (${LANGUAGES.join(', ')})`);
+    if (contentSids[language as keyof CampaignTemplates])
+      throw new ValidationError('content-sid', part, `${language} is given twice`);
+    contentSids[language as keyof CampaignTemplates] = checkSid(sid);
+  }
+  if (!contentSids.en)
+    throw new ValidationError(
+      'content-sid',
+      text,
+      'name the English template too (en=HX…): it is the fallback',
+    );
+  return { contentSid: contentSids.en, contentSids };
+}
+
+/**
  * Creates a draft campaign. Everything a send would trip over is checked here (exit 3): unknown
  * template variables, a WhatsApp campaign without its approved template's Content SID, an e-mail
  * campaign without a subject, segment options that do not fit the segment. The slug is the name's
@@ -54,7 +91,7 @@ export async function createCampaign(ctx: ServiceContext, input: CreateCampaignI
   const purpose = oneOf<CampaignPurpose>('purpose', input.purpose ?? 'marketing', CAMPAIGN_PURPOSES);
   const templates = validateCampaignTemplates(input.templates, channel);
   const subject = input.subject?.trim() || null;
-  const contentSid = input.contentSid?.trim() || null;
+  const { contentSid, contentSids } = parseContentSids(input.contentSid);
   if (channel === 'email' && !subject)
     throw new ValidationError('subject', input.subject, 'an e-mail campaign needs a subject');
   if (subject) validateCampaignTemplates({ en: subject }, 'email');
@@ -64,10 +101,22 @@ export async function createCampaign(ctx: ServiceContext, input: CreateCampaignI
       input.contentSid,
       'a WhatsApp campaign starts conversations: it needs the Content SID (HX…) of an approved template',
     );
-  if (contentSid && !CONTENT_SID.test(contentSid))
-    throw new ValidationError('content-sid', contentSid, 'expected HX followed by 32 hexadecimal digits');
   if (contentSid && channel !== 'whatsapp')
-    throw new ValidationError('content-sid', contentSid, 'only a WhatsApp campaign uses a Content SID');
+    throw new ValidationError('content-sid', input.contentSid, 'only a WhatsApp campaign uses a Content SID');
+  if (contentSids) {
+    // Per language: every variant the campaign has needs its own approved template, and no SID
+    // may name a language the campaign has no text for.
+    for (const language of Object.keys(templates))
+      if (!contentSids[language as keyof CampaignTemplates])
+        throw new ValidationError(
+          'content-sid',
+          input.contentSid,
+          `the ${language} variant needs its own Content SID (${language}=HX…), or give one SID for every language`,
+        );
+    for (const language of Object.keys(contentSids))
+      if (!templates[language as keyof CampaignTemplates])
+        throw new ValidationError('content-sid', input.contentSid, `the campaign has no ${language} text`);
+  }
   let inactiveDays: number | null = null;
   if (input.inactiveDays !== undefined) {
     if (segment !== 'inactive')
@@ -121,6 +170,7 @@ export async function createCampaign(ctx: ServiceContext, input: CreateCampaignI
       templates,
       subject,
       contentSid,
+      contentSids,
       status: 'draft',
       createdBy: ctx.actor.operator,
       createdAt: now,

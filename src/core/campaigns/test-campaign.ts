@@ -2,6 +2,7 @@ import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { type SentMessage, sendMessage } from '../messaging/send-message.js';
+import { LANGUAGES } from '../patients/patient.entity.js';
 import { normalizePhone } from '../phone.js';
 import { campaignRepository } from './campaign.repository.js';
 import { renderFor } from './campaign-render.js';
@@ -9,7 +10,7 @@ import { renderFor } from './campaign-render.js';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * Sends one rendered message of a campaign (English, with sample values) to an operator's own
+ * Sends one rendered message of a campaign (in English or the language asked for, with sample values) to an operator's own
  * number or address. It is a `messages` row (purpose campaign, reference `campaign-test:<slug>`)
  * but no recipient of the campaign: not counted, not capped, not consent-checked.
  */
@@ -18,6 +19,7 @@ export async function testCampaign(
   messenger: Messenger,
   ref: string,
   to: string,
+  language = 'en',
 ): Promise<SentMessage & { to: string; body: string }> {
   const campaign = await campaignRepository(ctx.em).getByRef(ref);
   let address = to.trim();
@@ -30,7 +32,11 @@ export async function testCampaign(
     if (!phone.ok) throw new ValidationError('to', to, phone.reason);
     address = phone.e164;
   }
-  const { body, subject, contentVariables } = renderFor(campaign, {
+  if (!(LANGUAGES as readonly string[]).includes(language))
+    throw new ValidationError('language', language, `not a language (${LANGUAGES.join(', ')})`);
+  if (!campaign.templates[language as keyof typeof campaign.templates])
+    throw new ValidationError('language', language, `the campaign has no ${language} text`);
+  const { body, subject, contentSid, contentVariables } = renderFor(campaign, {
     id: '0',
     patient_id: null,
     owner_id: null,
@@ -38,7 +44,7 @@ export async function testCampaign(
     last_name: 'Recipient',
     phone: address,
     email: address,
-    language: 'en',
+    language,
     opted_out_sms: false,
     opted_out_whatsapp: false,
     opted_out_email: false,
@@ -54,7 +60,7 @@ export async function testCampaign(
     to: address,
     body,
     subject,
-    contentSid: campaign.contentSid ?? null,
+    contentSid,
     contentVariables,
     purpose: 'campaign',
     reference: `campaign-test:${campaign.slug}`,
