@@ -8,6 +8,7 @@ import { previewCampaign } from '../../src/core/campaigns/preview-campaign.js';
 import { resumeCampaign } from '../../src/core/campaigns/resume-campaign.js';
 import { sendCampaign } from '../../src/core/campaigns/send-campaign.js';
 import { query } from '../../src/core/db/sql.js';
+import { mergePatients } from '../../src/core/patients/merge-patients.js';
 import { awardPoints } from '../../src/core/loyalty/award-points.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { isOptOutReply } from '../../src/core/messaging/opt-out-replies.js';
@@ -424,5 +425,59 @@ describe('high-value segment (loyalty tiers)', () => {
     await seedTiers();
     const c = await create({ name: 'Silver', segment: 'high-value', tiers: ['silver'] });
     expect((await previewCampaign(ctx(), c.slug)).audience).toBe(1);
+  });
+});
+
+describe('recipient integrity (checked per statement, not per row)', () => {
+  const db = () => bed.db.em();
+  it('refuses a recipient naming a patient or campaign that does not exist, in any statement', async () => {
+    const c = await create({ name: 'Integrity' });
+    const p = await makePatient(ctx(), { firstName: 'Real' });
+    const ghost = '00000000-0000-4000-8000-000000000001';
+    await expect(
+      query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [c.id, ghost]),
+    ).rejects.toThrow(/violates its reference to table "patient"/);
+    await expect(
+      query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [ghost, p.id]),
+    ).rejects.toThrow(/violates its reference to table "campaign"/);
+    // One bad row among good ones refuses the whole statement.
+    await expect(
+      query(
+        db(),
+        `insert into campaign_recipients (campaign_id, patient_id)
+         select $1::uuid, id from patient union all select $1::uuid, $2::uuid`,
+        [c.id, ghost],
+      ),
+    ).rejects.toThrow(/violates its reference to table "patient"/);
+    expect((await query(db(), 'select * from campaign_recipients')).length).toBe(0);
+    await query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [c.id, p.id]);
+    // A recipient's campaign and patient are fixed; its status is not.
+    const other = await makePatient(ctx(), { firstName: 'Other' });
+    await expect(
+      query(db(), 'update campaign_recipients set patient_id = $1', [other.id]),
+    ).rejects.toThrow(/keeps its campaign and patient/);
+    await query(db(), `update campaign_recipients set status = 'skipped', reason = 'test'`);
+  });
+
+  it('refuses deleting a patient or campaign that recipients name; merge refuses such a duplicate (exit 5)', async () => {
+    const keep = await makePatient(ctx(), { firstName: 'Keep' });
+    const dup = await makePatient(ctx(), { firstName: 'Dup' });
+    const free = await makePatient(ctx(), { firstName: 'Free' });
+    const c = await create({ name: 'Referenced' });
+    await query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [c.id, dup.id]);
+    await expect(query(db(), 'delete from patient where id = $1', [dup.id])).rejects.toThrow(
+      /violates its reference from table "campaign_recipients"/,
+    );
+    await expect(query(db(), 'delete from campaign where id = $1', [c.id])).rejects.toThrow(
+      /violates its reference from table "campaign_recipients"/,
+    );
+    await expect(mergePatients(ctx(), keep.id, dup.id)).rejects.toMatchObject({
+      exitCode: 5,
+      message: expect.stringMatching(/the duplicate has campaign_recipients rows/),
+    });
+    // A patient no campaign names is merged (deleted) as before.
+    const merged = await mergePatients(ctx(), keep.id, free.id);
+    expect(merged.merged).toBe(free.id);
+    expect((await query(db(), 'select id from patient where id = any($1::uuid[])', [[dup.id, free.id]])).length).toBe(1);
   });
 });

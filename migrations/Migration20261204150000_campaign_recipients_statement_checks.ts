@@ -1,0 +1,108 @@
+import { loadMikroMigrations } from '../src/core/db/mikro-orm.js';
+
+const { Migration } = loadMikroMigrations();
+
+/**
+ * The audience snapshot of a campaign (one `INSERT … SELECT` of up to a million rows) without the
+ * per-row foreign-key checks of `campaign_recipients.campaign_id` and `.patient_id` (15 of its
+ * 23 s at 1,000,000 patients: each check a query and a FOR KEY SHARE lock, which writes the
+ * patient's tuple). The database still refuses what the foreign keys refused (docs/decisions.md,
+ * "Campaign recipients are checked per statement"):
+ * - inserting: one statement-level trigger (transition table) refuses the statement if any new
+ *   row names a campaign or patient that does not exist, and locks the campaigns named (FOR KEY
+ *   SHARE, once each, as the foreign key did) so that none is deleted before commit;
+ * - updating: a recipient's campaign and patient are fixed (a merge does not move them; it
+ *   refuses a duplicate that has campaign history). A row trigger whose WHEN clause is false
+ *   for the sender's status updates, so they pay nothing for it;
+ * - deleting a patient or a campaign: refused while a recipient names it. The trigger first takes
+ *   `campaign_recipients` in SHARE mode, which waits for snapshots in flight (they hold ROW
+ *   EXCLUSIVE) and makes snapshots that start later wait for the deleting transaction; its check
+ *   then runs with a new snapshot (READ COMMITTED) that sees rows just committed. Deletes are
+ *   rare (`patient merge`), so the lock costs little.
+ * SECURITY DEFINER: the LOCK and FOR KEY SHARE need privileges that the groups do not all hold
+ * on these tables (docs/access-control.md); the functions do nothing else.
+ */
+export class Migration20261204150000_campaign_recipients_statement_checks extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table campaign_recipients drop constraint campaign_recipients_campaign_id_fkey,
+  drop constraint campaign_recipients_patient_id_fkey;`);
+    this.addSql(`create function campaign_recipients_check_inserted() returns trigger language plpgsql
+  security definer set search_path = public, pg_temp as $$
+declare
+  missing uuid;
+  named int;
+  locked int;
+begin
+  select count(distinct campaign_id) into named from campaign_recipients_new;
+  -- Locks each campaign named once (a foreign key's FOR KEY SHARE), and counts those that exist.
+  select count(*) into locked from (
+    select 1 from campaign c where c.id in (select campaign_id from campaign_recipients_new)
+    for key share of c) l;
+  if locked < named then
+    select n.campaign_id into missing from campaign_recipients_new n
+     where not exists (select 1 from campaign c where c.id = n.campaign_id) limit 1;
+    raise exception 'insert on table "campaign_recipients" violates its reference to table "campaign"'
+      using errcode = 'foreign_key_violation', detail = format('Key (campaign_id)=(%s) is not present in table "campaign".', missing),
+        table = 'campaign_recipients', constraint = 'campaign_recipients_campaign_id_check';
+  end if;
+  select n.patient_id into missing from campaign_recipients_new n
+   where n.patient_id is not null and not exists (select 1 from patient p where p.id = n.patient_id) limit 1;
+  if missing is not null then
+    raise exception 'insert on table "campaign_recipients" violates its reference to table "patient"'
+      using errcode = 'foreign_key_violation', detail = format('Key (patient_id)=(%s) is not present in table "patient".', missing),
+        table = 'campaign_recipients', constraint = 'campaign_recipients_patient_id_check';
+  end if;
+  return null;
+end $$;`);
+    this.addSql(`create trigger campaign_recipients_check_inserted after insert on campaign_recipients
+  referencing new table as campaign_recipients_new
+  for each statement execute function campaign_recipients_check_inserted();`);
+    this.addSql(`create function campaign_recipients_fixed_person() returns trigger language plpgsql as $$
+begin
+  raise exception 'a campaign recipient keeps its campaign and patient' using errcode = 'CR003',
+    table = 'campaign_recipients';
+end $$;`);
+    this.addSql(`create trigger campaign_recipients_fixed_person before update on campaign_recipients
+  for each row when (NEW.campaign_id is distinct from OLD.campaign_id or NEW.patient_id is distinct from OLD.patient_id)
+  execute function campaign_recipients_fixed_person();`);
+    // The patient check probes the unique key (campaign_id, patient_id) once per campaign: no
+    // index on patient_id alone to keep up at every snapshot, and campaigns are few.
+    this.addSql(`create function campaign_recipients_guard_delete() returns trigger language plpgsql
+  security definer set search_path = public, pg_temp as $$
+declare
+  held boolean;
+begin
+  lock table campaign_recipients in share mode;
+  if TG_TABLE_NAME = 'patient' then
+    select exists (select 1 from campaign c where exists (
+      select 1 from campaign_recipients r where r.campaign_id = c.id and r.patient_id = OLD.id)) into held;
+  else
+    select exists (select 1 from campaign_recipients r where r.campaign_id = OLD.id) into held;
+  end if;
+  if held then
+    raise exception 'update or delete on table "%" violates its reference from table "campaign_recipients"', TG_TABLE_NAME
+      using errcode = 'foreign_key_violation',
+        detail = format('Key (id)=(%s) is still referenced from table "campaign_recipients".', OLD.id),
+        table = TG_TABLE_NAME, constraint = 'campaign_recipients_' || case TG_TABLE_NAME when 'patient' then 'patient_id' else 'campaign_id' end || '_check';
+  end if;
+  return OLD;
+end $$;`);
+    this.addSql(`create trigger campaign_recipients_guard_delete before delete on patient
+  for each row execute function campaign_recipients_guard_delete();`);
+    this.addSql(`create trigger campaign_recipients_guard_delete before delete on campaign
+  for each row execute function campaign_recipients_guard_delete();`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('drop trigger campaign_recipients_guard_delete on campaign;');
+    this.addSql('drop trigger campaign_recipients_guard_delete on patient;');
+    this.addSql('drop function campaign_recipients_guard_delete();');
+    this.addSql('drop trigger campaign_recipients_fixed_person on campaign_recipients;');
+    this.addSql('drop function campaign_recipients_fixed_person();');
+    this.addSql('drop trigger campaign_recipients_check_inserted on campaign_recipients;');
+    this.addSql('drop function campaign_recipients_check_inserted();');
+    this.addSql(`alter table campaign_recipients
+  add constraint campaign_recipients_campaign_id_fkey foreign key (campaign_id) references campaign (id),
+  add constraint campaign_recipients_patient_id_fkey foreign key (patient_id) references patient (id);`);
+  }
+}
