@@ -14,6 +14,7 @@ import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { isOptOutReply } from '../../src/core/messaging/opt-out-replies.js';
 import { syncMessages } from '../../src/core/messaging/sync-messages.js';
 import { type Clock, fixedClock, LAGOS } from '../../src/core/time.js';
+import { onPostgres } from '../support/db.js';
 import { makeHospital, makeOwner, makePatient } from '../support/factories.js';
 import { messagingTestbed } from '../support/messaging-testbed.js';
 import { TWILIO_SMS_FROM, TWILIO_WHATSAPP_FROM } from '../support/reminders-seed.js';
@@ -479,5 +480,35 @@ describe('recipient integrity (checked per statement, not per row)', () => {
     const merged = await mergePatients(ctx(), keep.id, free.id);
     expect(merged.merged).toBe(free.id);
     expect((await query(db(), 'select id from patient where id = any($1::uuid[])', [[dup.id, free.id]])).length).toBe(1);
+  });
+});
+
+describe.skipIf(!onPostgres)('recipient integrity under concurrency', () => {
+  it('a patient deleted while a snapshot naming it is in flight: the delete waits for it, then is refused', async () => {
+    const p = await makePatient(ctx(), { firstName: 'Racing' });
+    const c = await create({ name: 'Race' });
+    const snapshot = bed.db.em().fork();
+    await snapshot.begin();
+    await query(snapshot, `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [c.id, p.id]);
+    const deleting = bed.db
+      .em()
+      .fork()
+      .transactional((em) => query(em, 'delete from patient where id = $1', [p.id]))
+      .then(
+        () => 'deleted',
+        (e: Error) => e.message,
+      );
+    // The delete's trigger waits for the snapshot's ROW EXCLUSIVE lock on campaign_recipients.
+    for (;;) {
+      const [w] = await query<{ n: number }>(
+        bed.db.em().fork(),
+        `select count(*)::int as n from pg_locks where not granted and relation = 'campaign_recipients'::regclass`,
+      );
+      if (w.n > 0) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    await snapshot.commit();
+    expect(await deleting).toMatch(/violates its reference from table "campaign_recipients"/);
+    expect((await query(bed.db.em(), 'select id from patient where id = $1', [p.id])).length).toBe(1);
   });
 });
