@@ -8,11 +8,11 @@ import { previewCampaign } from '../../src/core/campaigns/preview-campaign.js';
 import { resumeCampaign } from '../../src/core/campaigns/resume-campaign.js';
 import { sendCampaign } from '../../src/core/campaigns/send-campaign.js';
 import { query } from '../../src/core/db/sql.js';
-import { mergePatients } from '../../src/core/patients/merge-patients.js';
 import { awardPoints } from '../../src/core/loyalty/award-points.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { isOptOutReply } from '../../src/core/messaging/opt-out-replies.js';
 import { syncMessages } from '../../src/core/messaging/sync-messages.js';
+import { mergePatients } from '../../src/core/patients/merge-patients.js';
 import { type Clock, fixedClock, LAGOS } from '../../src/core/time.js';
 import { onPostgres } from '../support/db.js';
 import { makeHospital, makeOwner, makePatient } from '../support/factories.js';
@@ -451,12 +451,15 @@ describe('recipient integrity (checked per statement, not per row)', () => {
       ),
     ).rejects.toThrow(/violates its reference to table "patient"/);
     expect((await query(db(), 'select * from campaign_recipients')).length).toBe(0);
-    await query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [c.id, p.id]);
+    await query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [
+      c.id,
+      p.id,
+    ]);
     // A recipient's campaign and patient are fixed; its status is not.
     const other = await makePatient(ctx(), { firstName: 'Other' });
-    await expect(
-      query(db(), 'update campaign_recipients set patient_id = $1', [other.id]),
-    ).rejects.toThrow(/keeps its campaign and patient/);
+    await expect(query(db(), 'update campaign_recipients set patient_id = $1', [other.id])).rejects.toThrow(
+      /keeps its campaign and patient/,
+    );
     await query(db(), `update campaign_recipients set status = 'skipped', reason = 'test'`);
   });
 
@@ -465,7 +468,10 @@ describe('recipient integrity (checked per statement, not per row)', () => {
     const dup = await makePatient(ctx(), { firstName: 'Dup' });
     const free = await makePatient(ctx(), { firstName: 'Free' });
     const c = await create({ name: 'Referenced' });
-    await query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [c.id, dup.id]);
+    await query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [
+      c.id,
+      dup.id,
+    ]);
     await expect(query(db(), 'delete from patient where id = $1', [dup.id])).rejects.toThrow(
       /violates its reference from table "campaign_recipients"/,
     );
@@ -479,7 +485,9 @@ describe('recipient integrity (checked per statement, not per row)', () => {
     // A patient no campaign names is merged (deleted) as before.
     const merged = await mergePatients(ctx(), keep.id, free.id);
     expect(merged.merged).toBe(free.id);
-    expect((await query(db(), 'select id from patient where id = any($1::uuid[])', [[dup.id, free.id]])).length).toBe(1);
+    expect(
+      (await query(db(), 'select id from patient where id = any($1::uuid[])', [[dup.id, free.id]])).length,
+    ).toBe(1);
   });
 });
 
@@ -489,7 +497,10 @@ describe.skipIf(!onPostgres)('recipient integrity under concurrency', () => {
     const c = await create({ name: 'Race' });
     const snapshot = bed.db.em().fork();
     await snapshot.begin();
-    await query(snapshot, `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [c.id, p.id]);
+    await query(snapshot, `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [
+      c.id,
+      p.id,
+    ]);
     const deleting = bed.db
       .em()
       .fork()

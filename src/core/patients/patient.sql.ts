@@ -94,7 +94,10 @@ export async function unlistedPatientReferences(em: EntityManager): Promise<stri
   );
   const listed = new Set(PATIENT_REFERENCES.map((r) => `${r.table}.${r.column}`));
   // A table outside the search path is named with its schema: compare table.column only.
-  const refs = new Set([...rows.map((r) => r.ref.split('.').slice(-2).join('.')), ...TRIGGER_GUARDED_PATIENT_REFERENCES]);
+  const refs = new Set([
+    ...rows.map((r) => r.ref.split('.').slice(-2).join('.')),
+    ...TRIGGER_GUARDED_PATIENT_REFERENCES,
+  ]);
   return [...refs].filter((ref) => !listed.has(ref));
 }
 
