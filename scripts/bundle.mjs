@@ -147,6 +147,25 @@ const module = new Module(file);
 module.filename = file;
 module.paths = Module._nodeModulePaths(dirname(file));
 script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
+// What every database command runs next: entity discovery (a defineEntity entity), the ORM's and
+// the driver's set-up, building a query and an entity. Compiled now, they are in the cache too.
+// No connection is made (initSync does not connect; getFormattedQuery only formats).
+const { core, postgres } = module.exports;
+const Thing = core.defineEntity({
+  name: 'Thing',
+  properties: (p) => ({ id: p.uuid().primary(), name: p.text(), at: p.datetime().nullable() }),
+});
+const orm = core.MikroORM.initSync({
+  driver: postgres.PostgreSqlDriver,
+  dbName: 'crm_build',
+  entities: [Thing],
+  discovery: { disableDynamicFileAccess: true },
+  allowGlobalContext: false,
+  debug: false,
+});
+const em = orm.em.fork();
+em.createQueryBuilder(Thing).select('*').where({ name: 'x' }).orderBy({ name: 'asc' }).limit(1).getFormattedQuery();
+em.create(Thing, { id: '00000000-0000-7000-8000-000000000000', name: 'x' });
 const hash = createHash('sha256').update(source).digest();
 writeFileSync(file + '.v8cache', Buffer.concat([hash, script.createCachedData()]));`,
     vendorFile,

@@ -50,9 +50,6 @@ export const loadMikroMigrations = (): MikroPackages['migrations'] => packages.m
 /** The SQL driver base classes, for the embedded database's driver. */
 export const loadMikroKnex = (): MikroPackages['knex'] => packages.knex;
 
-/** The code cache beside the vendor file: the SHA-256 of the source it was made from, then V8's data. */
-export const VENDOR_CODE_CACHE_SUFFIX = '.v8cache';
-
 /**
  * Loads the vendor file as `require` would, but on Node 20 with the V8 code cache the build made
  * for it (scripts/bundle.mjs): compiling the 4 MB of MikroORM, knex and pg is most of their load,
@@ -62,7 +59,8 @@ export const VENDOR_CODE_CACHE_SUFFIX = '.v8cache';
  * compile cache bin/crm.js turns on, this is a plain `require`.
  */
 function loadVendor(file: string): MikroPackages {
-  const cacheFile = file + VENDOR_CODE_CACHE_SUFFIX;
+  // Beside the vendor file: the SHA-256 of the source it was made from, then V8's data.
+  const cacheFile = `${file}.v8cache`;
   if ('enableCompileCache' in Module || !existsSync(cacheFile)) return require(file);
   const source = readFileSync(file);
   const cache = readFileSync(cacheFile);
