@@ -124,7 +124,8 @@ Object.assign(result.metafile.outputs, vendor.metafile.outputs);
  * V8's code cache of the vendor file, for Node 20 (src/core/db/mikro-orm.ts loads it; Node 22+
  * has its own compile cache). Made in a fresh `node` — V8 accepts a cache only from the same
  * version and flags — by compiling the file as mikro-orm.ts does and running its top level, so
- * the functions its load runs are in the cache too. Prefixed with the SHA-256 of the source it
+ * the functions its load runs are in the cache too (also running a discovery and a query build
+ * before making it gave no measurable gain: BENCHMARKS.md, session 11). Prefixed with the SHA-256 of the source it
  * was made from: a cache of another build is never used.
  */
 const vendorFile = join(outdir, 'mikro-orm.vendor.cjs');
@@ -147,25 +148,6 @@ const module = new Module(file);
 module.filename = file;
 module.paths = Module._nodeModulePaths(dirname(file));
 script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
-// What every database command runs next: entity discovery (a defineEntity entity), the ORM's and
-// the driver's set-up, building a query and an entity. Compiled now, they are in the cache too.
-// No connection is made (initSync does not connect; getFormattedQuery only formats).
-const { core, postgres } = module.exports;
-const Thing = core.defineEntity({
-  name: 'Thing',
-  properties: (p) => ({ id: p.uuid().primary(), name: p.text(), at: p.datetime().nullable() }),
-});
-const orm = core.MikroORM.initSync({
-  driver: postgres.PostgreSqlDriver,
-  dbName: 'crm_build',
-  entities: [Thing],
-  discovery: { disableDynamicFileAccess: true },
-  allowGlobalContext: false,
-  debug: false,
-});
-const em = orm.em.fork();
-em.createQueryBuilder(Thing).select('*').where({ name: 'x' }).orderBy({ name: 'asc' }).limit(1).getFormattedQuery();
-em.create(Thing, { id: '00000000-0000-7000-8000-000000000000', name: 'x' });
 const hash = createHash('sha256').update(source).digest();
 writeFileSync(file + '.v8cache', Buffer.concat([hash, script.createCachedData()]));`,
     vendorFile,
