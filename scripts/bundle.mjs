@@ -125,8 +125,8 @@ Object.assign(result.metafile.outputs, vendor.metafile.outputs);
  * has its own compile cache). Made in a fresh `node` — V8 accepts a cache only from the same
  * version and flags — by compiling the file as mikro-orm.ts does and running its top level, so
  * the functions its load runs are in the cache too (also running a discovery and a query build
- * before making it gave no measurable gain: BENCHMARKS.md, session 11). Prefixed with the SHA-256 of the source it
- * was made from: a cache of another build is never used.
+ * before making it gave no measurable gain: BENCHMARKS.md, session 11). Prefixed with the
+ * SHA-256 of the source it was made from: a cache of another build is never used.
  */
 const vendorFile = join(outdir, 'mikro-orm.vendor.cjs');
 const codeCache = spawnSync(
