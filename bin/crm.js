@@ -7,7 +7,11 @@ import module from 'node:module';
 // skip most of the compiling of MikroORM, knex and our chunks. Node 20 has no such switch: there
 // the MikroORM bundle carries a code cache made by the build (src/core/db/mikro-orm.ts).
 // Before the CLI is imported, so that its modules are compiled with the cache on.
-module.enableCompileCache?.();
+const compileCache = module.enableCompileCache?.();
+// Node does not pass the switch on to child processes: the embedded database's service, which a
+// command may start, gets the folder through the environment and compiles PGlite from it too.
+if (compileCache?.directory && !process.env.NODE_COMPILE_CACHE)
+  process.env.NODE_COMPILE_CACHE = compileCache.directory;
 const { main } = await import('../dist/bundle/cli.js');
 
 main(process.argv);
