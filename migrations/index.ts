@@ -18,6 +18,7 @@ import { Migration20261203110000_loyalty } from './Migration20261203110000_loyal
 import { Migration20261203120000_campaigns } from './Migration20261203120000_campaigns.js';
 import { Migration20261203130000_corrections } from './Migration20261203130000_corrections.js';
 import { Migration20261203140000_loyalty_guard_conditions } from './Migration20261203140000_loyalty_guard_conditions.js';
+import { Migration20261204150000_campaign_recipients_statement_checks } from './Migration20261204150000_campaign_recipients_statement_checks.js';
 import { Migration20261204152000_campaign_content_sids } from './Migration20261204152000_campaign_content_sids.js';
 import { type MigrationName, migrationNames } from './names.js';
 
@@ -46,6 +47,7 @@ const classes = {
   Migration20261203120000_campaigns,
   Migration20261203130000_corrections,
   Migration20261203140000_loyalty_guard_conditions,
+  Migration20261204150000_campaign_recipients_statement_checks,
   Migration20261204152000_campaign_content_sids,
 } satisfies Record<MigrationName, unknown>;
 

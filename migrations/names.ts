@@ -24,6 +24,7 @@ export const migrationNames = [
   'Migration20261203120000_campaigns',
   'Migration20261203130000_corrections',
   'Migration20261203140000_loyalty_guard_conditions',
+  'Migration20261204150000_campaign_recipients_statement_checks',
   'Migration20261204152000_campaign_content_sids',
 ] as const;
 

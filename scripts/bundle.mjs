@@ -8,6 +8,7 @@
  * an entry of its own beside the chunks: patient-import.worker-client finds it as
  * `./patient-import.worker.js` next to the chunk that holds the client.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -118,6 +119,43 @@ const vendor = await build({
   metafile: true,
 });
 Object.assign(result.metafile.outputs, vendor.metafile.outputs);
+
+/**
+ * V8's code cache of the vendor file, for Node 20 (src/core/db/mikro-orm.ts loads it; Node 22+
+ * has its own compile cache). Made in a fresh `node` — V8 accepts a cache only from the same
+ * version and flags — by compiling the file as mikro-orm.ts does and running its top level, so
+ * the functions its load runs are in the cache too (also running a discovery and a query build
+ * before making it gave no measurable gain: BENCHMARKS.md, session 11). Prefixed with the
+ * SHA-256 of the source it was made from: a cache of another build is never used.
+ */
+const vendorFile = join(outdir, 'mikro-orm.vendor.cjs');
+const codeCache = spawnSync(
+  process.execPath,
+  [
+    '-e',
+    `const { createHash } = require('node:crypto');
+const { readFileSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
+const file = process.argv[1];
+const source = readFileSync(file);
+const script = new vm.Script(Module.wrap(source.toString('utf8')), {
+  filename: file,
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+const module = new Module(file);
+module.filename = file;
+module.paths = Module._nodeModulePaths(dirname(file));
+script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
+const hash = createHash('sha256').update(source).digest();
+writeFileSync(file + '.v8cache', Buffer.concat([hash, script.createCachedData()]));`,
+    vendorFile,
+  ],
+  { stdio: 'inherit' },
+);
+if (codeCache.status !== 0) throw new Error('bundle: could not make the code cache of the MikroORM bundle');
+result.metafile.outputs[join(outdir, 'mikro-orm.vendor.cjs.v8cache')] = {};
 
 // Chunks are named by their content's hash, so a rebuild overwrites nothing a running `crm` may
 // still import lazily (a long import started before a deploy). Chunks of earlier builds are

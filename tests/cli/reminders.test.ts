@@ -200,7 +200,7 @@ describe('doctor, appointment and reminder commands end to end', () => {
 // Several processes on one database at once: PostgreSQL, or the embedded database's service.
 // Through the embedded service every statement of 20 processes queues on one session: slower
 // than a server on a loaded machine (the 4-runner test took 108 s there), so a longer time-out.
-describe.runIf(sharedDatabase)('concurrency', { timeout: onPostgres ? 60_000 : 300_000 }, () => {
+describe.runIf(sharedDatabase)('concurrency', { timeout: 300_000 }, () => {
   it('20 concurrent bookings of overlapping slots of one doctor: exactly one succeeds', async () => {
     await seedOneDoctor();
     // 20 patients, so that only the doctor's constraint can refuse them.

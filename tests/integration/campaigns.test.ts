@@ -12,7 +12,9 @@ import { awardPoints } from '../../src/core/loyalty/award-points.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
 import { isOptOutReply } from '../../src/core/messaging/opt-out-replies.js';
 import { syncMessages } from '../../src/core/messaging/sync-messages.js';
+import { mergePatients } from '../../src/core/patients/merge-patients.js';
 import { type Clock, fixedClock, LAGOS } from '../../src/core/time.js';
+import { onPostgres } from '../support/db.js';
 import { makeHospital, makeOwner, makePatient } from '../support/factories.js';
 import { messagingTestbed } from '../support/messaging-testbed.js';
 import { TWILIO_SMS_FROM, TWILIO_WHATSAPP_FROM } from '../support/reminders-seed.js';
@@ -525,5 +527,100 @@ describe('high-value segment (loyalty tiers)', () => {
     await seedTiers();
     const c = await create({ name: 'Silver', segment: 'high-value', tiers: ['silver'] });
     expect((await previewCampaign(ctx(), c.slug)).audience).toBe(1);
+  });
+});
+
+describe('recipient integrity (checked per statement, not per row)', () => {
+  const db = () => bed.db.em();
+  it('refuses a recipient naming a patient or campaign that does not exist, in any statement', async () => {
+    const c = await create({ name: 'Integrity' });
+    const p = await makePatient(ctx(), { firstName: 'Real' });
+    const ghost = '00000000-0000-4000-8000-000000000001';
+    await expect(
+      query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [c.id, ghost]),
+    ).rejects.toThrow(/violates its reference to table "patient"/);
+    await expect(
+      query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [ghost, p.id]),
+    ).rejects.toThrow(/violates its reference to table "campaign"/);
+    // One bad row among good ones refuses the whole statement.
+    await expect(
+      query(
+        db(),
+        `insert into campaign_recipients (campaign_id, patient_id)
+         select $1::uuid, id from patient union all select $1::uuid, $2::uuid`,
+        [c.id, ghost],
+      ),
+    ).rejects.toThrow(/violates its reference to table "patient"/);
+    expect((await query(db(), 'select * from campaign_recipients')).length).toBe(0);
+    await query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [
+      c.id,
+      p.id,
+    ]);
+    // A recipient's campaign and patient are fixed; its status is not.
+    const other = await makePatient(ctx(), { firstName: 'Other' });
+    await expect(query(db(), 'update campaign_recipients set patient_id = $1', [other.id])).rejects.toThrow(
+      /keeps its campaign and patient/,
+    );
+    await query(db(), `update campaign_recipients set status = 'skipped', reason = 'test'`);
+  });
+
+  it('refuses deleting a patient or campaign that recipients name; merge refuses such a duplicate (exit 5)', async () => {
+    const keep = await makePatient(ctx(), { firstName: 'Keep' });
+    const dup = await makePatient(ctx(), { firstName: 'Dup' });
+    const free = await makePatient(ctx(), { firstName: 'Free' });
+    const c = await create({ name: 'Referenced' });
+    await query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [
+      c.id,
+      dup.id,
+    ]);
+    await expect(query(db(), 'delete from patient where id = $1', [dup.id])).rejects.toThrow(
+      /violates its reference from table "campaign_recipients"/,
+    );
+    await expect(query(db(), 'delete from campaign where id = $1', [c.id])).rejects.toThrow(
+      /violates its reference from table "campaign_recipients"/,
+    );
+    await expect(mergePatients(ctx(), keep.id, dup.id)).rejects.toMatchObject({
+      exitCode: 5,
+      message: expect.stringMatching(/the duplicate has campaign_recipients rows/),
+    });
+    // A patient no campaign names is merged (deleted) as before.
+    const merged = await mergePatients(ctx(), keep.id, free.id);
+    expect(merged.merged).toBe(free.id);
+    expect(
+      (await query(db(), 'select id from patient where id = any($1::uuid[])', [[dup.id, free.id]])).length,
+    ).toBe(1);
+  });
+});
+
+describe.skipIf(!onPostgres)('recipient integrity under concurrency', () => {
+  it('a patient deleted while a snapshot naming it is in flight: the delete waits for it, then is refused', async () => {
+    const p = await makePatient(ctx(), { firstName: 'Racing' });
+    const c = await create({ name: 'Race' });
+    const snapshot = bed.db.em().fork();
+    await snapshot.begin();
+    await query(snapshot, `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [
+      c.id,
+      p.id,
+    ]);
+    const deleting = bed.db
+      .em()
+      .fork()
+      .transactional((em) => query(em, 'delete from patient where id = $1', [p.id]))
+      .then(
+        () => 'deleted',
+        (e: Error) => e.message,
+      );
+    // The delete's trigger waits for the snapshot's ROW EXCLUSIVE lock on campaign_recipients.
+    for (;;) {
+      const [w] = await query<{ n: number }>(
+        bed.db.em().fork(),
+        `select count(*)::int as n from pg_locks where not granted and relation = 'campaign_recipients'::regclass`,
+      );
+      if (w.n > 0) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    await snapshot.commit();
+    expect(await deleting).toMatch(/violates its reference from table "campaign_recipients"/);
+    expect((await query(bed.db.em(), 'select id from patient where id = $1', [p.id])).length).toBe(1);
   });
 });

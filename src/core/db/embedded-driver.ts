@@ -8,6 +8,18 @@ const { AbstractSqlDriver } = loadMikroKnex();
 const { PostgreSqlConnection, PostgreSqlPlatform } = mikroPostgres;
 
 /**
+ * PostgreSQL's buffer cache inside PGlite. PGlite's 128 MB default is WebAssembly memory the
+ * process touches and never gives back; the data files sit in the operating system's page cache
+ * anyway. 32 MB cut the service's resident memory by ~140 MB at rest and at its peak during a
+ * 300,000-row import, at the same import speed (BENCHMARKS.md, "Session 11 — embedded memory").
+ * CRM_EMBEDDED_SHARED_BUFFERS (a PostgreSQL size, e.g. 64MB) overrides it for a larger machine.
+ */
+function sharedBuffers(): string {
+  const given = process.env.CRM_EMBEDDED_SHARED_BUFFERS?.trim();
+  return given && /^\d+(kB|MB|GB)$/.test(given) ? given : '32MB';
+}
+
+/**
  * MikroORM's own PostgreSQL driver running on PGlite in this process, with no socket.
  * Facts this relies on (shared/STACK.md): knex deep-copies static connection settings, which
  * breaks the shim's private fields, so the settings are handed over from a function; PGlite is a
@@ -23,7 +35,11 @@ export async function openPGlite(dataDir: string, onAbort?: (what: string) => vo
       emscriptenOpts: { ...emscriptenOpts, onAbort: (what: unknown) => onAbort?.(String(what ?? '')) },
     }),
   };
-  return PGlite.create({ dataDir, extensions: { btree_gist, abortWatch } });
+  return PGlite.create({
+    dataDir,
+    extensions: { btree_gist, abortWatch },
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers()}`],
+  });
 }
 
 /**
