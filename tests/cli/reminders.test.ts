@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { query } from '../../src/core/db/sql.js';
 import { runCli, startCli } from '../support/cli.js';
-import { createTestDatabase, onPostgres, sharedDatabase, sqlOnce, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, sharedDatabase, sqlOnce, type TestDatabase } from '../support/db.js';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.js';
 import { clearScheduling, fakeProviderEnv, seedDueReminders } from '../support/reminders-seed.js';
 
