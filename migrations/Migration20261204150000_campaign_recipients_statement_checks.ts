@@ -4,17 +4,18 @@ const { Migration } = loadMikroMigrations();
 
 /**
  * The audience snapshot of a campaign (one `INSERT … SELECT` of up to a million rows) without the
- * per-row foreign-key checks of `campaign_recipients.campaign_id` and `.patient_id` (15 of its
- * 23 s at 1,000,000 patients: each check a query and a FOR KEY SHARE lock, which writes the
- * patient's tuple). The database still refuses what the foreign keys refused (docs/decisions.md,
+ * per-row foreign-key checks of `campaign_recipients.campaign_id`, `.patient_id` and `.owner_id`
+ * (15 of its 23 s at 1,000,000 patients: each check a query and a FOR KEY SHARE lock, which
+ * writes the patient's tuple; the owner key's after-row event fired for every patient row too,
+ * its value null). The database still refuses what the foreign keys refused (docs/decisions.md,
  * "Campaign recipients are checked per statement"):
  * - inserting: one statement-level trigger (transition table) refuses the statement if any new
- *   row names a campaign or patient that does not exist, and locks the campaigns named (FOR KEY
+ *   row names a campaign, patient or owner that does not exist, and locks the campaigns named (FOR KEY
  *   SHARE, once each, as the foreign key did) so that none is deleted before commit;
- * - updating: a recipient's campaign and patient are fixed (a merge does not move them; it
+ * - updating: a recipient's campaign and patient (or owner) are fixed (a merge does not move them; it
  *   refuses a duplicate that has campaign history). A row trigger whose WHEN clause is false
  *   for the sender's status updates, so they pay nothing for it;
- * - deleting a patient or a campaign: refused while a recipient names it. The trigger first takes
+ * - deleting a patient, an owner or a campaign: refused while a recipient names it. The trigger first takes
  *   `campaign_recipients` in SHARE mode, which waits for snapshots in flight (they hold ROW
  *   EXCLUSIVE) and makes snapshots that start later wait for the deleting transaction; its check
  *   then runs with a new snapshot (READ COMMITTED) that sees rows just committed. Deletes are
@@ -27,7 +28,8 @@ const { Migration } = loadMikroMigrations();
 export class Migration20261204150000_campaign_recipients_statement_checks extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table campaign_recipients drop constraint campaign_recipients_campaign_id_fkey,
-  drop constraint campaign_recipients_patient_id_fkey;`);
+  drop constraint campaign_recipients_patient_id_fkey,
+  drop constraint campaign_recipients_owner_id_fkey;`);
     // The queries run through EXECUTE, planned afresh with the number of new rows: a plan cached
     // for a one-row insert (probing patient's key per row) would be kept for a million-row
     // snapshot, where a hash anti-join is the one that costs little.
@@ -60,6 +62,15 @@ begin
         detail = format('Key (patient_id)=(%s) is not present in table "patient".', missing),
         table = 'campaign_recipients', constraint = 'campaign_recipients_patient_id_check';
   end if;
+  execute 'select n.owner_id from campaign_recipients_new n
+    where n.owner_id is not null and not exists (select 1 from owner o where o.id = n.owner_id)'
+    into missing;
+  if missing is not null then
+    raise exception 'insert on table "campaign_recipients" violates its reference to table "owner"'
+      using errcode = 'foreign_key_violation',
+        detail = format('Key (owner_id)=(%s) is not present in table "owner".', missing),
+        table = 'campaign_recipients', constraint = 'campaign_recipients_owner_id_check';
+  end if;
   return null;
 end $$;`);
     this.addSql(`create trigger campaign_recipients_check_inserted after insert on campaign_recipients
@@ -67,11 +78,12 @@ end $$;`);
   for each statement execute function campaign_recipients_check_inserted();`);
     this.addSql(`create function campaign_recipients_fixed_person() returns trigger language plpgsql as $$
 begin
-  raise exception 'a campaign recipient keeps its campaign and patient' using errcode = 'CR003',
+  raise exception 'a campaign recipient keeps its campaign and patient or owner' using errcode = 'CR003',
     table = 'campaign_recipients';
 end $$;`);
     this.addSql(`create trigger campaign_recipients_fixed_person before update on campaign_recipients
-  for each row when (NEW.campaign_id is distinct from OLD.campaign_id or NEW.patient_id is distinct from OLD.patient_id)
+  for each row when (NEW.campaign_id is distinct from OLD.campaign_id or NEW.patient_id is distinct from OLD.patient_id
+                     or NEW.owner_id is distinct from OLD.owner_id)
   execute function campaign_recipients_fixed_person();`);
     // The patient check probes the unique key (campaign_id, patient_id) once per campaign: no
     // index on patient_id alone to keep up at every snapshot, and campaigns are few.
@@ -84,6 +96,9 @@ begin
   if TG_TABLE_NAME = 'patient' then
     select exists (select 1 from campaign c where exists (
       select 1 from campaign_recipients r where r.campaign_id = c.id and r.patient_id = OLD.id)) into held;
+  elsif TG_TABLE_NAME = 'owner' then
+    select exists (select 1 from campaign c where exists (
+      select 1 from campaign_recipients r where r.campaign_id = c.id and r.owner_id = OLD.id)) into held;
   else
     select exists (select 1 from campaign_recipients r where r.campaign_id = OLD.id) into held;
   end if;
@@ -91,13 +106,15 @@ begin
     raise exception 'update or delete on table "%" violates its reference from table "campaign_recipients"', TG_TABLE_NAME
       using errcode = 'foreign_key_violation',
         detail = format('Key (id)=(%s) is still referenced from table "campaign_recipients".', OLD.id),
-        table = TG_TABLE_NAME, constraint = 'campaign_recipients_' || case TG_TABLE_NAME when 'patient' then 'patient_id' else 'campaign_id' end || '_check';
+        table = TG_TABLE_NAME, constraint = 'campaign_recipients_' || case TG_TABLE_NAME when 'patient' then 'patient_id' when 'owner' then 'owner_id' else 'campaign_id' end || '_check';
   end if;
   return OLD;
 end $$;`);
     this.addSql(`create trigger campaign_recipients_guard_delete before delete on patient
   for each row execute function campaign_recipients_guard_delete();`);
     this.addSql(`create trigger campaign_recipients_guard_delete before delete on campaign
+  for each row execute function campaign_recipients_guard_delete();`);
+    this.addSql(`create trigger campaign_recipients_guard_delete before delete on owner
   for each row execute function campaign_recipients_guard_delete();`);
     // A snapshot's patient rows have no message yet and no owner: their null entries in these two
     // indexes were written and never looked up (a join on message_id and the owner's uniqueness
@@ -119,6 +136,7 @@ end $$;`);
     );
     this.addSql('drop index campaign_recipients_message;');
     this.addSql('create index campaign_recipients_message on campaign_recipients (message_id);');
+    this.addSql('drop trigger campaign_recipients_guard_delete on owner;');
     this.addSql('drop trigger campaign_recipients_guard_delete on campaign;');
     this.addSql('drop trigger campaign_recipients_guard_delete on patient;');
     this.addSql('drop function campaign_recipients_guard_delete();');
@@ -128,6 +146,7 @@ end $$;`);
     this.addSql('drop function campaign_recipients_check_inserted();');
     this.addSql(`alter table campaign_recipients
   add constraint campaign_recipients_campaign_id_fkey foreign key (campaign_id) references campaign (id),
-  add constraint campaign_recipients_patient_id_fkey foreign key (patient_id) references patient (id);`);
+  add constraint campaign_recipients_patient_id_fkey foreign key (patient_id) references patient (id),
+  add constraint campaign_recipients_owner_id_fkey foreign key (owner_id) references owner (id);`);
   }
 }

@@ -564,6 +564,26 @@ describe('recipient integrity (checked per statement, not per row)', () => {
     await query(db(), `update campaign_recipients set status = 'skipped', reason = 'test'`);
   });
 
+  it('refuses a recipient naming an owner that does not exist, and deleting an owner recipients name', async () => {
+    const c = await create({ name: 'Owners', segment: 'all-owners', channel: 'email', subject: 'Hello' });
+    const owner = await makeOwner(ctx(), { name: 'Named Owner' });
+    const ghost = '00000000-0000-4000-8000-000000000002';
+    await expect(
+      query(db(), `insert into campaign_recipients (campaign_id, owner_id) values ($1, $2)`, [c.id, ghost]),
+    ).rejects.toThrow(/violates its reference to table "owner"/);
+    await query(db(), `insert into campaign_recipients (campaign_id, owner_id) values ($1, $2)`, [
+      c.id,
+      owner.id,
+    ]);
+    await expect(query(db(), 'delete from owner where id = $1', [owner.id])).rejects.toThrow(
+      /violates its reference from table "campaign_recipients"/,
+    );
+    const other = await makeOwner(ctx(), { name: 'Other Owner' });
+    await expect(query(db(), 'update campaign_recipients set owner_id = $1', [other.id])).rejects.toThrow(
+      /keeps its campaign and patient or owner/,
+    );
+  });
+
   it('refuses deleting a patient or campaign that recipients name; merge refuses such a duplicate (exit 5)', async () => {
     const keep = await makePatient(ctx(), { firstName: 'Keep' });
     const dup = await makePatient(ctx(), { firstName: 'Dup' });
