@@ -1,26 +1,11 @@
-/**
- * npx tsx bench/campaign-snapshot.ts [--patients 1000000 --rounds 3 --lean]
- *
- * The audience snapshot of an SMS campaign to every patient (`startCampaignSend`: one
- * `INSERT … SELECT` into campaign_recipients), A/B in one database and one run, alternating:
- * - `fk`: campaign_id and patient_id checked by per-row foreign keys (the schema before
- *   migration 20261204150000, restored by its down());
- * - `lean`: checked per statement by that migration's triggers, with its index changes;
- * - `statement` (with --lean, against `lean`): the triggers without the index changes.
- * Its own database (crm_bench_snapshot), so that it does not disturb bench/campaign.ts runs.
- */
-import { spawnSync } from 'node:child_process';
-import { DateTime } from 'luxon';
 import { createCampaign } from '../src/core/campaigns/create-campaign.js';
 import { startCampaignSend } from '../src/core/campaigns/start-campaign-send.js';
 import { loadConfig } from '../src/core/config.js';
-import { openDatabase } from '../src/core/db/database.js';
-import { query } from '../src/core/db/sql.js';
 import { loadMessagingConfig } from '../src/core/messaging/messaging.config.js';
-import { fixedClock } from '../src/core/time.js';
 import { startFakeProvider } from '../tests/support/fake-provider.js';
 import { fakeProviderEnv } from '../tests/support/reminders-seed.js';
 import { benchArgs, countOption } from './args.js';
+import { psql, seedCampaignBench } from './campaign-seed.js';
 
 const options = benchArgs({
   patients: { type: 'string', default: '1000000' },
@@ -33,49 +18,36 @@ const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5
 const benchUrl = adminUrl.replace(/\/[^/]*$/, '/crm_bench_snapshot');
 const NOW = '2026-12-02T10:00:00+01:00';
 
-function psql(url: string, sql: string): void {
-  const r = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
-}
-
 const fake = await startFakeProvider();
 const env: NodeJS.ProcessEnv = { ...process.env, ...fakeProviderEnv(fake), DATABASE_URL: benchUrl };
 const config = { ...loadConfig(env, { readDotEnv: false }), databaseUrl: benchUrl, fixedNow: undefined };
 const messaging = loadMessagingConfig(env);
-psql(adminUrl, 'drop database if exists crm_bench_snapshot with (force)');
-psql(adminUrl, 'create database crm_bench_snapshot');
-const db = await openDatabase(config, { command: 'bench', migrate: 'auto', create: true });
-const svc = {
-  em: db.em(),
-  clock: fixedClock(DateTime.fromISO(NOW)),
+const { db, svc } = await seedCampaignBench({
+  adminUrl,
+  dbName: 'crm_bench_snapshot',
   config,
-  actor: { operator: 'bench', command: 'bench' },
-};
-console.log(`seeding ${count.toLocaleString()} patients…`);
-await query(
-  db.em(),
-  `insert into patient (first_name, last_name, phone, email, preferred_language, consent_sms, consent_email)
-   select 'P' || i, 'Bench', '+234803' || lpad(i::text, 7, '0'), 'p' || i || '@example.ng',
-     (array['en','pcm','yo','ha','ig'])[1 + i % 5], true, true
-   from generate_series(1, $1::int) i`,
-  [count],
-);
-await query(db.em(), 'vacuum analyze patient');
+  now: NOW,
+  count,
+});
 
 const toFk = `drop trigger campaign_recipients_check_inserted on campaign_recipients;
   drop trigger campaign_recipients_guard_delete on patient;
   drop trigger campaign_recipients_guard_delete on campaign;
+  drop trigger campaign_recipients_guard_delete on owner;
   alter table campaign_recipients
   add constraint campaign_recipients_campaign_id_fkey foreign key (campaign_id) references campaign (id),
-  add constraint campaign_recipients_patient_id_fkey foreign key (patient_id) references patient (id);`;
+  add constraint campaign_recipients_patient_id_fkey foreign key (patient_id) references patient (id),
+  add constraint campaign_recipients_owner_id_fkey foreign key (owner_id) references owner (id);`;
 const toStatement = `alter table campaign_recipients drop constraint campaign_recipients_campaign_id_fkey,
-  drop constraint campaign_recipients_patient_id_fkey;
+  drop constraint campaign_recipients_patient_id_fkey, drop constraint campaign_recipients_owner_id_fkey;
   create trigger campaign_recipients_check_inserted after insert on campaign_recipients
   referencing new table as campaign_recipients_new
   for each statement execute function campaign_recipients_check_inserted();
   create trigger campaign_recipients_guard_delete before delete on patient
   for each row execute function campaign_recipients_guard_delete();
   create trigger campaign_recipients_guard_delete before delete on campaign
+  for each row execute function campaign_recipients_guard_delete();
+  create trigger campaign_recipients_guard_delete before delete on owner
   for each row execute function campaign_recipients_guard_delete();`;
 
 // --lean: also measure the statement checks with the null entries left out of two indexes

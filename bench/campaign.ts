@@ -8,20 +8,17 @@
  * `--senders` concurrent `crm campaign send` processes, e-mail with one), and each sender's
  * peak RSS (VmHWM).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DateTime } from 'luxon';
 import { createCampaign } from '../src/core/campaigns/create-campaign.js';
 import { startCampaignSend } from '../src/core/campaigns/start-campaign-send.js';
 import { loadConfig } from '../src/core/config.js';
-import { openDatabase } from '../src/core/db/database.js';
-import { query } from '../src/core/db/sql.js';
 import { loadMessagingConfig } from '../src/core/messaging/messaging.config.js';
-import { fixedClock } from '../src/core/time.js';
 import { startFakeProvider } from '../tests/support/fake-provider.js';
 import { fakeProviderEnv } from '../tests/support/reminders-seed.js';
 import { benchArgs, countOption } from './args.js';
+import { psql, seedCampaignBench } from './campaign-seed.js';
 
 const options = benchArgs({
   patients: { type: 'string', default: '1000000' },
@@ -48,11 +45,6 @@ const benchUrl = adminUrl.replace(/\/[^/]*$/, `/${dbName}`);
 // same seeding and the same fake).
 const crmRoot = process.env.BENCH_CRM_ROOT ?? root;
 const NOW = '2026-12-02T10:00:00+01:00';
-
-function psql(url: string, sql: string): void {
-  const r = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
-}
 
 /** Runs `crm campaign send SLUG`, sampling its peak RSS from /proc. */
 function sender(
@@ -125,25 +117,7 @@ const env: NodeJS.ProcessEnv = {
 const config = { ...loadConfig(env, { readDotEnv: false }), databaseUrl: benchUrl, fixedNow: undefined };
 const messaging = loadMessagingConfig(env);
 
-psql(adminUrl, `drop database if exists ${dbName} with (force)`);
-psql(adminUrl, `create database ${dbName}`);
-const db = await openDatabase(config, { command: 'bench', migrate: 'auto', create: true });
-const svc = {
-  em: db.em(),
-  clock: fixedClock(DateTime.fromISO(NOW)),
-  config,
-  actor: { operator: 'bench', command: 'bench' },
-};
-console.log(`seeding ${count.toLocaleString()} patients…`);
-await query(
-  db.em(),
-  `insert into patient (first_name, last_name, phone, email, preferred_language, consent_sms, consent_email)
-   select 'P' || i, 'Bench', '+234803' || lpad(i::text, 7, '0'), 'p' || i || '@example.ng',
-     (array['en','pcm','yo','ha','ig'])[1 + i % 5], true, true
-   from generate_series(1, $1::int) i`,
-  [count],
-);
-await query(db.em(), 'analyze');
+const { db, svc } = await seedCampaignBench({ adminUrl, dbName: dbName, config, now: NOW, count });
 
 const results: string[] = [];
 for (const channel of channels) {
