@@ -24,8 +24,8 @@ export interface Config {
   /** How long a second process waits for the embedded database's lock, in ms. */
   embeddedLockWaitMs: number;
   /**
-   * Whether commands on the embedded database go through its background service
-   * (CRM_EMBEDDED_SERVICE=1) instead of opening it in their own process.
+   * Whether commands on the embedded database go through its background service (the default),
+   * or open it in their own process, one at a time (CRM_EMBEDDED_SERVICE=0).
    */
   embeddedService: boolean;
   /** How long the embedded database's service waits for a client before it stops, in ms. */
@@ -238,7 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
     debug: env.CRM_DEBUG === '1' || env.CRM_DEBUG === 'true',
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     embeddedLockWaitMs: Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : 5000,
-    embeddedService: env.CRM_EMBEDDED_SERVICE === '1' || env.CRM_EMBEDDED_SERVICE === 'true',
+    embeddedService: env.CRM_EMBEDDED_SERVICE !== '0' && env.CRM_EMBEDDED_SERVICE !== 'false',
     serviceIdleMs: Math.round((Number.isFinite(idleMinutes) && idleMinutes >= 0 ? idleMinutes : 10) * 60_000),
     importBatchSize: positiveInt(env.CRM_IMPORT_BATCH_SIZE, 'CRM_IMPORT_BATCH_SIZE') ?? 10_000,
     feedbackAlertHours: positiveInt(env.CRM_FEEDBACK_ALERT_HOURS, 'CRM_FEEDBACK_ALERT_HOURS') ?? 48,

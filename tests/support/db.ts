@@ -13,13 +13,18 @@ export const onPostgres = Boolean(process.env.DATABASE_URL);
 
 /**
  * True when several processes can use the test database at once: on PostgreSQL, and on the
- * embedded database through its service (CRM_EMBEDDED_SERVICE=1); not when each process opens
+ * embedded database through its service (the default); not when each process opens
  * the embedded database itself (one process at a time, by its lock).
  */
-export const sharedDatabase = onPostgres || process.env.CRM_EMBEDDED_SERVICE === '1';
+export const sharedDatabase = onPostgres || !inProcessEmbedded();
 
 /** True when the suite's embedded database is used through its service, as `crm` then does. */
-export const throughService = !onPostgres && process.env.CRM_EMBEDDED_SERVICE === '1';
+export const throughService = !onPostgres && !inProcessEmbedded();
+
+/** The embedded database opened by each process itself: only when CRM_EMBEDDED_SERVICE says 0. */
+function inProcessEmbedded(): boolean {
+  return process.env.CRM_EMBEDDED_SERVICE === '0' || process.env.CRM_EMBEDDED_SERVICE === 'false';
+}
 
 /**
  * A database of the test file's own: a fresh PostgreSQL database (created and migrated here) when
