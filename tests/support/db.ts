@@ -16,15 +16,10 @@ export const onPostgres = Boolean(process.env.DATABASE_URL);
  * embedded database through its service (the default); not when each process opens
  * the embedded database itself (one process at a time, by its lock).
  */
-export const sharedDatabase = onPostgres || !inProcessEmbedded();
+export const sharedDatabase = onPostgres || loadConfig(process.env, { readDotEnv: false }).embeddedService;
 
 /** True when the suite's embedded database is used through its service, as `crm` then does. */
-export const throughService = !onPostgres && !inProcessEmbedded();
-
-/** The embedded database opened by each process itself: only when CRM_EMBEDDED_SERVICE says 0. */
-function inProcessEmbedded(): boolean {
-  return process.env.CRM_EMBEDDED_SERVICE === '0' || process.env.CRM_EMBEDDED_SERVICE === 'false';
-}
+export const throughService = !onPostgres && sharedDatabase;
 
 /**
  * A database of the test file's own: a fresh PostgreSQL database (created and migrated here) when

@@ -3,6 +3,7 @@ import type { ServiceContext } from '../context.js';
 import { query } from '../db/sql.js';
 import { ValidationError } from '../errors.js';
 import { hospitalRepository } from '../hospitals/hospital.repository.js';
+import { isLanguage } from '../messaging/template.js';
 import { CHANNELS, type Channel, LANGUAGES } from '../patients/patient.entity.js';
 import {
   CAMPAIGN_PURPOSES,
@@ -61,7 +62,7 @@ export function parseContentSids(value: string | undefined): {
     .map((p) => p.trim())
     .filter(Boolean)) {
     const [language = '', sid = ''] = part.split('=').map((p) => p.trim());
-    if (!(LANGUAGES as readonly string[]).includes(language))
+    if (!isLanguage(language))
       throw new ValidationError('content-sid', part, `not a language (${LANGUAGES.join(', ')})`);
     if (contentSids[language as keyof CampaignTemplates])
       throw new ValidationError('content-sid', part, `${language} is given twice`);

@@ -2,6 +2,7 @@ import type { ServiceContext } from '../context.js';
 import { ValidationError } from '../errors.js';
 import type { Messenger } from '../messaging/messenger.js';
 import { type SentMessage, sendMessage } from '../messaging/send-message.js';
+import { isLanguage } from '../messaging/template.js';
 import { LANGUAGES } from '../patients/patient.entity.js';
 import { normalizePhone } from '../phone.js';
 import { campaignRepository } from './campaign.repository.js';
@@ -32,7 +33,7 @@ export async function testCampaign(
     if (!phone.ok) throw new ValidationError('to', to, phone.reason);
     address = phone.e164;
   }
-  if (!(LANGUAGES as readonly string[]).includes(language))
+  if (!isLanguage(language))
     throw new ValidationError('language', language, `not a language (${LANGUAGES.join(', ')})`);
   if (!campaign.templates[language as keyof typeof campaign.templates])
     throw new ValidationError('language', language, `the campaign has no ${language} text`);
