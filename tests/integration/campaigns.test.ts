@@ -564,6 +564,45 @@ describe('recipient integrity (checked per statement, not per row)', () => {
     await query(db(), `update campaign_recipients set status = 'skipped', reason = 'test'`);
   });
 
+  it('refuses a recipient naming a message that does not exist, and deleting, renumbering or truncating messages recipients name', async () => {
+    const c = await create({ name: 'Message keys' });
+    const p = await makePatient(ctx(), { firstName: 'Keyed' });
+    const ghost = '00000000-0000-4000-8000-000000000003';
+    await expect(
+      query(
+        db(),
+        `insert into campaign_recipients (campaign_id, patient_id, message_id) values ($1, $2, $3)`,
+        [c.id, p.id, ghost],
+      ),
+    ).rejects.toThrow(/violates its reference to table "messages"/);
+    await query(db(), `insert into campaign_recipients (campaign_id, patient_id) values ($1, $2)`, [
+      c.id,
+      p.id,
+    ]);
+    await expect(query(db(), 'update campaign_recipients set message_id = $1', [ghost])).rejects.toThrow(
+      /violates its reference to table "messages"/,
+    );
+    const [m] = await query<{ id: string }>(
+      db(),
+      `insert into messages (channel, recipient, body, purpose, provider, patient_id)
+       values ('sms', '+2348030000001', 'Hi', 'campaign', 'twilio', $1) returning id`,
+      [p.id],
+    );
+    await query(db(), 'update campaign_recipients set message_id = $1', [m.id]);
+    await expect(query(db(), 'delete from messages where id = $1', [m.id])).rejects.toThrow(
+      /violates its reference from table "campaign_recipients"/,
+    );
+    await expect(
+      query(db(), 'update messages set id = gen_random_uuid() where id = $1', [m.id]),
+    ).rejects.toThrow(/keeps its id/);
+    await expect(query(db(), 'truncate messages cascade')).rejects.toThrow(
+      /campaign recipients name its messages/,
+    );
+    expect(await query(db(), 'select message_id from campaign_recipients')).toEqual([{ message_id: m.id }]);
+    // Emptied in the same command, as the foreign key's CASCADE did.
+    await query(db(), 'truncate campaign_recipients, messages cascade');
+  });
+
   it('refuses a recipient naming an owner that does not exist, and deleting an owner recipients name', async () => {
     const c = await create({ name: 'Owners', segment: 'all-owners', channel: 'email', subject: 'Hello' });
     const owner = await makeOwner(ctx(), { name: 'Named Owner' });

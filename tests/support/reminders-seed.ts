@@ -44,7 +44,9 @@ export function fakeMessagingConfig(fake: FakeProvider, extra: Record<string, st
 export async function clearScheduling(em: EntityManager): Promise<void> {
   await truncateForTest(
     em,
-    'truncate reminder, messages, appointment, doctor_availability, doctor_time_off, doctor, message_template, patient, hospital cascade',
+    // campaign_recipients by name: they check their messages per statement, not by a foreign key
+    // that CASCADE would follow.
+    'truncate reminder, campaign_recipients, messages, appointment, doctor_availability, doctor_time_off, doctor, message_template, patient, hospital cascade',
   );
   await query(em, 'alter sequence appointment_code_seq restart');
   await query(em, 'alter sequence doctor_code_seq restart');

@@ -6,7 +6,9 @@
  * settled by the recovery (recover-campaign-sends.ts) before anything is sent again.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { planEachQueryAfresh, query } from '../db/sql.js';
+import { planForKeyLookups, query } from '../db/sql.js';
+import { uuid7 } from '../db/uuid7.js';
+import { messageOutcomesUpdate } from '../messaging/message.sql.js';
 import type { Channel } from '../patients/patient.entity.js';
 
 /** A claimed recipient with what rendering and the consent re-check need. */
@@ -36,17 +38,22 @@ export interface ClaimedRow {
  * since the snapshot is seen here). The same transaction then starts them (`startClaimed`): the
  * lock keeps other senders off them meanwhile, and a row that is neither started nor skipped is
  * simply pending again at commit.
+ *
+ * Only ids after `after` are looked at: a sender goes through the campaign in id order, so each
+ * claim reads from where the last one ended instead of stepping over every recipient already
+ * sent (a million-recipient campaign's last claims would otherwise read a million rows each).
  */
 export function lockPendingRecipients(
   em: EntityManager,
   campaignId: string,
   limit: number,
+  after: string,
 ): Promise<ClaimedRow[]> {
   return query<ClaimedRow>(
     em,
     `with c as (
        select r.id, r.patient_id, r.owner_id from campaign_recipients r
-       where r.campaign_id = $1 and r.status = 'pending'
+       where r.campaign_id = $1 and r.status = 'pending' and r.id > $3::bigint
          and exists (select 1 from campaign k where k.id = $1 and k.status = 'sending')
        order by r.id limit $2 for update of r skip locked)
      select c.id::text as id, c.patient_id, c.owner_id,
@@ -63,7 +70,7 @@ export function lockPendingRecipients(
      left join hospital h on h.id = p.hospital_id
      left join loyalty_account la on la.patient_id = c.patient_id
      order by c.id`,
-    [campaignId, limit],
+    [campaignId, limit, after],
   );
 }
 
@@ -87,6 +94,9 @@ export interface GroupMessage {
  * commits), and are claimed by this sender under a lease, tied to their message, with the
  * attempt's time — one write of the recipient row instead of a claim and then a start. Returns
  * the recipient → message ids.
+ *
+ * The message ids are made here (time-ordered, so the rows land at the right edge of the key's
+ * index), which lets the recipients be updated straight from the id lists.
  */
 export async function startClaimed(
   em: EntityManager,
@@ -97,8 +107,9 @@ export async function startClaimed(
   now: string,
 ): Promise<Map<string, string>> {
   if (!group.length && !skips.length) return new Map();
-  // campaign_recipients.message_id references the `messages` this send is filling.
-  if (group.length) await planEachQueryAfresh(em);
+  // A group is a few rows of a campaign of up to a million: found by key, planned for its size.
+  await planForKeyLookups(em);
+  const messageIds = group.map(() => uuid7());
   const rows = await query<{ recipient_id: string; message_id: string }>(
     em,
     `with s as (
@@ -106,23 +117,20 @@ export async function startClaimed(
        from unnest($13::bigint[], $14::text[]) as k(id, reason) where r.id = k.id and r.status = 'pending'
        returning r.id),
      m as (
-       insert into messages (channel, recipient, subject, body, content_sid, purpose, patient_id, reference, provider,
+       insert into messages (id, channel, recipient, subject, body, content_sid, purpose, patient_id, reference, provider,
          segments, status, attempts, send_started_at, created_at, updated_at)
-       select t.channel, t.recipient, t.subject, t.body, t.content_sid, 'campaign', t.patient_id, t.reference,
+       select t.mid, t.channel, t.recipient, t.subject, t.body, t.content_sid, 'campaign', t.patient_id, t.reference,
          case when t.channel = 'email' then 'sendgrid' else 'twilio' end, t.segments, 'sending', 0,
          clock_timestamp(), $10::timestamptz, $10::timestamptz
-       from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::int[])
-         as t(rid, channel, recipient, subject, body, content_sid, patient_id, reference, segments)
-       returning id, reference),
+       from unnest($15::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::int[])
+         as t(mid, channel, recipient, subject, body, content_sid, patient_id, reference, segments)),
      u as (
        update campaign_recipients r set status = 'sending', claimed_by = $11,
-         claimed_until = clock_timestamp() + make_interval(secs => $12), message_id = m.id,
+         claimed_until = clock_timestamp() + make_interval(secs => $12), message_id = t.mid,
          attempted_at = $10::timestamptz
-       from m where r.id = split_part(m.reference, ':', 3)::bigint
-         -- The id list lets PostgreSQL find the rows by key instead of scanning the campaign.
-         and r.id = any($1::bigint[])
-       returning r.id, m.id as message_id)
-     select id::text as recipient_id, message_id from u`,
+       from unnest($1::bigint[], $15::uuid[]) as t(rid, mid) where r.id = t.rid
+       returning r.id, t.mid)
+     select id::text as recipient_id, mid::text as message_id from u`,
     [
       group.map((g) => g.recipientId),
       group.map((g) => g.channel),
@@ -138,6 +146,7 @@ export async function startClaimed(
       leaseSeconds,
       skips.map((k) => k.id),
       skips.map((k) => k.reason),
+      messageIds,
     ],
   );
   return new Map(rows.map((r) => [r.recipient_id, r.message_id]));
@@ -159,9 +168,8 @@ export interface GroupOutcome {
 }
 
 /**
- * Records a group's outcomes in one statement: the `messages` rows (status, provider id, error,
- * tries added to `attempts`, `sent_at` when accepted — or, in doubt, from the start of the call)
- * and the recipients (status, and their claims released).
+ * Records a group's outcomes in one statement: the `messages` rows by the messaging layer's rule
+ * (`messageOutcomesUpdate`) and the recipients (status, and their claims released).
  */
 export async function recordGroupOutcomes(
   em: EntityManager,
@@ -169,6 +177,7 @@ export async function recordGroupOutcomes(
   now: string,
 ): Promise<void> {
   if (!outcomes.length) return;
+  await planForKeyLookups(em);
   await query(
     em,
     `with t as (
@@ -176,12 +185,11 @@ export async function recordGroupOutcomes(
          $8::text[], $9::boolean[], $10::text[])
          as t(rid, mid, mstatus, provider_id, error_code, error_message, tries, rstatus, retryable, reason)),
      m as (
-       update messages m set status = t.mstatus, provider_message_id = coalesce(t.provider_id, m.provider_message_id),
-         error_code = t.error_code, error_message = t.error_message, attempts = m.attempts + t.tries,
-         sent_at = case when t.mstatus in ('queued', 'sent') then $11::timestamptz
-           when t.mstatus = 'unknown' then coalesce(m.sent_at, m.send_started_at, $11::timestamptz) else m.sent_at end,
-         updated_at = $11::timestamptz
-       from t where m.id = t.mid
+       ${messageOutcomesUpdate(
+         '(select mid as id, mstatus as status, provider_id, error_code, error_message, tries from t) t',
+         '$2::uuid[]',
+         '$11::timestamptz',
+       )}
        returning m.id)
      update campaign_recipients r set status = t.rstatus, retryable = t.retryable, reason = t.reason,
        claimed_by = null, claimed_until = null
@@ -192,7 +200,7 @@ export async function recordGroupOutcomes(
       outcomes.map((o) => o.messageStatus),
       outcomes.map((o) => o.providerMessageId),
       outcomes.map((o) => o.errorCode),
-      outcomes.map((o) => o.errorMessage?.slice(0, 500) ?? null),
+      outcomes.map((o) => o.errorMessage),
       outcomes.map((o) => o.tries),
       outcomes.map((o) => o.recipientStatus),
       outcomes.map((o) => o.retryable),
@@ -265,4 +273,14 @@ export async function refreshCounters(
     ],
   );
   return counts;
+}
+
+/**
+ * Refreshes the planner's statistics of `campaign_recipients` after a snapshot added up to a
+ * million rows: without them PostgreSQL takes the new campaign for a handful of rows and sorts
+ * all of it at every claim. A function of the schema owner's (only the owner may ANALYZE), and
+ * the embedded database has no autovacuum to do it later.
+ */
+export async function analyzeRecipients(em: EntityManager): Promise<void> {
+  await query(em, 'select campaign_recipients_analyze()');
 }

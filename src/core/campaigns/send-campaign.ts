@@ -122,16 +122,22 @@ export async function sendCampaign(
   // Ended claims of other senders are settled at the start, then at most once a second, and
   // whenever nothing pending is left.
   let recoveredAt = -Infinity;
+  // Where this sender's next claim starts reading (ids in order; see lockPendingRecipients).
+  let after = '0';
   const recover = async () => {
     recoveredAt = Date.now();
-    await recoverCampaignSends(
-      ctx.em,
-      ctx.clock,
-      campaign.id,
-      async () => messengerOf(),
-      runnerId,
-      settings.leaseSeconds,
-    );
+    // Recipients settled back to pending may lie behind the cursor: read from the start again.
+    if (
+      await recoverCampaignSends(
+        ctx.em,
+        ctx.clock,
+        campaign.id,
+        async () => messengerOf(),
+        runnerId,
+        settings.leaseSeconds,
+      )
+    )
+      after = '0';
   };
   try {
     for (;;) {
@@ -146,7 +152,7 @@ export async function sendCampaign(
       // others' `messages` rows as `sending` with their claims before any provider call.
       const group = await ctx.em.transactional(async (t) => {
         const tem = t as EntityManager;
-        const rows = await lockPendingRecipients(tem, campaign.id, groupSize);
+        const rows = await lockPendingRecipients(tem, campaign.id, groupSize, after);
         const skips: { id: string; reason: string }[] = [];
         let toSend: Claimed[] = [];
         for (const row of rows) {
@@ -165,6 +171,11 @@ export async function sendCampaign(
           ctx.clock.now().toISO()!,
         );
         done += skips.length;
+        // On from the last row locked, or from before the first one left pending (an address
+        // already in this request waits for the next).
+        const skipped = new Set(skips.map((k) => k.id));
+        const left = rows.find((r) => !started.has(r.id) && !skipped.has(r.id));
+        if (rows.length) after = left ? (BigInt(left.id) - 1n).toString() : rows[rows.length - 1].id;
         return {
           locked: rows.length,
           skipped: skips.length,
@@ -173,6 +184,11 @@ export async function sendCampaign(
         };
       });
       if (group.locked === 0) {
+        // Nothing after the cursor: look once more from the start (rows another sender let go).
+        if (after !== '0') {
+          after = '0';
+          continue;
+        }
         await recording;
         if ((await currentStatus(ctx.em, campaign.id)) !== 'sending') break;
         // Nothing pending: finished, unless other senders still hold claims (wait for them or for
@@ -297,6 +313,44 @@ function commonError(outcomes: { outcome: SendOutcome }[]): string {
   return top ? `most recent: ${top[0]}` : 'see crm campaign status';
 }
 
+type OutcomeFields = Omit<GroupOutcome, 'recipientId' | 'messageId'>;
+
+/** What a provider's outcome writes on a message row and on its recipient. */
+function outcomeFields(outcome: SendOutcome): OutcomeFields {
+  if (outcome.ok)
+    return {
+      messageStatus: outcomeStatus(outcome),
+      providerMessageId: outcome.providerMessageId || null,
+      errorCode: null,
+      errorMessage: null,
+      tries: outcome.tries,
+      recipientStatus: 'sent',
+      retryable: false,
+      reason: null,
+    };
+  if (outcome.inDoubt)
+    return {
+      messageStatus: 'unknown',
+      providerMessageId: null,
+      errorCode: outcome.errorCode,
+      errorMessage: `outcome unknown: ${outcome.errorMessage}; not sent again`,
+      tries: 1,
+      recipientStatus: 'unknown',
+      retryable: false,
+      reason: outcome.errorCode,
+    };
+  return {
+    messageStatus: 'failed',
+    providerMessageId: null,
+    errorCode: outcome.errorCode,
+    errorMessage: outcome.errorMessage,
+    tries: outcome.tries,
+    recipientStatus: 'failed',
+    retryable: outcome.transient,
+    reason: outcome.errorCode,
+  };
+}
+
 /**
  * Records a group's outcomes: messages and recipients in one statement (and, rarely, patients
  * the provider says unsubscribed), in one transaction.
@@ -306,43 +360,15 @@ async function recordGroup(
   sent: { c: { message: GroupMessage }; outcome: SendOutcome; messageId: string }[],
 ): Promise<void> {
   const nowIso = ctx.clock.now().toISO()!;
+  // An e-mail group shares one outcome (one SendGrid request): its fields are worked out once.
+  const fieldsOf = new Map<SendOutcome, OutcomeFields>();
   const rows = sent.map(({ c, outcome, messageId }): GroupOutcome => {
-    const base = { recipientId: c.message.recipientId, messageId };
-    if (outcome.ok)
-      return {
-        ...base,
-        messageStatus: outcomeStatus(outcome),
-        providerMessageId: outcome.providerMessageId || null,
-        errorCode: null,
-        errorMessage: null,
-        tries: outcome.tries,
-        recipientStatus: 'sent',
-        retryable: false,
-        reason: null,
-      };
-    if (outcome.inDoubt)
-      return {
-        ...base,
-        messageStatus: 'unknown',
-        providerMessageId: null,
-        errorCode: outcome.errorCode,
-        errorMessage: `outcome unknown: ${outcome.errorMessage}; not sent again`,
-        tries: 1,
-        recipientStatus: 'unknown',
-        retryable: false,
-        reason: outcome.errorCode,
-      };
-    return {
-      ...base,
-      messageStatus: 'failed',
-      providerMessageId: null,
-      errorCode: outcome.errorCode,
-      errorMessage: outcome.errorMessage,
-      tries: outcome.tries,
-      recipientStatus: 'failed',
-      retryable: outcome.transient,
-      reason: outcome.errorCode,
-    };
+    let fields = fieldsOf.get(outcome);
+    if (!fields) {
+      fields = outcomeFields(outcome);
+      fieldsOf.set(outcome, fields);
+    }
+    return { recipientId: c.message.recipientId, messageId, ...fields };
   });
   const unsubscribed = sent.filter((s) => s.c.message.patientId && isUnsubscribed(s.outcome));
   await ctx.em.transactional(async (t) => {

@@ -6,7 +6,7 @@ import { type MessagingConfig, requireCredentials } from '../messaging/messaging
 import { snapshotAudience } from './audience.sql.js';
 import type { Campaign } from './campaign.entity.js';
 import { campaignRepository } from './campaign.repository.js';
-import { refreshCounters } from './campaign-send.sql.js';
+import { analyzeRecipients, refreshCounters } from './campaign-send.sql.js';
 
 /**
  * The start of a send, one transaction: a draft campaign's audience is snapshotted into
@@ -22,7 +22,7 @@ export async function startCampaignSend(
 ): Promise<Campaign> {
   if (holdoutBps !== undefined && (!Number.isInteger(holdoutBps) || holdoutBps < 0 || holdoutBps > 5000))
     throw new ValidationError('holdout', `${holdoutBps / 100}%`, 'expected a share from 0% to 50%');
-  return ctx.em.transactional(async (t) => {
+  const { campaign, snapshotted } = await ctx.em.transactional(async (t) => {
     const em = t as EntityManager;
     const campaign = await campaignRepository(em).getByRef(ref, { lock: true });
     if (campaign.status === 'cancelled')
@@ -41,7 +41,7 @@ export async function startCampaignSend(
           'campaign_holdout_fixed',
           `campaign ${campaign.slug}'s holdout was drawn at its first send (${(campaign.holdoutBps ?? 0) / 100}%); it cannot change`,
         );
-      return campaign;
+      return { campaign, snapshotted: false };
     }
     // Before anything is written: a channel without credentials is exit 7.
     requireCredentials(messaging, [campaign.channel]);
@@ -63,6 +63,9 @@ export async function startCampaignSend(
       holdout: counts.holdout,
       holdoutPercent: (holdoutBps ?? 0) / 100,
     });
-    return campaign;
+    return { campaign, snapshotted: true };
   });
+  // After the commit, so that the statistics count the new recipients.
+  if (snapshotted) await analyzeRecipients(ctx.em);
+  return campaign;
 }

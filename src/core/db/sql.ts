@@ -152,3 +152,18 @@ export function sqlIdentifier(name: string): string {
 export async function planEachQueryAfresh(em: EntityManager): Promise<void> {
   await run(em, 'set local plan_cache_mode = force_custom_plan');
 }
+
+/**
+ * For the rest of the current transaction, plans a statement that touches a few hundred rows of
+ * a table of up to millions by their keys as such: planned for its own parameters
+ * (`planEachQueryAfresh`'s reason), and with the random page cost of a table in memory (1.1, the
+ * usual setting for SSDs) instead of 4. At the default, PostgreSQL judged 1,000 key lookups dearer
+ * than reading a 100,000-row campaign whole into a hash — 98 ms against 14 ms measured, and ten
+ * times worse at a million — for the campaign send's per-group statements.
+ */
+export async function planForKeyLookups(em: EntityManager): Promise<void> {
+  await run(
+    em,
+    `select set_config('plan_cache_mode', 'force_custom_plan', true), set_config('random_page_cost', '1.1', true)`,
+  );
+}

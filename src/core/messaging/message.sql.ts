@@ -133,9 +133,29 @@ export const outcomeStatus = (outcome: SendOutcome) => (outcome.ok ? outcome.sta
 export const isUnsubscribed = (outcome: SendOutcome) => !outcome.ok && outcome.errorCode === '21610';
 
 /**
- * Records provider outcomes for many messages in one statement (status, provider id, error,
- * tries added to `attempts`, `sent_at` when accepted), and marks patients opted out of a channel
- * when the provider says they unsubscribed.
+ * How a provider's outcome is written on a message row, the one rule for every set-based path
+ * (the reminder runner's batches here, a campaign group in campaigns/campaign-send.sql.ts):
+ * status; the provider's id (an earlier one kept when this outcome has none); the error, cut to
+ * 500 characters; the tries added to `attempts`; `sent_at` when accepted, or — in doubt
+ * (`unknown`) — from when the call started. `source` is a row source named `t` with the
+ * columns `(id, status, provider_id, error_code, error_message, tries)`; `ids` an array expression of the
+ * same ids, so that PostgreSQL finds the rows by key instead of joining the whole table; `now`
+ * the time's placeholder.
+ */
+export function messageOutcomesUpdate(source: string, ids: string, now: string): string {
+  return `update messages m set status = t.status,
+       provider_message_id = coalesce(t.provider_id, m.provider_message_id),
+       error_code = t.error_code, error_message = left(t.error_message, 500), attempts = m.attempts + t.tries,
+       sent_at = case when t.status in ('queued', 'sent') then ${now}
+         when t.status = 'unknown' then coalesce(m.sent_at, m.send_started_at, ${now}) else m.sent_at end,
+       updated_at = ${now}
+     from ${source}
+     where m.id = t.id and m.id = any(${ids})`;
+}
+
+/**
+ * Records provider outcomes for many messages in one statement (`messageOutcomesUpdate`), and
+ * marks patients opted out of a channel when the provider says they unsubscribed.
  */
 export async function recordOutcomes(
   em: EntityManager,
@@ -145,19 +165,18 @@ export async function recordOutcomes(
   if (outcomes.length === 0) return;
   await query(
     em,
-    `update messages m set status = t.status, provider_message_id = t.provider_id, error_code = t.error_code,
-       error_message = t.error_message, attempts = m.attempts + t.tries,
-       sent_at = case when t.status in ('queued', 'sent') then $7::timestamptz else m.sent_at end,
-       updated_at = $7::timestamptz
-     from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
-       as t(id, status, provider_id, error_code, error_message, tries)
-     where m.id = t.id`,
+    messageOutcomesUpdate(
+      `unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
+       as t(id, status, provider_id, error_code, error_message, tries)`,
+      '$1::uuid[]',
+      '$7::timestamptz',
+    ),
     [
       outcomes.map((o) => o.messageId),
       outcomes.map((o) => outcomeStatus(o.outcome)),
       outcomes.map((o) => (o.outcome.ok ? o.outcome.providerMessageId || null : null)),
       outcomes.map((o) => (o.outcome.ok ? null : o.outcome.errorCode)),
-      outcomes.map((o) => (o.outcome.ok ? null : o.outcome.errorMessage.slice(0, 500))),
+      outcomes.map((o) => (o.outcome.ok ? null : o.outcome.errorMessage)),
       outcomes.map((o) => o.outcome.tries),
       now,
     ],
