@@ -213,6 +213,23 @@ describe.skipIf(!onPostgres)(
       ).toBe(0);
     });
 
+    it('a sender may refresh the recipients statistics after a snapshot, though only the owner may ANALYZE', async () => {
+      expect((await sqlAs(ada, 'analyze campaign_recipients'))?.message ?? '').toBe('');
+      // Plain ANALYZE by a non-owner is skipped with a warning; through the owner's function it runs.
+      const [before] = await sqlAsOwner<{ n: string }>(
+        `select analyze_count::text as n from pg_stat_user_tables where relname = 'campaign_recipients'`,
+      );
+      expect(await sqlAs(ada, 'select campaign_recipients_analyze()')).toBeUndefined();
+      await expect
+        .poll(async () => {
+          const [after] = await sqlAsOwner<{ n: string }>(
+            `select analyze_count::text as n from pg_stat_user_tables where relname = 'campaign_recipients'`,
+          );
+          return Number(after.n);
+        })
+        .toBeGreaterThan(Number(before.n));
+    });
+
     it('audit timestamps come from the database clock, whatever CRM_NOW says', async () => {
       const ref = await periodWithPayout('2026-07', '500000', ada);
       const before = Date.now();

@@ -34,6 +34,7 @@ import type { Channel } from '../patients/patient.entity.js';
 import type { Campaign } from './campaign.entity.js';
 import { decideRecipient } from './campaign-render.js';
 import {
+  analyzeRecipients,
   type GroupMessage,
   type GroupOutcome,
   lockPendingRecipients,
@@ -200,11 +201,15 @@ export async function sendCampaign(
           [campaign.id],
         );
         if ((left[0]?.n ?? 0) === 0) {
-          await query(
+          const completed = await query(
             ctx.em,
-            `update campaign set status = 'completed', updated_at = $2::timestamptz where id = $1 and status = 'sending'`,
+            `update campaign set status = 'completed', updated_at = $2::timestamptz where id = $1 and status = 'sending'
+             returning id`,
             [campaign.id, ctx.clock.now().toISO()],
           );
+          // Every recipient's status changed since the snapshot's statistics: the next snapshot's
+          // frequency cap reads them (planned for "nothing sent", it walked an index a million times).
+          if (completed.length) await analyzeRecipients(ctx.em);
           break;
         }
         await sleep(200);

@@ -6,7 +6,7 @@ import { type MessagingConfig, requireCredentials } from '../messaging/messaging
 import { snapshotAudience } from './audience.sql.js';
 import type { Campaign } from './campaign.entity.js';
 import { campaignRepository } from './campaign.repository.js';
-import { analyzeRecipients, refreshCounters } from './campaign-send.sql.js';
+import { analyzeRecipients } from './campaign-send.sql.js';
 
 /**
  * The start of a send, one transaction: a draft campaign's audience is snapshotted into
@@ -51,9 +51,14 @@ export async function startCampaignSend(
     campaign.status = 'sending';
     campaign.snapshotAt = now.toJSDate();
     campaign.updatedAt = now.toJSDate();
+    // The counters from the snapshot's own counts: grouping a million fresh rows again, before
+    // the planner knows of them, took 1.8 s.
+    campaign.audienceCount = counts.total;
+    campaign.sentCount = 0;
+    campaign.failedCount = 0;
+    campaign.skippedCount = counts.skipped;
+    campaign.holdoutCount = counts.holdout;
     await em.flush();
-    await refreshCounters(em, campaign.id);
-    await em.refresh(campaign);
     await recordAudit(em, ctx.actor, 'campaign', campaign.id, {
       action: 'send',
       slug: campaign.slug,

@@ -1,0 +1,13 @@
+import { loadConfig } from '/work/main/src/core/config.js';
+import { createCampaign } from '/work/main/src/core/campaigns/create-campaign.js';
+import { startCampaignSend } from '/work/main/src/core/campaigns/start-campaign-send.js';
+import { loadMessagingConfig } from '/work/main/src/core/messaging/messaging.config.js';
+import { seedCampaignBench } from '/work/main/bench/campaign-seed.js';
+const url = 'postgres://postgres@127.0.0.1:5432/crm_exp';
+const env = { ...process.env, DATABASE_URL: url, CRM_NOW: '2026-12-02T10:00:00+01:00', CRM_OPERATOR: 'bench', CRM_QUIET_HOURS: 'off', SENDGRID_API_KEY: 'SG.x', SENDGRID_FROM: 'a@b.ng' };
+const config = { ...loadConfig(env, { readDotEnv: false }), databaseUrl: url, fixedNow: undefined };
+const { db, svc } = await seedCampaignBench({ adminUrl: 'postgres://postgres@127.0.0.1:5432/postgres', dbName: 'crm_exp', config, now: '2026-12-02T10:00:00+01:00', count: Number(process.env.N ?? 100000) });
+const c = await createCampaign(svc, { name: 'E', segment: 'all-patients', channel: 'email', subject: 'Hi {{first_name}}', templates: { en: 'Hello {{first_name}}, due.' } });
+await startCampaignSend({ ...svc, em: db.em() }, loadMessagingConfig(env), c.slug, undefined);
+console.log(c.slug);
+await db.close();

@@ -1,0 +1,17 @@
+import { DateTime } from 'luxon';
+import { loadConfig } from '../src/core/config.js';
+import { createCampaign } from '../src/core/campaigns/create-campaign.js';
+import { startCampaignSend } from '../src/core/campaigns/start-campaign-send.js';
+import { loadMessagingConfig } from '../src/core/messaging/messaging.config.js';
+import { openDatabase } from '../src/core/db/database.js';
+import { fixedClock } from '../src/core/time.js';
+const url = 'postgres://postgres@127.0.0.1:5432/crm_exp';
+const env = { ...process.env, DATABASE_URL: url, CRM_NOW: '2026-12-02T10:00:00+01:00', CRM_OPERATOR: 'bench', CRM_QUIET_HOURS: 'off', SENDGRID_API_KEY: 'SG.x', SENDGRID_FROM: 'a@b.ng' };
+const config = { ...loadConfig(env, { readDotEnv: false }), databaseUrl: url, fixedNow: undefined };
+const db = await openDatabase(config, { command: 'bench' });
+const svc = { em: db.em(), clock: fixedClock(DateTime.fromISO('2026-12-02T10:00:00+01:00')), config, actor: { operator: 'bench', command: 'bench' } };
+const c = await createCampaign(svc, { name: 'E2 ' + Date.now(), segment: 'all-patients', channel: 'email', subject: 'Hi {{first_name}}', templates: { en: 'Hello {{first_name}}, due.' } });
+const t0 = Date.now();
+await startCampaignSend({ ...svc, em: db.em() }, loadMessagingConfig(env), c.slug, undefined);
+console.log('start', Date.now() - t0, 'ms');
+await db.close();
