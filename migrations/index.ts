@@ -20,6 +20,7 @@ import { Migration20261203130000_corrections } from './Migration20261203130000_c
 import { Migration20261203140000_loyalty_guard_conditions } from './Migration20261203140000_loyalty_guard_conditions.js';
 import { Migration20261204150000_campaign_recipients_statement_checks } from './Migration20261204150000_campaign_recipients_statement_checks.js';
 import { Migration20261204152000_campaign_content_sids } from './Migration20261204152000_campaign_content_sids.js';
+import { Migration20261205100000_owner_opt_outs } from './Migration20261205100000_owner_opt_outs.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -49,6 +50,7 @@ const classes = {
   Migration20261203140000_loyalty_guard_conditions,
   Migration20261204150000_campaign_recipients_statement_checks,
   Migration20261204152000_campaign_content_sids,
+  Migration20261205100000_owner_opt_outs,
 } satisfies Record<MigrationName, unknown>;
 
 /**

@@ -26,6 +26,7 @@ export const migrationNames = [
   'Migration20261203140000_loyalty_guard_conditions',
   'Migration20261204150000_campaign_recipients_statement_checks',
   'Migration20261204152000_campaign_content_sids',
+  'Migration20261205100000_owner_opt_outs',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

@@ -39,6 +39,11 @@ export function registerOwnerCommands(program: Command, action: ActionFactory): 
     .option('--bank-name <name>', 'bank name (default: from the bank code)')
     .option('--bank-code <code>', 'CBN bank code, e.g. 058')
     .option('--account-number <nuban>', '10-digit NUBAN (the check digit is verified)')
+    .option(
+      '--opt-out <channels>',
+      'no campaigns on these channels: sms, whatsapp, email (comma-separated) or all',
+    )
+    .option('--opt-in <channels>', 'clear an opt-out: sms, whatsapp, email (comma-separated) or all')
     .option('--yes', 'change bank details without asking')
     .action(action('needs-database', () => import('./edit.js')));
   owner
