@@ -21,6 +21,7 @@ import { Migration20261203140000_loyalty_guard_conditions } from './Migration202
 import { Migration20261204150000_campaign_recipients_statement_checks } from './Migration20261204150000_campaign_recipients_statement_checks.js';
 import { Migration20261204152000_campaign_content_sids } from './Migration20261204152000_campaign_content_sids.js';
 import { Migration20261205090000_campaign_send_checks } from './Migration20261205090000_campaign_send_checks.js';
+import { Migration20261205100000_owner_opt_outs } from './Migration20261205100000_owner_opt_outs.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -51,6 +52,7 @@ const classes = {
   Migration20261204150000_campaign_recipients_statement_checks,
   Migration20261204152000_campaign_content_sids,
   Migration20261205090000_campaign_send_checks,
+  Migration20261205100000_owner_opt_outs,
 } satisfies Record<MigrationName, unknown>;
 
 /**

@@ -27,6 +27,7 @@ export const migrationNames = [
   'Migration20261204150000_campaign_recipients_statement_checks',
   'Migration20261204152000_campaign_content_sids',
   'Migration20261205090000_campaign_send_checks',
+  'Migration20261205100000_owner_opt_outs',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

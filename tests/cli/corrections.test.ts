@@ -255,6 +255,47 @@ describe('owner edit', () => {
     },
     LONG,
   );
+
+  it(
+    'sets and clears opt-outs (--opt-out, --opt-in), audited with the channels; show has them',
+    async () => {
+      const [other] = await sql<{ id: string; email: string }>(
+        'select id, email from owner where email is not null and email <> $1 order by email limit 1',
+        [made.ownerEmail],
+      );
+      const out = jsonOf(await crm(['owner', 'edit', other.email, '--opt-out', 'sms,whatsapp', '--json']));
+      expect(out.changed).toEqual(['optedOutSms', 'optedOutWhatsapp']);
+      expect(out.owner.optedOut).toEqual({ sms: true, whatsapp: true, email: false });
+      const shown = await crm(['owner', 'show', other.email]);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(/opted out\s+sms, whatsapp/);
+      const back = await crm(['owner', 'edit', other.email, '--opt-in', 'sms']);
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.stdout).toMatch(/changed optedOutSms/);
+      expect(jsonOf(await crm(['owner', 'show', other.email, '--json'])).optedOut).toEqual({
+        sms: false,
+        whatsapp: true,
+        email: false,
+      });
+      const audit = await sql<{ operator: string; summary: Record<string, unknown> }>(
+        `select operator, summary from audit_log where entity = 'owner' and entity_id = $1
+           and summary->>'action' = 'edit' order by id`,
+        [other.id],
+      );
+      expect(audit).toEqual([
+        {
+          operator: 'ada',
+          summary: {
+            action: 'edit',
+            changed: ['optedOutSms', 'optedOutWhatsapp'],
+            optedOut: ['sms', 'whatsapp'],
+          },
+        },
+        { operator: 'ada', summary: { action: 'edit', changed: ['optedOutSms'], optedIn: ['sms'] } },
+      ]);
+    },
+    LONG,
+  );
 });
 
 describe('hospital edit', () => {

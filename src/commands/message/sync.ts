@@ -21,7 +21,10 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     ['updated', result.updated],
     ['e-mails (no fetch API)', result.skipped],
     ['fetch errors', result.failed],
-    ['opt-out replies', `${result.optOutReplies} (${result.optedOut} patient(s) newly opted out)`],
+    [
+      'opt-out replies',
+      `${result.optOutReplies} (${result.optedOut} patient(s), ${result.ownersOptedOut} owner(s) newly opted out)`,
+    ],
     [
       'statuses',
       Object.entries(result.byStatus)

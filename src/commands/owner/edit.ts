@@ -12,6 +12,8 @@ interface Flags extends GlobalFlags {
   bankName?: string;
   bankCode?: string;
   accountNumber?: string;
+  optOut?: string;
+  optIn?: string;
 }
 
 export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): Promise<void> {
@@ -24,6 +26,8 @@ export async function run(ctx: CommandContext, [ref]: string[], flags: Flags): P
     bankName: flags.bankName,
     bankCode: flags.bankCode,
     accountNumber: flags.accountNumber,
+    optOut: flags.optOut,
+    optIn: flags.optIn,
   };
   if (changesBankDetails(input))
     await confirmOrRefuse(ctx, flags.yes, {

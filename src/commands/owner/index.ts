@@ -11,6 +11,7 @@ export function registerOwnerCommands(program: Command, action: ActionFactory): 
         'crm owner add --name "Adebayo Holdings Ltd" --email ops@adebayo.ng --phone 08031234567 --tax-type company --bank-code 058 --account-number 0123456785',
         'crm owner show ops@adebayo.ng --json',
         'crm owner edit ops@adebayo.ng --bank-code 044 --account-number 0690000031 --yes',
+        'crm owner edit ops@adebayo.ng --opt-out sms,whatsapp',
         'crm owner log ops@adebayo.ng --channel call --summary "Discussed the Q3 guarantee"',
         'crm owner satisfaction ops@adebayo.ng --category payment --rating 4 --would-recommend yes',
       ),
@@ -39,6 +40,11 @@ export function registerOwnerCommands(program: Command, action: ActionFactory): 
     .option('--bank-name <name>', 'bank name (default: from the bank code)')
     .option('--bank-code <code>', 'CBN bank code, e.g. 058')
     .option('--account-number <nuban>', '10-digit NUBAN (the check digit is verified)')
+    .option(
+      '--opt-out <channels>',
+      'no campaigns on these channels: sms, whatsapp, email (comma-separated) or all',
+    )
+    .option('--opt-in <channels>', 'clear an opt-out: sms, whatsapp, email (comma-separated) or all')
     .option('--yes', 'change bank details without asking')
     .action(action('needs-database', () => import('./edit.js')));
   owner

@@ -12,6 +12,12 @@ export async function run(ctx: CommandContext, [ref]: string[]): Promise<void> {
     ['e-mail', owner.email],
     ['phone', owner.phone],
     ['tax type', owner.taxType],
+    [
+      'opted out',
+      (Object.keys(owner.optedOut) as (keyof typeof owner.optedOut)[])
+        .filter((c) => owner.optedOut[c])
+        .join(', ') || 'none',
+    ],
     ['bank', `${owner.bankName ?? ''} (${owner.bankCode}) ${owner.accountNumber}`],
     ['satisfaction', s.averageRating === null ? '-' : `${s.averageRating} / 5 over ${s.responses} ratings`],
     ['would recommend', s.wouldRecommendShare === null ? '-' : `${Math.round(s.wouldRecommendShare * 100)}%`],

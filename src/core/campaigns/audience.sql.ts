@@ -37,9 +37,14 @@ export function audienceSql(campaign: Campaign, settings: CampaignSettings, now:
   const ch = campaign.channel;
   if (campaign.segment === 'all-owners') {
     const contact = ch === 'email' ? 'o.email' : 'o.phone';
+    // Owners are business partners under contract: no marketing consent or frequency cap, but
+    // an opt-out of the channel is honoured as a patient's is.
     return {
       sql: `select null::uuid as patient_id, o.id as owner_id, 'en'::text as language,
-          case when ${contact} is null then 'no_contact' end as reason
+          case
+            when ${contact} is null then 'no_contact'
+            when o.opted_out_${ch} then 'opted_out'
+          end as reason
         from owner o`,
       params,
     };

@@ -61,13 +61,16 @@ export function renderFor(
 }
 
 /**
- * What to do with a claimed recipient now: skip (an opt-out, or a withdrawn marketing consent,
- * since the snapshot; no address) or send this message.
+ * What to do with a claimed recipient now: skip (an opt-out — a patient's or an owner's — or a
+ * withdrawn marketing consent, since the snapshot; no address) or send this message. `ownerId`
+ * names an owner recipient, whom a Twilio 21610 opts out.
  */
 export function decideRecipient(
   campaign: Campaign,
   row: ClaimedRow,
-): { skip: string } | { message: GroupMessage; contentVariables: Record<string, string> | null } {
+):
+  | { skip: string }
+  | { message: GroupMessage; contentVariables: Record<string, string> | null; ownerId: string | null } {
   const ch = campaign.channel;
   const to = ch === 'email' ? row.email : row.phone;
   if (!to) return { skip: 'no_contact' };
@@ -77,6 +80,7 @@ export function decideRecipient(
   const { body, subject, contentSid, contentVariables } = renderFor(campaign, row);
   return {
     contentVariables,
+    ownerId: row.owner_id,
     message: {
       recipientId: row.id,
       patientId: row.patient_id,

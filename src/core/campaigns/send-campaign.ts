@@ -25,7 +25,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DateTime } from 'luxon';
 import type { ServiceContext } from '../context.js';
 import { query } from '../db/sql.js';
-import { isUnsubscribed, optOutPatients, outcomeStatus } from '../messaging/message.sql.js';
+import { isUnsubscribed, optOutOwners, optOutPatients, outcomeStatus } from '../messaging/message.sql.js';
 import { type MessagingConfig, requireCredentials } from '../messaging/messaging.config.js';
 import type { Messenger, SendOutcome } from '../messaging/messenger.js';
 import { SENDGRID_MAX_PERSONALIZATIONS } from '../messaging/providers.js';
@@ -82,7 +82,11 @@ const SMS_GROUP = 100;
 /** How often a sender settles other senders' ended claims while there is still work pending. */
 const RECOVERY_EVERY_MS = 1000;
 
-type Claimed = { message: GroupMessage; contentVariables: Record<string, string> | null };
+type Claimed = {
+  message: GroupMessage;
+  contentVariables: Record<string, string> | null;
+  ownerId: string | null;
+};
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -358,11 +362,11 @@ function outcomeFields(outcome: SendOutcome): OutcomeFields {
 
 /**
  * Records a group's outcomes: messages and recipients in one statement (and, rarely, patients
- * the provider says unsubscribed), in one transaction.
+ * or owners the provider says unsubscribed), in one transaction.
  */
 async function recordGroup(
   ctx: ServiceContext,
-  sent: { c: { message: GroupMessage }; outcome: SendOutcome; messageId: string }[],
+  sent: { c: { message: GroupMessage; ownerId: string | null }; outcome: SendOutcome; messageId: string }[],
 ): Promise<void> {
   const nowIso = ctx.clock.now().toISO()!;
   // An e-mail group shares one outcome (one SendGrid request): its fields are worked out once.
@@ -376,6 +380,7 @@ async function recordGroup(
     return { recipientId: c.message.recipientId, messageId, ...fields };
   });
   const unsubscribed = sent.filter((s) => s.c.message.patientId && isUnsubscribed(s.outcome));
+  const ownersOut = sent.filter((s) => s.c.ownerId && isUnsubscribed(s.outcome)).map((s) => s.c.ownerId!);
   await ctx.em.transactional(async (t) => {
     const tem = t as EntityManager;
     await recordGroupOutcomes(tem, rows, nowIso);
@@ -386,6 +391,7 @@ async function recordGroup(
         unsubscribed.map((s) => s.c.message.patientId!),
         nowIso,
       );
+    if (ownersOut.length) await optOutOwners(tem, sent[0].c.message.channel, ownersOut);
   });
 }
 

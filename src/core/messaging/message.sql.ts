@@ -204,6 +204,20 @@ export async function optOutPatients(
 }
 
 /**
+ * Marks the given owners opted out of `channel` (one statement): a Twilio 21610 on a campaign
+ * SMS or an owner message. Returns how many were newly opted out.
+ */
+export async function optOutOwners(em: EntityManager, channel: Channel, ownerIds: string[]): Promise<number> {
+  if (!ownerIds.length) return 0;
+  const rows = await query<{ id: string }>(
+    em,
+    `update owner set opted_out_${channel} = true where id = any($1::uuid[]) and not opted_out_${channel} returning id`,
+    [ownerIds],
+  );
+  return rows.length;
+}
+
+/**
  * Copies the delivery status of owner messages into the owner CRM's `owner_communications`
  * (where that table exists), for every logged contact whose status changed.
  */

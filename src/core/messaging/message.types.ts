@@ -18,6 +18,8 @@ export type MessagePurpose = 'reminder' | 'campaign' | 'alert' | 'owner' | 'loya
 export interface PendingMessage extends OutgoingMessage {
   purpose: MessagePurpose;
   patientId?: string | null;
+  /** The owner an owner message goes to (not stored on the row): a Twilio 21610 opts them out. */
+  ownerId?: string | null;
   /** What the message is about (`reminder:<id>`, `owner:<id>`), for tracing. */
   reference?: string | null;
 }

@@ -1,5 +1,5 @@
 /**
- * Opt-out by reply: a patient who answers an SMS or WhatsApp message with STOP (or a word of the
+ * Opt-out by reply: a patient or an owner who answers an SMS or WhatsApp message with STOP (or a word of the
  * same meaning in Pidgin, Yoruba, Hausa or Igbo) is opted out of that channel. `crm message sync`
  * reads the replies from Twilio's message list (docs/campaigns.md, "Opt-out by reply").
  *
@@ -42,16 +42,18 @@ export function isOptOutReply(text: string): boolean {
 }
 
 /**
- * Opts out, of the reply's channel, every patient whose number sent an opt-out reply; returns how
- * many patients were newly opted out (one already opted out is not counted again).
+ * Opts out, of the reply's channel, every patient and every owner whose number sent an opt-out
+ * reply; returns how many patients (`optOuts`) and owners (`ownerOptOuts`) were newly opted out
+ * (one already opted out is not counted again).
  */
 export async function applyOptOutReplies(
   em: EntityManager,
   replies: InboundMessage[],
   now: string,
-): Promise<{ replies: number; optOuts: number }> {
+): Promise<{ replies: number; optOuts: number; ownerOptOuts: number }> {
   const stops = replies.filter((r) => isOptOutReply(r.body));
   let optOuts = 0;
+  let ownerOptOuts = 0;
   for (const channel of ['sms', 'whatsapp'] as const) {
     const phones = [...new Set(stops.filter((s) => s.channel === channel).map((s) => s.from))];
     if (!phones.length) continue;
@@ -62,6 +64,14 @@ export async function applyOptOutReplies(
       [phones, now],
     );
     optOuts += rows.length;
+    // Owners receive campaigns too (segment all-owners); the owner table has no updated_at.
+    const owners = await query<{ id: string }>(
+      em,
+      `update owner set opted_out_${channel} = true
+       where phone = any($1::text[]) and not opted_out_${channel} returning id`,
+      [phones],
+    );
+    ownerOptOuts += owners.length;
   }
-  return { replies: stops.length, optOuts };
+  return { replies: stops.length, optOuts, ownerOptOuts };
 }

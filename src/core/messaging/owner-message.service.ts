@@ -75,6 +75,7 @@ export async function sendOwnerMessage(
     subject: input.subject?.trim() || null,
     body: input.body,
     purpose: 'owner',
+    ownerId: owner.id,
     reference: `owner:${owner.id}`,
   });
   const communicationId = await ctx.em.transactional(async (em) => {

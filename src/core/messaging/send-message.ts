@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../context.js';
 import { Patient } from '../patients/patient.entity.js';
 import { Message } from './message.entity.js';
-import { isUnsubscribed, outcomeStatus } from './message.sql.js';
+import { isUnsubscribed, optOutOwners, outcomeStatus } from './message.sql.js';
 import { type MessageStatus, type PendingMessage, providerOf } from './message.types.js';
 import type { Messenger, SendOutcome } from './messenger.js';
 import { countSegments } from './segments.js';
@@ -63,7 +63,7 @@ export async function sendMessage(
 
 /**
  * The provider's answer on the message row; a recipient who unsubscribed (Twilio 21610) is opted
- * out of that channel.
+ * out of that channel, patient or owner.
  */
 async function recordOutcome(
   ctx: ServiceContext,
@@ -86,5 +86,6 @@ async function recordOutcome(
       [OPTED_OUT[message.channel]]: true,
       updatedAt: now,
     } as never);
+  if (message.ownerId && isUnsubscribed(outcome)) await optOutOwners(em, message.channel, [message.ownerId]);
   await em.flush();
 }

@@ -17,6 +17,8 @@ export interface SyncResult {
   /** Opt-out replies (STOP…) read from the provider, and patients they newly opted out. */
   optOutReplies: number;
   optedOut: number;
+  /** Owners the opt-out replies newly opted out (owners receive `all-owners` campaigns). */
+  ownersOptedOut: number;
 }
 
 /** Our message status for each Twilio message status. */
@@ -76,6 +78,7 @@ export async function syncMessages(
     byStatus: {},
     optOutReplies: 0,
     optedOut: 0,
+    ownersOptedOut: 0,
   };
   // Only the channels that have messages to sync need their provider (and its credentials): SMS
   // and e-mail set up without WhatsApp is not an error here.
@@ -115,7 +118,7 @@ export async function syncMessages(
   }
   await em.flush();
   await syncOwnerCommunicationStatuses(em);
-  // Replies: STOP and its equivalents opt the patient out of the channel they wrote on.
+  // Replies: STOP and its equivalents opt the patient or owner out of the channel they wrote on.
   const since = clock.now().minus({ hours: sinceHours }).toJSDate();
   let replies: Awaited<ReturnType<Messenger['listInbound']>> = [];
   // Replies come through Twilio: without SMS/WhatsApp messages to sync the messenger was not made
@@ -135,10 +138,17 @@ export async function syncMessages(
           replies: r.replies,
           optedOut: r.optOuts,
         });
+      if (r.ownerOptOuts)
+        await recordAudit(t as never, ctx.actor, 'owner', null, {
+          action: 'opt-out by reply',
+          replies: r.replies,
+          optedOut: r.ownerOptOuts,
+        });
       return r;
     });
     result.optOutReplies = applied.replies;
     result.optedOut = applied.optOuts;
+    result.ownersOptedOut = applied.ownerOptOuts;
   }
   return result;
 }

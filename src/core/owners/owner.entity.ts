@@ -28,6 +28,10 @@ export const Owner = defineEntity({
     bankName: p.text().nullable(),
     bankCode: p.text(),
     accountNumber: p.text(),
+    /** Opted out of the channel (STOP reply, Twilio 21610, `owner edit --opt-out`): no campaigns on it. */
+    optedOutSms: p.boolean().default(false),
+    optedOutWhatsapp: p.boolean().default(false),
+    optedOutEmail: p.boolean().default(false),
     createdAt: p.datetime().defaultRaw('now()'),
   }),
 });

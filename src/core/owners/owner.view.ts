@@ -1,4 +1,5 @@
 import { isoTimestamp } from '../db/values.js';
+import type { Channel } from '../patients/patient.entity.js';
 import type { Owner, OwnerTaxType } from './owner.entity.js';
 import type { OwnerCommunication } from './owner-communication.entity.js';
 
@@ -13,6 +14,8 @@ export interface OwnerView {
   bankName: string | null;
   bankCode: string;
   accountNumber: string;
+  /** Channels the owner opted out of (no campaigns on them). */
+  optedOut: Record<Channel, boolean>;
   createdAt: string;
 }
 
@@ -27,6 +30,7 @@ export function toOwnerView(o: Owner): OwnerView {
     bankName: o.bankName ?? null,
     bankCode: o.bankCode,
     accountNumber: o.accountNumber,
+    optedOut: { sms: o.optedOutSms, whatsapp: o.optedOutWhatsapp, email: o.optedOutEmail },
     createdAt: isoTimestamp(o.createdAt),
   };
 }
