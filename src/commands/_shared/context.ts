@@ -96,6 +96,7 @@ export function createContext(
                 dataDir: effectiveConfig.dataDir,
                 create: openOptions.create ?? false,
                 idleMs: effectiveConfig.serviceIdleMs,
+                sharedBuffers: effectiveConfig.embeddedSharedBuffers,
                 lockWaitMs: effectiveConfig.embeddedLockWaitMs,
                 notice: openOptions.notice,
                 warn: openOptions.warn,

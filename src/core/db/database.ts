@@ -238,7 +238,10 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
     const { openPGlite, createPGliteDriver, copyFromBytes } = await import('./embedded-driver.js');
     // A new database starts as the package's migrated image when there is one (embedded-image.ts).
     if (creating && options.fromImage !== false) (await import('./embedded-image.js')).restoreImage(dir);
-    pglite = await openPGlite(join(dir, 'pgdata'), (what) => reportEmbeddedAbort({ dataDir: dir, what }));
+    pglite = await openPGlite(join(dir, 'pgdata'), {
+      sharedBuffers: config.embeddedSharedBuffers,
+      onAbort: (what) => reportEmbeddedAbort({ dataDir: dir, what }),
+    });
     const opened = pglite;
     if (creating) {
       // initdb's files are 0666 whatever the umask.
@@ -331,6 +334,7 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
         dataDir: dir,
         create: options.create ?? false,
         idleMs: config.serviceIdleMs,
+        sharedBuffers: config.embeddedSharedBuffers,
         lockWaitMs: config.embeddedLockWaitMs,
         notice: options.notice,
         warn: options.warn,

@@ -7,16 +7,18 @@ import { loadMikroKnex, mikroPostgres } from './mikro-orm.js';
 const { AbstractSqlDriver } = loadMikroKnex();
 const { PostgreSqlConnection, PostgreSqlPlatform } = mikroPostgres;
 
-/**
- * PostgreSQL's buffer cache inside PGlite. PGlite's 128 MB default is WebAssembly memory the
- * process touches and never gives back; the data files sit in the operating system's page cache
- * anyway. 32 MB cut the service's resident memory by ~140 MB at rest and at its peak during a
- * 300,000-row import, at the same import speed (BENCHMARKS.md, "Session 11 — embedded memory").
- * CRM_EMBEDDED_SHARED_BUFFERS (a PostgreSQL size, e.g. 64MB) overrides it for a larger machine.
- */
-function sharedBuffers(): string {
-  const given = process.env.CRM_EMBEDDED_SHARED_BUFFERS?.trim();
-  return given && /^\d+(kB|MB|GB)$/.test(given) ? given : '32MB';
+export interface PGliteOptions {
+  /**
+   * PostgreSQL's buffer cache inside PGlite (config.embeddedSharedBuffers, from
+   * CRM_EMBEDDED_SHARED_BUFFERS; default 32MB). PGlite's 128 MB default is WebAssembly memory the
+   * process touches and never gives back; the data files sit in the operating system's page
+   * cache anyway. 32 MB cut the service's resident memory by ~140 MB at rest and at its peak
+   * during a 300,000-row import, at the same import speed (BENCHMARKS.md, "Session 11 — embedded
+   * memory"); a larger machine may give more.
+   */
+  sharedBuffers: string;
+  /** Called before PGlite's module throws its "Aborted()" (embedded-abort.ts says why that matters). */
+  onAbort?: (what: string) => void;
 }
 
 /**
@@ -26,9 +28,12 @@ function sharedBuffers(): string {
  * single session, so the pool holds one connection; PGlite keeps the event loop alive until it
  * is closed, so closing the ORM closes PGlite too.
  */
-export async function openPGlite(dataDir: string, onAbort?: (what: string) => void): Promise<PGlite> {
+export async function openPGlite(
+  dataDir: string,
+  { sharedBuffers, onAbort }: PGliteOptions,
+): Promise<PGlite> {
   // An extension may hand PGlite emscripten options: `onAbort` is called before the module throws
-  // its "Aborted()" (embedded-abort.ts says why that matters).
+  // its "Aborted()".
   const abortWatch = {
     name: 'crm-abort-watch',
     setup: async (_pg: unknown, emscriptenOpts: Record<string, unknown>) => ({
@@ -38,7 +43,7 @@ export async function openPGlite(dataDir: string, onAbort?: (what: string) => vo
   return PGlite.create({
     dataDir,
     extensions: { btree_gist, abortWatch },
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers()}`],
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
   });
 }
 

@@ -31,6 +31,8 @@ export interface EnsureOptions {
   dataDir: string;
   create: boolean;
   idleMs: number;
+  /** PostgreSQL's buffer cache in the service's PGlite (config.embeddedSharedBuffers). */
+  sharedBuffers: string;
   lockWaitMs: number;
   notice?: (text: string) => void;
   warn?: (text: string) => void;
@@ -60,6 +62,7 @@ function spawnService(options: EnsureOptions): Promise<ServiceInfo> {
     dataDir: options.dataDir,
     create: options.create,
     idleMs: options.idleMs,
+    sharedBuffers: options.sharedBuffers,
     lockWaitMs: options.lockWaitMs,
   };
   const child = spawn(process.execPath, [...serviceEntry(), JSON.stringify(serviceOptions)], {

@@ -60,6 +60,8 @@ export interface ServiceOptions {
   create: boolean;
   /** Stop after this long without a client. */
   idleMs: number;
+  /** PostgreSQL's buffer cache in PGlite (a PostgreSQL size: config.embeddedSharedBuffers). */
+  sharedBuffers: string;
   /** How long to wait for the folder's lock (held by a command not using the service). */
   lockWaitMs: number;
 }
@@ -420,9 +422,10 @@ export async function startService(options: ServiceOptions, events: ServiceEvent
     // A new database starts as the package's migrated image when there is one (embedded-image.ts).
     if (creating) (await import('./embedded-image.js')).restoreImage(dir);
     let service: EmbeddedService | undefined;
-    pglite = await openPGlite(join(dir, 'pgdata'), (what) =>
-      service?.fail(new Error(`the embedded database stopped: ${what}`)),
-    );
+    pglite = await openPGlite(join(dir, 'pgdata'), {
+      sharedBuffers: options.sharedBuffers,
+      onAbort: (what) => service?.fail(new Error(`the embedded database stopped: ${what}`)),
+    });
     if (creating) {
       restrictTree(dir);
       events.notice(`created a new embedded database in ${dir}`);
