@@ -32,7 +32,7 @@ export interface Config {
   serviceIdleMs: number;
   /**
    * PostgreSQL's buffer cache inside the embedded database (CRM_EMBEDDED_SHARED_BUFFERS, a
-   * PostgreSQL size such as `64MB`; default `32MB`): see core/db/embedded-driver.ts.
+   * PostgreSQL size such as `64MB`; default `32MB`): see core/db/embedded-pglite.ts.
    */
   embeddedSharedBuffers: string;
   /** Rows per committed batch of `patient import` (CRM_IMPORT_BATCH_SIZE, default 10,000). */
