@@ -30,6 +30,11 @@ export interface Config {
   embeddedService: boolean;
   /** How long the embedded database's service waits for a client before it stops, in ms. */
   serviceIdleMs: number;
+  /**
+   * PostgreSQL's buffer cache inside the embedded database (CRM_EMBEDDED_SHARED_BUFFERS, a
+   * PostgreSQL size such as `64MB`; default `32MB`): see core/db/embedded-pglite.ts.
+   */
+  embeddedSharedBuffers: string;
   /** Rows per committed batch of `patient import` (CRM_IMPORT_BATCH_SIZE, default 10,000). */
   importBatchSize: number;
   /** Hours a low-rating feedback alert has before it is overdue (CRM_FEEDBACK_ALERT_HOURS, default 48). */
@@ -117,6 +122,7 @@ export const DOTENV_VARIABLES: ReadonlySet<string> = new Set([
   'CRM_LOCK_WAIT_MS',
   'CRM_EMBEDDED_SERVICE',
   'CRM_SERVICE_IDLE_MINUTES',
+  'CRM_EMBEDDED_SHARED_BUFFERS',
   'CRM_IMPORT_BATCH_SIZE',
   'CRM_DEBUG',
   'NO_COLOR',
@@ -218,6 +224,27 @@ function positiveInt(value: string | undefined, name: string): number | undefine
   return Number(value);
 }
 
+/** PostgreSQL's own floor for shared_buffers: 16 buffers of 8 kB. */
+const MIN_SHARED_BUFFERS_KB = 128;
+const SIZE_UNITS_KB = { kB: 1, MB: 1024, GB: 1024 * 1024 } as const;
+
+/**
+ * CRM_EMBEDDED_SHARED_BUFFERS: a PostgreSQL size in kB, MB or GB (`64MB`), at least 128kB;
+ * default 32MB. Anything else is exit 3 naming it (it used to fall back to 32MB silently).
+ */
+function sharedBuffers(value: string | undefined): string {
+  const given = value?.trim();
+  if (!given) return '32MB';
+  const m = /^(\d{1,9})(kB|MB|GB)$/.exec(given);
+  if (!m || Number(m[1]) * SIZE_UNITS_KB[m[2] as keyof typeof SIZE_UNITS_KB] < MIN_SHARED_BUFFERS_KB)
+    throw new ValidationError(
+      'CRM_EMBEDDED_SHARED_BUFFERS',
+      value,
+      'expected a PostgreSQL size of at least 128kB, in kB, MB or GB, e.g. 64MB',
+    );
+  return given;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = true } = {}): Config {
   if (readDotEnv) {
     isolateOrmFromEnvironment(env);
@@ -240,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { readDotEnv = 
     embeddedLockWaitMs: Number.isFinite(lockWait) && lockWait >= 0 ? lockWait : 5000,
     embeddedService: env.CRM_EMBEDDED_SERVICE !== '0' && env.CRM_EMBEDDED_SERVICE !== 'false',
     serviceIdleMs: Math.round((Number.isFinite(idleMinutes) && idleMinutes >= 0 ? idleMinutes : 10) * 60_000),
+    embeddedSharedBuffers: sharedBuffers(env.CRM_EMBEDDED_SHARED_BUFFERS),
     importBatchSize: positiveInt(env.CRM_IMPORT_BATCH_SIZE, 'CRM_IMPORT_BATCH_SIZE') ?? 10_000,
     feedbackAlertHours: positiveInt(env.CRM_FEEDBACK_ALERT_HOURS, 'CRM_FEEDBACK_ALERT_HOURS') ?? 48,
 

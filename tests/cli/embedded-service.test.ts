@@ -199,6 +199,26 @@ describe.runIf(!onPostgres)('embedded database service', { timeout: 180_000 }, (
     expect(existsSync(join(info?.socketDir ?? dir, SOCKET_NAME))).toBe(false);
   });
 
+  it('CRM_EMBEDDED_SHARED_BUFFERS from a .env reaches the service; a bad size is exit 3 naming it', async () => {
+    const dir = copyOfDatabase('buffers');
+    const cwd = join(scratch, 'buffers-cwd');
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, '.env'), 'CRM_EMBEDDED_SHARED_BUFFERS=48MB\n');
+    const listed = await runCli(['hospital', 'list'], svc(dir), { cwd });
+    expect(listed.code, listed.stderr).toBe(0);
+    const c = await client(dir);
+    try {
+      expect((await c.query('show shared_buffers')).rows[0].shared_buffers).toBe('48MB');
+    } finally {
+      await c.end();
+    }
+    const bad = await runCli(['hospital', 'list'], svc(dir, { CRM_EMBEDDED_SHARED_BUFFERS: '48 megs' }));
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toBe(
+      'crm: error: CRM_EMBEDDED_SHARED_BUFFERS: expected a PostgreSQL size of at least 128kB, in kB, MB or GB, e.g. 64MB (got "48 megs")\n',
+    );
+  });
+
   it('a data folder whose path is too long for a socket gets a private socket folder', async () => {
     const deep = join(scratch, 'd'.repeat(60), 'e'.repeat(40));
     mkdirSync(deep, { recursive: true });

@@ -88,26 +88,27 @@ export function createContext(
         progress: io.stderrIsTTY ? (text) => spinner(io.stderr, text) : undefined,
         ...options,
       };
-      // The embedded database's service is started (when it is not running) while MikroORM loads.
+      // The embedded database's service is started (when it is not running) first: the service
+      // is spawned before this process loads database.ts and builds the ORM, which then overlap
+      // with the service's start-up.
       const early =
         !effectiveConfig.databaseUrl && effectiveConfig.embeddedService
-          ? import('../../core/db/embedded-service-client.js').then((client) =>
-              client.startServiceEarly({
-                dataDir: effectiveConfig.dataDir,
-                create: openOptions.create ?? false,
-                idleMs: effectiveConfig.serviceIdleMs,
-                lockWaitMs: effectiveConfig.embeddedLockWaitMs,
-                notice: openOptions.notice,
-                warn: openOptions.warn,
-                progress: openOptions.progress,
-              }),
-            )
+          ? (await import('../../core/db/embedded-service-client.js')).startServiceEarly({
+              dataDir: effectiveConfig.dataDir,
+              create: openOptions.create ?? false,
+              idleMs: effectiveConfig.serviceIdleMs,
+              sharedBuffers: effectiveConfig.embeddedSharedBuffers,
+              lockWaitMs: effectiveConfig.embeddedLockWaitMs,
+              notice: openOptions.notice,
+              warn: openOptions.warn,
+              progress: openOptions.progress,
+            })
           : undefined;
-      // Settled below; an early failure must not surface as an unhandled rejection meanwhile.
+      // Settled by openDatabase; an early failure must not surface as an unhandled rejection meanwhile.
       early?.catch(() => {});
       const { openDatabase, sessionOf } = await import('../../core/db/database.js');
-      await early;
-      const db = await openDatabase(effectiveConfig, openOptions);
+      // The ORM is built while the service starts; the open waits for the service after that.
+      const db = await openDatabase(effectiveConfig, { ...openOptions, serviceStarting: early });
       let failed = false;
       try {
         operator = resolveOperator(await sessionOf(db), declared);

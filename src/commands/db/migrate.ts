@@ -1,9 +1,14 @@
-import { applyMigrations } from '../../core/db/database.js';
+import { applyMigrations, migrationsPending } from '../../core/db/database.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson } from '../_shared/render.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
-  const applied = await ctx.withDatabase((db) => applyMigrations(db.orm), { migrate: 'never' });
+  // The Migrator (its modules and catalog queries) only when something is pending: a database
+  // already up to date, such as a new one restored from the package's image, is told so at once.
+  const applied = await ctx.withDatabase(
+    async (db) => ((await migrationsPending(db)) ? applyMigrations(db.orm) : []),
+    { migrate: 'never' },
+  );
   if (ctx.json) return printJson(ctx, { applied });
   ctx.print(
     applied.length

@@ -82,6 +82,11 @@ export interface OpenOptions {
   warn?: (text: string) => void;
   /** Something to show while opening takes longer than a second; returns how to stop showing it. */
   progress?: (text: string) => () => void;
+  /**
+   * The embedded database's service, being started by the command (startServiceEarly): awaited
+   * once the ORM is being built, so that the two overlap; its rejection is the command's error.
+   */
+  serviceStarting?: Promise<void>;
 }
 
 const MIGRATIONS_TABLE = 'mikro_orm_migrations';
@@ -238,7 +243,10 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
     const { openPGlite, createPGliteDriver, copyFromBytes } = await import('./embedded-driver.js');
     // A new database starts as the package's migrated image when there is one (embedded-image.ts).
     if (creating && options.fromImage !== false) (await import('./embedded-image.js')).restoreImage(dir);
-    pglite = await openPGlite(join(dir, 'pgdata'), (what) => reportEmbeddedAbort({ dataDir: dir, what }));
+    pglite = await openPGlite(join(dir, 'pgdata'), {
+      sharedBuffers: config.embeddedSharedBuffers,
+      onAbort: (what) => reportEmbeddedAbort({ dataDir: dir, what }),
+    });
     const opened = pglite;
     if (creating) {
       // initdb's files are 0666 whatever the umask.
@@ -301,20 +309,34 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
   const { ensureService, copyBlobThroughService, serviceFailure } = await import(
     './embedded-service-client.js'
   );
-  const { SOCKET_PORT } = await import('./embedded-service-files.js');
-  let orm: MikroORM | undefined;
-  const connect = async (info: { socketDir: string }): Promise<boolean> => {
-    const candidate = await mikroCore.MikroORM.init({
+  const { SOCKET_PORT, socketFitsInDataDir } = await import('./embedded-service-files.js');
+  const ormOptions = (socketDir: string) =>
+    ({
       ...baseOptions(),
       driver: mikroPostgres.PostgreSqlDriver,
-      host: info.socketDir,
+      host: socketDir,
       port: SOCKET_PORT,
       user: 'postgres',
       dbName: 'postgres',
       // One session behind the socket: a second connection of this process would wait for the first.
       pool: { min: 0, max: 1 },
       ensureDatabase: false,
-    } as Options);
+      // Connects on the first query (below): MikroORM's own check would be a second `select 1`.
+      connect: false,
+    }) as Options;
+  // The ORM (entity discovery) is built while the service starts, when its socket's folder is
+  // known beforehand: the data folder itself, unless its path is too long for a socket.
+  let prepared: Promise<MikroORM> | undefined = socketFitsInDataDir(dir)
+    ? mikroCore.MikroORM.init(ormOptions(dir))
+    : undefined;
+  prepared?.catch(() => {});
+  let orm: MikroORM | undefined;
+  const connect = async (info: { socketDir: string }): Promise<boolean> => {
+    let candidate: MikroORM;
+    if (prepared && info.socketDir === dir) {
+      candidate = await prepared;
+      prepared = undefined;
+    } else candidate = await mikroCore.MikroORM.init(ormOptions(info.socketDir));
     try {
       await candidate.em.getConnection().execute('select 1');
       orm = candidate;
@@ -326,11 +348,20 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
     }
   };
   try {
+    // A command that started the service before it loaded MikroORM (startServiceEarly) waits
+    // for it here, once the ORM is being built: its failure is already the command's error.
+    await options.serviceStarting;
+  } catch (error) {
+    await (await prepared?.catch(() => undefined))?.close(true).catch(() => {});
+    throw error;
+  }
+  try {
     await ensureService(
       {
         dataDir: dir,
         create: options.create ?? false,
         idleMs: config.serviceIdleMs,
+        sharedBuffers: config.embeddedSharedBuffers,
         lockWaitMs: config.embeddedLockWaitMs,
         notice: options.notice,
         warn: options.warn,
@@ -339,8 +370,11 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
       connect,
     );
   } catch (error) {
+    await (await prepared?.catch(() => undefined))?.close(true).catch(() => {});
     throw serviceFailure(error, dir);
   }
+  // Not used (the service's socket was elsewhere after all): nothing to close but its pool.
+  if (prepared) await (await prepared.catch(() => undefined))?.close(true).catch(() => {});
   const opened = orm!;
   return {
     kind: 'embedded',
@@ -402,6 +436,14 @@ export async function applyMigrations(orm: MikroORM): Promise<string[]> {
   return (await orm.getMigrator().up()).map((m) => m.name);
 }
 
+/**
+ * Whether a migration is not applied yet: one query (or none on PostgreSQL, where the connect's
+ * probe brought the applied list), where the Migrator costs module loading and catalog queries.
+ */
+export function migrationsPending(db: Database): Promise<boolean> {
+  return db.startup ? Promise.resolve(someNotApplied(db.startup.applied)) : anyMigrationPending(db.orm);
+}
+
 /** Opens the configured database, migrating or checking as asked. */
 export async function openDatabase(config: Config, options: OpenOptions): Promise<Database> {
   const db = config.databaseUrl
@@ -413,8 +455,7 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
   try {
     // The Migrator is asked only when the migrations table says something is pending.
     // PostgreSQL's applied migrations came with the connect (startupProbe).
-    const somePending = () => (db.startup ? someNotApplied(db.startup.applied) : anyMigrationPending(db.orm));
-    if (mode !== 'never' && (await somePending())) {
+    if (mode !== 'never' && (await migrationsPending(db))) {
       if (mode === 'auto') {
         await applyMigrations(db.orm);
         // Who is connected is asked again: the functions may have just been created.

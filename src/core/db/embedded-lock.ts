@@ -134,6 +134,8 @@ export async function acquireEmbeddedLock(
   path: string,
   command: string,
   waitMs: number,
+  /** How often a held lock is looked at again. */
+  pollMs = 100,
 ): Promise<EmbeddedLock> {
   const me = JSON.stringify({
     pid: process.pid,
@@ -158,7 +160,7 @@ export async function acquireEmbeddedLock(
         `the embedded database in ${dirname(path)} is in use by ${who}; wait for it to finish, or set DATABASE_URL to use PostgreSQL for concurrent work`,
       );
     }
-    await new Promise((r) => setTimeout(r, owner && !isAlive(owner.pid) ? 10 : 100));
+    await new Promise((r) => setTimeout(r, owner && !isAlive(owner.pid) ? 10 : pollMs));
   }
   let released = false;
   const release = () => {

@@ -31,6 +31,8 @@ export interface EnsureOptions {
   dataDir: string;
   create: boolean;
   idleMs: number;
+  /** PostgreSQL's buffer cache in the service's PGlite (config.embeddedSharedBuffers). */
+  sharedBuffers: string;
   lockWaitMs: number;
   notice?: (text: string) => void;
   warn?: (text: string) => void;
@@ -60,6 +62,7 @@ function spawnService(options: EnsureOptions): Promise<ServiceInfo> {
     dataDir: options.dataDir,
     create: options.create,
     idleMs: options.idleMs,
+    sharedBuffers: options.sharedBuffers,
     lockWaitMs: options.lockWaitMs,
   };
   const child = spawn(process.execPath, [...serviceEntry(), JSON.stringify(serviceOptions)], {
@@ -128,11 +131,13 @@ export async function ensureService(
   if (before.kind !== 'database' && !options.create) throw noDatabaseError(dir);
   if (before.kind === 'missing') createDataDir(dir);
   const stopProgress = startProgress(options, `opening the embedded database in ${dir}`);
-  // One starter at a time: the others wait, then find the service it started.
+  // One starter at a time: the others wait, then find the service it started. They look every
+  // 20 ms (the service starts in under a second; the folder's own lock polls every 100 ms).
   const startLock = await acquireEmbeddedLock(
     join(dir, 'crm.lock.start'),
     'starting the database service',
     120_000,
+    20,
   );
   try {
     const started = runningService(dir);

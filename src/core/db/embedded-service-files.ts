@@ -31,8 +31,13 @@ const SOCKET_PATH_MAX = 100;
  * The socket's folder: the data folder itself (0700), or, when that path is too long for a
  * socket, a new private (0700) folder under the temporary directory.
  */
+/** Whether the service's socket goes in the data folder itself (the path is short enough). */
+export function socketFitsInDataDir(dataDir: string): boolean {
+  return Buffer.byteLength(join(dataDir, SOCKET_NAME)) <= SOCKET_PATH_MAX;
+}
+
 export function chooseSocketDir(dataDir: string): string {
-  if (Buffer.byteLength(join(dataDir, SOCKET_NAME)) <= SOCKET_PATH_MAX) return dataDir;
+  if (socketFitsInDataDir(dataDir)) return dataDir;
   return mkdtempSync(join(tmpdir(), 'crm-db-'));
 }
 

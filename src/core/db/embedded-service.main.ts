@@ -17,6 +17,10 @@ const send = (message: StarterMessage) => process.send?.(message);
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as ServiceOptions;
+  // Until the service listens, a timer that never fires keeps the event loop alive: Node blocks
+  // its main thread until all of V8's background tasks are done whenever the loop runs out of
+  // handles while a promise is pending (module loading, WebAssembly compiling; embedded-pglite.ts).
+  const keepLoopAlive = setInterval(() => {}, 2 ** 30);
   let service: Awaited<ReturnType<typeof startService>>;
   try {
     service = await startService(options, {
@@ -34,6 +38,8 @@ async function main(): Promise<void> {
     process.disconnect?.();
     process.exitCode = 1;
     return;
+  } finally {
+    clearInterval(keepLoopAlive);
   }
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(signal, () => void service.stop().then(() => process.exit(0)));

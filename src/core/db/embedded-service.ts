@@ -14,8 +14,10 @@
  * when it disconnects.
  */
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer, type Server, type Socket } from 'node:net';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { UnavailableError } from '../errors.js';
 import {
@@ -31,6 +33,7 @@ import {
 } from './embedded-folder.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { checkFileManifest, writeFileManifest } from './embedded-manifest.js';
+import type { WasmModule } from './embedded-pglite.js';
 import {
   BLOB_PREFIX,
   COPY_BLOB_MARK,
@@ -60,6 +63,8 @@ export interface ServiceOptions {
   create: boolean;
   /** Stop after this long without a client. */
   idleMs: number;
+  /** PostgreSQL's buffer cache in PGlite (a PostgreSQL size: config.embeddedSharedBuffers). */
+  sharedBuffers: string;
   /** How long to wait for the folder's lock (held by a command not using the service). */
   lockWaitMs: number;
 }
@@ -278,7 +283,7 @@ export class EmbeddedService {
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
         ? bytes.buffer
         : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    // PGlite's own query() does the same around a query with a blob (embedded-driver.ts).
+    // PGlite's own query() does the same around a query with a blob (embedded-pglite.ts).
     await this.pglite._handleBlob({ size: whole.byteLength, arrayBuffer: async () => whole } as Blob);
     try {
       return await this.exec(msg);
@@ -387,6 +392,25 @@ export class EmbeddedService {
 }
 
 /**
+ * PGlite's WebAssembly (9 MB), read and compiled off the main thread while the service checks the
+ * folder, loads PGlite's modules and restores the image, instead of by PGlite.create after all
+ * that; undefined (PGlite then loads it itself, as before) if it cannot be found or compiled.
+ */
+function compilePGliteWasm(): Promise<WasmModule | undefined> {
+  // (The global, which Node's types declare only as a namespace of types.)
+  const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } })
+    .WebAssembly;
+  try {
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    return readFile(join(dirname(entry), 'pglite.wasm'))
+      .then((bytes) => wasm.compile(bytes))
+      .catch(() => undefined);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+}
+
+/**
  * Opens the data folder as `openEmbedded` does in process (same checks, same exit-7 errors),
  * then serves it. Resolves once clients can connect.
  */
@@ -410,19 +434,22 @@ export async function startService(options: ServiceOptions, events: ServiceEvent
     releaseUmask();
     lock.release();
   };
+  const wasmModule = compilePGliteWasm();
   const state = inspectDataDir(dir);
   let pglite: PGlite | undefined;
   const creating = state.kind !== 'database';
   try {
     if (state.kind === 'foreign') throw notADatabaseError(dir, state.entries);
     if (!creating) checkFileManifest(dir);
-    const { openPGlite } = await import('./embedded-driver.js');
+    const { openPGlite } = await import('./embedded-pglite.js');
     // A new database starts as the package's migrated image when there is one (embedded-image.ts).
     if (creating) (await import('./embedded-image.js')).restoreImage(dir);
     let service: EmbeddedService | undefined;
-    pglite = await openPGlite(join(dir, 'pgdata'), (what) =>
-      service?.fail(new Error(`the embedded database stopped: ${what}`)),
-    );
+    pglite = await openPGlite(join(dir, 'pgdata'), {
+      sharedBuffers: options.sharedBuffers,
+      wasmModule: await wasmModule,
+      onAbort: (what) => service?.fail(new Error(`the embedded database stopped: ${what}`)),
+    });
     if (creating) {
       restrictTree(dir);
       events.notice(`created a new embedded database in ${dir}`);
