@@ -183,7 +183,6 @@ export async function sendCampaign(
         if (rows.length) after = left ? (BigInt(left.id) - 1n).toString() : rows[rows.length - 1].id;
         return {
           locked: rows.length,
-          skipped: skips.length,
           live: toSend.filter((c) => started.has(c.message.recipientId)),
           started,
         };
@@ -379,19 +378,16 @@ async function recordGroup(
     }
     return { recipientId: c.message.recipientId, messageId, ...fields };
   });
-  const unsubscribed = sent.filter((s) => s.c.message.patientId && isUnsubscribed(s.outcome));
-  const ownersOut = sent.filter((s) => s.c.ownerId && isUnsubscribed(s.outcome)).map((s) => s.c.ownerId!);
+  // A group is one campaign's, so one channel.
+  const channel = sent[0]?.c.message.channel;
+  const unsubscribed = sent.filter((s) => isUnsubscribed(s.outcome)).map((s) => s.c);
+  const patientsOut = unsubscribed.filter((c) => c.message.patientId).map((c) => c.message.patientId!);
+  const ownersOut = unsubscribed.filter((c) => c.ownerId).map((c) => c.ownerId!);
   await ctx.em.transactional(async (t) => {
     const tem = t as EntityManager;
     await recordGroupOutcomes(tem, rows, nowIso);
-    if (unsubscribed.length)
-      await optOutPatients(
-        tem,
-        unsubscribed[0].c.message.channel,
-        unsubscribed.map((s) => s.c.message.patientId!),
-        nowIso,
-      );
-    if (ownersOut.length) await optOutOwners(tem, sent[0].c.message.channel, ownersOut);
+    if (patientsOut.length) await optOutPatients(tem, channel, patientsOut, nowIso);
+    if (ownersOut.length) await optOutOwners(tem, channel, ownersOut);
   });
 }
 

@@ -330,6 +330,11 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
     ? mikroCore.MikroORM.init(ormOptions(dir))
     : undefined;
   prepared?.catch(() => {});
+  // The prepared ORM when no connection took it (a failed start, or a socket elsewhere): only its
+  // pool to close.
+  const closeUnused = async () => {
+    await (await prepared?.catch(() => undefined))?.close(true).catch(() => {});
+  };
   let orm: MikroORM | undefined;
   const connect = async (info: { socketDir: string }): Promise<boolean> => {
     let candidate: MikroORM;
@@ -352,7 +357,7 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
     // for it here, once the ORM is being built: its failure is already the command's error.
     await options.serviceStarting;
   } catch (error) {
-    await (await prepared?.catch(() => undefined))?.close(true).catch(() => {});
+    await closeUnused();
     throw error;
   }
   try {
@@ -370,11 +375,11 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
       connect,
     );
   } catch (error) {
-    await (await prepared?.catch(() => undefined))?.close(true).catch(() => {});
+    await closeUnused();
     throw serviceFailure(error, dir);
   }
-  // Not used (the service's socket was elsewhere after all): nothing to close but its pool.
-  if (prepared) await (await prepared.catch(() => undefined))?.close(true).catch(() => {});
+  // Not used: the service's socket was elsewhere after all.
+  await closeUnused();
   const opened = orm!;
   return {
     kind: 'embedded',

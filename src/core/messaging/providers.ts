@@ -269,7 +269,7 @@ export async function createProvider(config: MessagingConfig, channels: Channel[
       }
     },
     async sendEmailBatch(emails) {
-      if (!sgMail) requireCredentials(config, ['email']);
+      if (!sgClient) requireCredentials(config, ['email']);
       if (emails.length === 0 || emails.length > SENDGRID_MAX_PERSONALIZATIONS)
         throw new Error(`a SendGrid request holds 1 to ${SENDGRID_MAX_PERSONALIZATIONS} personalizations`);
       try {
