@@ -20,6 +20,8 @@ import {
   pgliteVersion,
   readImageMeta,
 } from '../dist/src/core/db/embedded-image.js';
+import { writeFileManifest } from '../dist/src/core/db/embedded-manifest.js';
+import { openPGlite } from '../dist/src/core/db/embedded-pglite.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'dist', IMAGE_FILE);
@@ -52,6 +54,7 @@ try {
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`crm db migrate failed (exit ${run.status}): ${run.stderr}`);
+  await dropTemplateDatabases(dir);
   packImage(dir, out, { format: IMAGE_FORMAT, pglite: pgliteVersion(), key });
 } catch (error) {
   // Without the image crm still works (a new folder runs initdb and every migration): the build
@@ -61,4 +64,26 @@ try {
   );
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * initdb makes three databases: template0, template1 and postgres; crm uses only postgres (PGlite
+ * connects to it) and never creates a database in its folder. The two templates are half the
+ * image's files (600 of 1,190), and creating files is most of a restore on an ordinary disk:
+ * without them the first command on a fresh folder took ~15% less (BENCHMARKS.md, session 13).
+ * They are dropped the way PostgreSQL allows (not a template any more, then DROP DATABASE), so
+ * pg_database lists only postgres; the close's checkpoint and a new manifest follow.
+ */
+async function dropTemplateDatabases(dir) {
+  const pglite = await openPGlite(join(dir, 'pgdata'), { sharedBuffers: '32MB' });
+  try {
+    for (const template of ['template0', 'template1']) {
+      await pglite.query(`alter database ${template} is_template false`);
+      // Not inside a transaction: DROP DATABASE refuses one.
+      await pglite.query(`drop database ${template}`);
+    }
+  } finally {
+    await pglite.close();
+  }
+  writeFileManifest(dir);
 }

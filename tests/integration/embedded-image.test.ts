@@ -66,6 +66,11 @@ describe.skipIf(onPostgres)('embedded database image', () => {
         .getConnection()
         .execute<{ name: string }[]>('select name from mikro_orm_migrations');
       expect(rows.map((r: { name: string }) => r.name).sort()).toEqual([...migrationNames].sort());
+      // The build drops initdb's template databases (half the image's files; crm never uses them).
+      const databases = await db.orm.em
+        .getConnection()
+        .execute<{ datname: string }[]>('select datname from pg_database');
+      expect(databases.map((d: { datname: string }) => d.datname)).toEqual(['postgres']);
     } finally {
       await db.close();
     }

@@ -36,8 +36,11 @@ export const IMAGE_FILE = 'embedded-image.tar.gz';
 export const RESTORE_PREFIX = 'crm.restore.';
 const META = 'crm-image.json';
 const MANIFEST = 'pgdata.sizes';
-/** Bump when the layout changes: the build then makes a new image. */
-export const IMAGE_FORMAT = 1;
+/**
+ * Bump when the layout or the way it is made changes: the build then makes a new image.
+ * 2: without the template databases (scripts/embedded-image.mjs).
+ */
+export const IMAGE_FORMAT = 2;
 
 export interface ImageMeta {
   format: number;
