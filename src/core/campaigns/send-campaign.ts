@@ -25,6 +25,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DateTime } from 'luxon';
 import type { ServiceContext } from '../context.js';
 import { query } from '../db/sql.js';
+import { heapBudget } from '../heap-budget.js';
 import { isUnsubscribed, optOutOwners, optOutPatients, outcomeStatus } from '../messaging/message.sql.js';
 import { type MessagingConfig, requireCredentials } from '../messaging/messaging.config.js';
 import type { Messenger, SendOutcome } from '../messaging/messenger.js';
@@ -79,6 +80,11 @@ const MIN_ATTEMPTS = 20;
 
 /** SMS/WhatsApp calls in flight at once by default: one claim and one commit of outcomes each. */
 const SMS_GROUP = 100;
+/**
+ * The objects a sender's heap may hold before it collects (heap-budget.ts): ~32 MB of them are
+ * live; the rest is garbage of sent groups (BENCHMARKS.md, session 13, has the resident memory).
+ */
+const SENDER_HEAP_MB = 80;
 /** How often a sender settles other senders' ended claims while there is still work pending. */
 const RECOVERY_EVERY_MS = 1000;
 
@@ -117,6 +123,8 @@ export async function sendCampaign(
     return messenger;
   };
   const window: boolean[] = [];
+  // A sender's memory stays bounded however long the audience (heap-budget.ts).
+  const heap = heapBudget(SENDER_HEAP_MB);
   const pace = pacer(channel === 'email' ? messaging.ratePerSecond.email : 0, sleep);
   let quietUntil: DateTime | undefined;
   let pauseReason: string | null = null;
@@ -252,6 +260,7 @@ export async function sendCampaign(
       );
       // Awaited before the next commit of outcomes; a failure must not count as unhandled meanwhile.
       recording.catch(() => {});
+      heap.check();
       done += outcomes.length;
       for (const o of outcomes) {
         window.push(!o.outcome.ok && !o.outcome.inDoubt);
