@@ -26,7 +26,7 @@ import type { DateTime } from 'luxon';
 import type { ServiceContext } from '../context.js';
 import { query } from '../db/sql.js';
 import { heapBudget } from '../heap-budget.js';
-import { isUnsubscribed, optOutOwners, optOutPatients, outcomeStatus } from '../messaging/message.sql.js';
+import { isUnsubscribed, optOut, outcomeStatus } from '../messaging/message.sql.js';
 import { type MessagingConfig, requireCredentials } from '../messaging/messaging.config.js';
 import type { Messenger, SendOutcome } from '../messaging/messenger.js';
 import { SENDGRID_MAX_PERSONALIZATIONS } from '../messaging/providers.js';
@@ -395,8 +395,8 @@ async function recordGroup(
   await ctx.em.transactional(async (t) => {
     const tem = t as EntityManager;
     await recordGroupOutcomes(tem, rows, nowIso);
-    if (patientsOut.length) await optOutPatients(tem, channel, patientsOut, nowIso);
-    if (ownersOut.length) await optOutOwners(tem, channel, ownersOut);
+    await optOut(tem, { table: 'patient', by: 'id' }, channel, patientsOut, nowIso);
+    await optOut(tem, { table: 'owner', by: 'id' }, channel, ownersOut, nowIso);
   });
 }
 

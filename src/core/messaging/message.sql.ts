@@ -185,36 +185,32 @@ export async function recordOutcomes(
     const ids = outcomes
       .filter((o) => o.channel === channel && o.patientId && isUnsubscribed(o.outcome))
       .map((o) => o.patientId!);
-    if (ids.length) await optOutPatients(em, channel, ids, now);
+    await optOut(em, { table: 'patient', by: 'id' }, channel, ids, now);
   }
 }
 
-/** Marks the given patients opted out of `channel` (one statement for all of them). */
-export async function optOutPatients(
-  em: EntityManager,
-  channel: Channel,
-  patientIds: string[],
-  now: string,
-): Promise<void> {
-  await query(
-    em,
-    `update patient set opted_out_${channel} = true, updated_at = $2::timestamptz where id = any($1::uuid[])`,
-    [patientIds, now],
-  );
-}
-
 /**
- * Marks the given owners opted out of `channel` (one statement): a Twilio 21610 on a campaign
- * SMS or an owner message. Returns how many were newly opted out.
+ * Opts people out of `channel`, found by id (a Twilio 21610 on a message to them) or by phone (an
+ * opt-out reply from their number), in one statement; one already opted out is left as it is.
+ * Returns the ids newly opted out. Patients' `updated_at` moves with it; the owner table has none.
  */
-export async function optOutOwners(em: EntityManager, channel: Channel, ownerIds: string[]): Promise<number> {
-  if (!ownerIds.length) return 0;
+export async function optOut(
+  em: EntityManager,
+  who: { table: 'patient' | 'owner'; by: 'id' | 'phone' },
+  channel: Channel,
+  keys: string[],
+  now: string,
+): Promise<string[]> {
+  if (!keys.length) return [];
+  const touched = who.table === 'patient' ? ', updated_at = $2::timestamptz' : '';
+  const keyType = who.by === 'id' ? 'uuid' : 'text';
   const rows = await query<{ id: string }>(
     em,
-    `update owner set opted_out_${channel} = true where id = any($1::uuid[]) and not opted_out_${channel} returning id`,
-    [ownerIds],
+    `update ${who.table} set opted_out_${channel} = true${touched}
+     where ${who.by} = any($1::${keyType}[]) and not opted_out_${channel} returning id`,
+    who.table === 'patient' ? [keys, now] : [keys],
   );
-  return rows.length;
+  return rows.map((r) => r.id);
 }
 
 /**

@@ -13,7 +13,7 @@
  * - Igbo: KWUSI ("stop"), KWUSI YA, EZIGHACHILA ("do not send again").
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.js';
+import { optOut } from './message.sql.js';
 import type { InboundMessage } from './providers.js';
 
 export const OPT_OUT_WORDS: Record<string, string[]> = {
@@ -57,21 +57,9 @@ export async function applyOptOutReplies(
   for (const channel of ['sms', 'whatsapp'] as const) {
     const phones = [...new Set(stops.filter((s) => s.channel === channel).map((s) => s.from))];
     if (!phones.length) continue;
-    const rows = await query<{ id: string }>(
-      em,
-      `update patient set opted_out_${channel} = true, updated_at = $2::timestamptz
-       where phone = any($1::text[]) and not opted_out_${channel} returning id`,
-      [phones, now],
-    );
-    optOuts += rows.length;
-    // Owners receive campaigns too (segment all-owners); the owner table has no updated_at.
-    const owners = await query<{ id: string }>(
-      em,
-      `update owner set opted_out_${channel} = true
-       where phone = any($1::text[]) and not opted_out_${channel} returning id`,
-      [phones],
-    );
-    ownerOptOuts += owners.length;
+    optOuts += (await optOut(em, { table: 'patient', by: 'phone' }, channel, phones, now)).length;
+    // Owners receive campaigns too (segment all-owners).
+    ownerOptOuts += (await optOut(em, { table: 'owner', by: 'phone' }, channel, phones, now)).length;
   }
   return { replies: stops.length, optOuts, ownerOptOuts };
 }

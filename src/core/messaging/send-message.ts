@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../context.js';
 import { Patient } from '../patients/patient.entity.js';
 import { Message } from './message.entity.js';
-import { isUnsubscribed, optOutOwners, outcomeStatus } from './message.sql.js';
+import { isUnsubscribed, optOut, outcomeStatus } from './message.sql.js';
 import { type MessageStatus, type PendingMessage, providerOf } from './message.types.js';
 import type { Messenger, SendOutcome } from './messenger.js';
 import { countSegments } from './segments.js';
@@ -86,6 +86,7 @@ async function recordOutcome(
       [OPTED_OUT[message.channel]]: true,
       updatedAt: now,
     } as never);
-  if (message.ownerId && isUnsubscribed(outcome)) await optOutOwners(em, message.channel, [message.ownerId]);
+  if (message.ownerId && isUnsubscribed(outcome))
+    await optOut(em, { table: 'owner', by: 'id' }, message.channel, [message.ownerId], now.toISOString());
   await em.flush();
 }
