@@ -14,8 +14,9 @@ import vm from 'node:vm';
  *
  * The collector is reached the way test runners do (jest's leak detector): the `--expose-gc`
  * flag set at run time, then the `gc` function of a new context. Setting it happens once, on the
- * first collection, after the command's modules are loaded (V8 checks its flags when it reads a
- * code cache, so the cached start of later modules is not affected).
+ * first collection, when the command's modules are loaded: V8 refuses a code cache made under
+ * other flags, so setting it at start would cost the command its cached compile (scripts/bundle.mjs,
+ * bin/crm.js).
  */
 export interface HeapBudget {
   /** Collects when the heap is over the budget; true when it did. */
