@@ -18,7 +18,7 @@ import { checkFileManifest } from './embedded-manifest.js';
  * The migrated embedded database, built once with the package (`npm run build`,
  * scripts/embedded-image.mjs) and restored into a new data folder in place of initdb and every
  * migration (issue 18: the first command on a fresh folder took ~70× `node -e 0`, almost all of
- * it initdb and 20 migrations in WebAssembly; restoring is a gunzip and ~1,200 file writes).
+ * it initdb and 20 migrations in WebAssembly; restoring is a gunzip and ~590 file writes).
  *
  * The image is a gzipped tar (`tar tzf` lists it) of a folder that `crm db migrate` created and
  * closed cleanly: `crm-image.json` (which PGlite built it), `pgdata.sizes` (the manifest of that
@@ -188,7 +188,7 @@ export function restoreImage(dir: string, path = imagePath()): boolean {
   const into = join(dir, `${RESTORE_PREFIX}${process.pid}`);
   try {
     mkdirSync(into, { mode: 0o700 });
-    // 1 MB output chunks: the tar is ~41 MB; the default 16 kB makes ~2,600 pieces to join.
+    // 1 MB output chunks: the tar is ~28 MB; the default 16 kB makes ~1,700 pieces to join.
     unpack(gunzipSync(readFileSync(path), { chunkSize: 1 << 20 }), into);
     if (!existsSync(join(into, MANIFEST))) throw new Error('the database image has no manifest');
     // Throws if a file differs from the image's manifest; removes the manifest when all match.
