@@ -136,6 +136,12 @@ async function emptyDatabase(): Promise<{ config: Config; drop(): Promise<void> 
   ).close();
   return {
     config: { ...tdb.config, dataDir: dir },
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
+    async drop() {
+      // Opened through the service when the suite runs through it (as tests/support/db.ts drops
+      // its folders): a service still closing would write into the folder while it is removed.
+      const { stopService } = await import('../../src/core/db/embedded-service-client.js');
+      await stopService(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
