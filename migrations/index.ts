@@ -22,6 +22,7 @@ import { Migration20261204150000_campaign_recipients_statement_checks } from './
 import { Migration20261204152000_campaign_content_sids } from './Migration20261204152000_campaign_content_sids.js';
 import { Migration20261205090000_campaign_send_checks } from './Migration20261205090000_campaign_send_checks.js';
 import { Migration20261205100000_owner_opt_outs } from './Migration20261205100000_owner_opt_outs.js';
+import { Migration20261206090000_messages_patient_checks } from './Migration20261206090000_messages_patient_checks.js';
 import { type MigrationName, migrationNames } from './names.js';
 
 /**
@@ -53,6 +54,7 @@ const classes = {
   Migration20261204152000_campaign_content_sids,
   Migration20261205090000_campaign_send_checks,
   Migration20261205100000_owner_opt_outs,
+  Migration20261206090000_messages_patient_checks,
 } satisfies Record<MigrationName, unknown>;
 
 /**

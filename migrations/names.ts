@@ -28,6 +28,7 @@ export const migrationNames = [
   'Migration20261204152000_campaign_content_sids',
   'Migration20261205090000_campaign_send_checks',
   'Migration20261205100000_owner_opt_outs',
+  'Migration20261206090000_messages_patient_checks',
 ] as const;
 
 export type MigrationName = (typeof migrationNames)[number];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/database.js';
 import { execute, query, queryOne } from '../../src/core/db/sql.js';
 import { addHospital } from '../../src/core/hospitals/add-hospital.js';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, onPostgres, type TestDatabase, truncateForTest } from '../support/db.js';
 import { services } from '../support/services.js';
 
 /**
@@ -249,6 +249,140 @@ describe('patient → referrer', () => {
     // Everyone at once: nobody is left pointing at a deleted patient.
     await execute(db.em(), 'delete from patient');
     expect(await query(db.em(), 'select id from patient')).toEqual([]);
+  });
+});
+
+describe('message → patient (migration 20261206090000: checked per statement)', () => {
+  const insertMessage = (patientIds: (string | null)[]) =>
+    execute(
+      db.em(),
+      `insert into messages (channel, recipient, body, purpose, provider, patient_id)
+       select 'sms', '+2348030000001', 'Hi', 'campaign', 'twilio', p from unnest($1::uuid[]) p`,
+      [patientIds],
+    );
+
+  it('refuses a message naming an unknown patient, whichever row of the statement has it', async () => {
+    const known = await insertPatient({});
+    const ghost = '00000000-0000-4000-8000-00000000000a';
+    const error = await insertMessage([known, null, ghost]).catch((e) => e);
+    expect(codeOf(error)).toBe('23503');
+    expect(error.message).toContain('violates its reference to table "patient"');
+    expect(await query(db.em(), 'select id from messages')).toEqual([]);
+    await insertMessage([known, null]);
+    expect((await query(db.em(), 'select id from messages')).length).toBe(2);
+  });
+
+  it('checks a message moved to another patient; other updates of messages are not checked', async () => {
+    const [message] = await query<{ id: string; patient_id: string }>(
+      db.em(),
+      'select id, patient_id from messages where patient_id is not null',
+    );
+    const moved = await execute(db.em(), 'update messages set patient_id = gen_random_uuid() where id = $1', [
+      message.id,
+    ]).catch((e) => e);
+    expect(codeOf(moved)).toBe('23503');
+    const other = await insertPatient({ phone: '+2348031234599' });
+    await execute(db.em(), `update messages set patient_id = $2, status = 'sent' where id = $1`, [
+      message.id,
+      other,
+    ]);
+    expect(await query(db.em(), 'select patient_id from messages where id = $1', [message.id])).toEqual([
+      { patient_id: other },
+    ]);
+  });
+
+  it('keeps a patient that messages name from being deleted or truncated away', async () => {
+    const named = (await queryOne<{ patient_id: string }>(
+      db.em(),
+      'select patient_id from messages where patient_id is not null',
+    ))!.patient_id;
+    const deletion = await execute(db.em(), 'delete from patient where id = $1', [named]).catch((e) => e);
+    expect(codeOf(deletion)).toBe('23503');
+    expect(deletion.message).toContain('violates its reference from table "messages"');
+    // CASCADE reaches the tables whose foreign keys name patient, not messages.
+    const truncation = await truncateForTest(db.em(), 'truncate patient cascade').catch((e) => e);
+    expect(codeOf(truncation)).toBe('23503');
+    expect((await query(db.em(), 'select id from patient where id = $1', [named])).length).toBe(1);
+    // Emptied in the same command, as the foreign key's CASCADE did; or once no message names it.
+    await execute(db.em(), 'delete from messages where patient_id is not null');
+    await execute(db.em(), 'delete from patient where id = $1', [named]);
+    await insertMessage([await insertPatient({})]);
+    await truncateForTest(db.em(), 'truncate patient, messages cascade');
+    expect(await query(db.em(), 'select id from patient')).toEqual([]);
+  });
+});
+
+describe.runIf(onPostgres)('message → patient, concurrently', () => {
+  /** Waits until a session waits for a lock on `table` (an event, not a time). */
+  async function someoneWaitsOn(table: string) {
+    for (;;) {
+      const row = await queryOne<{ n: number }>(
+        db.em().fork(),
+        `select count(*)::int as n from pg_locks where not granted and relation = $1::regclass`,
+        [table],
+      );
+      if (row!.n > 0) return;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  it('a patient deleted while a message naming them is being inserted: the delete waits, then fails', async () => {
+    const patient = await insertPatient({});
+    const inserter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+    const deleter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+    await inserter.connect();
+    await deleter.connect();
+    try {
+      await inserter.query('begin');
+      await inserter.query(
+        `insert into messages (channel, recipient, body, purpose, provider, patient_id)
+         values ('sms', '+2348030000001', 'Hi', 'campaign', 'twilio', $1)`,
+        [patient],
+      );
+      const deletion = deleter.query('delete from patient where id = $1', [patient]).then(
+        () => 'deleted',
+        (e) => codeOf(e),
+      );
+      // The delete's trigger waits for the inserting transaction's lock on messages.
+      await someoneWaitsOn('messages');
+      await inserter.query('commit');
+      expect(await deletion).toBe('23503');
+    } finally {
+      await inserter.end();
+      await deleter.end();
+    }
+    expect((await query(db.em(), 'select id from patient where id = $1', [patient])).length).toBe(1);
+    await execute(db.em(), 'delete from messages');
+    await execute(db.em(), 'delete from patient');
+  });
+
+  it('a message inserted for a patient being deleted: the insert waits, then fails', async () => {
+    const patient = await insertPatient({});
+    const deleter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+    const inserter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+    await deleter.connect();
+    await inserter.connect();
+    try {
+      await deleter.query('begin');
+      await deleter.query('delete from patient where id = $1', [patient]);
+      const insertion = inserter
+        .query(
+          `insert into messages (channel, recipient, body, purpose, provider, patient_id)
+           values ('sms', '+2348030000001', 'Hi', 'campaign', 'twilio', $1)`,
+          [patient],
+        )
+        .then(
+          () => 'inserted',
+          (e) => codeOf(e),
+        );
+      await someoneWaitsOn('messages');
+      await deleter.query('commit');
+      expect(await insertion).toBe('23503');
+    } finally {
+      await deleter.end();
+      await inserter.end();
+    }
+    expect(await query(db.em(), 'select id from messages')).toEqual([]);
   });
 });
 

@@ -76,10 +76,14 @@ export async function unlistedReferencesHolding(
 
 /**
  * References to patient that the database guards with triggers rather than a foreign key
- * (migration campaign_recipients_statement_checks: a million-row snapshot checked per statement),
- * so that the catalog's foreign keys do not list them.
+ * (migrations campaign_recipients_statement_checks and messages_patient_checks: a million-row
+ * snapshot, and a campaign's groups of messages, checked per statement), so that the catalog's
+ * foreign keys do not list them.
  */
-export const TRIGGER_GUARDED_PATIENT_REFERENCES = ['campaign_recipients.patient_id'] as const;
+export const TRIGGER_GUARDED_PATIENT_REFERENCES = [
+  'campaign_recipients.patient_id',
+  'messages.patient_id',
+] as const;
 
 /**
  * References to patient that PATIENT_REFERENCES does not name (`table.column`): the catalog's
