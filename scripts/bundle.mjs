@@ -152,19 +152,19 @@ const vendor = await build({
 Object.assign(result.metafile.outputs, vendor.metafile.outputs);
 
 /**
- * V8's code cache of the vendor file, for Node 20 (src/core/db/mikro-orm.ts loads it; Node 22+
- * has its own compile cache). Made in a fresh `node` — V8 accepts a cache only from the same
- * version and flags — by compiling the file as mikro-orm.ts does and running its top level, so
- * the functions its load runs are in the cache too (also running a discovery and a query build
- * before making it gave no measurable gain: BENCHMARKS.md, session 11). Prefixed with the
- * SHA-256 of the source it was made from: a cache of another build is never used.
+ * V8's code cache of a vendor file, for Node 20 (src/core/db/vendor.ts loads it; Node 22+ has
+ * its own compile cache). Made in a fresh `node` — V8 accepts a cache only from the same version
+ * and flags — by compiling the file as vendor.ts does and running its top level, so the functions
+ * its load runs are in the cache too (also running a discovery and a query build before making
+ * MikroORM's gave no measurable gain: BENCHMARKS.md, session 11). Prefixed with the SHA-256 of
+ * the source it was made from: a cache of another build is never used.
  */
-const vendorFile = join(outdir, 'mikro-orm.vendor.cjs');
-const codeCache = spawnSync(
-  process.execPath,
-  [
-    '-e',
-    `const { createHash } = require('node:crypto');
+function makeCodeCache(vendorFile) {
+  const codeCache = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const { createHash } = require('node:crypto');
 const { readFileSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname } = require('node:path');
@@ -181,12 +181,32 @@ module.paths = Module._nodeModulePaths(dirname(file));
 script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
 const hash = createHash('sha256').update(source).digest();
 writeFileSync(file + '.v8cache', Buffer.concat([hash, script.createCachedData()]));`,
-    vendorFile,
-  ],
-  { stdio: 'inherit' },
-);
-if (codeCache.status !== 0) throw new Error('bundle: could not make the code cache of the MikroORM bundle');
-result.metafile.outputs[join(outdir, 'mikro-orm.vendor.cjs.v8cache')] = {};
+      vendorFile,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (codeCache.status !== 0) throw new Error(`bundle: could not make the code cache of ${vendorFile}`);
+  result.metafile.outputs[`${vendorFile}.v8cache`] = {};
+}
+makeCodeCache(join(outdir, 'mikro-orm.vendor.cjs'));
+
+// pg alone, for the reads that skip MikroORM (src/core/db/reader.ts): ~200 KB to load instead of
+// MikroORM's 2.6 MB.
+const pgVendor = await build({
+  entryPoints: ['scripts/pg-vendor.cjs'],
+  outfile: join(outdir, 'pg.vendor.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['pg-native'],
+  plugins: [pgOnNode()],
+  minifyWhitespace: true,
+  logLevel: 'warning',
+  metafile: true,
+});
+Object.assign(result.metafile.outputs, pgVendor.metafile.outputs);
+makeCodeCache(join(outdir, 'pg.vendor.cjs'));
 
 // Chunks are named by their content's hash, so a rebuild overwrites nothing a running `crm` may
 // still import lazily (a long import started before a deploy). Chunks of earlier builds are

@@ -4,6 +4,7 @@ import { maskText } from '../../core/audit/redact.js';
 import type { Config } from '../../core/config.js';
 import type { BulkServiceContext } from '../../core/context.js';
 import type { Database, OpenOptions } from '../../core/db/database.js';
+import type { SqlReader } from '../../core/db/sql.js';
 import { type Clock, fixedClock, systemClock } from '../../core/time.js';
 import type { Io } from './io.js';
 import type { DatabaseNeed } from './lazy.js';
@@ -46,6 +47,12 @@ export interface CommandContext {
     fn: (svc: BulkServiceContext, db: Database) => Promise<T>,
     options?: Partial<OpenOptions>,
   ): Promise<T>;
+  /**
+   * Opens a read connection for the duration of `fn` (core/db/reader.ts: named SQL without
+   * loading MikroORM), or the full path where there is none (a migration pending, the embedded
+   * database in process).
+   */
+  withReader<T>(fn: (read: SqlReader) => Promise<T>): Promise<T>;
   /** A line of data on stdout. */
   print(text: string): void;
   /** A warning on stderr. */
@@ -122,6 +129,32 @@ export function createContext(
       } finally {
         // Closing a database that failed must not replace the error that explains why.
         await db.close().catch((error) => {
+          if (!failed) throw error;
+        });
+      }
+    },
+    async withReader(fn) {
+      const { openReader } = await import('../../core/db/reader.js');
+      const reader = await openReader(effectiveConfig, {
+        notice: (text) => io.stderr.write(`crm: ${text}\n`),
+        warn: (text) => context.warn(text),
+        progress: io.stderrIsTTY ? (text) => spinner(io.stderr, text) : undefined,
+      });
+      if (!reader) {
+        const { sqlReader } = await import('../../core/db/sql.js');
+        return context.withServices((svc) => fn(sqlReader(svc.em)));
+      }
+      let failed = false;
+      try {
+        operator = resolveOperator(reader.session, declared);
+        return await fn(reader);
+      } catch (error) {
+        failed = true;
+        if (reader.kind !== 'embedded') throw error;
+        const { embeddedFailure } = await import('../../core/db/embedded-folder.js');
+        throw embeddedFailure(error, effectiveConfig.dataDir) ?? error;
+      } finally {
+        await reader.close().catch((error) => {
           if (!failed) throw error;
         });
       }

@@ -1,9 +1,9 @@
-import { listHospitals } from '../../core/hospitals/hospital.queries.js';
+import { listHospitals } from '../../core/hospitals/list-hospitals.js';
 import type { CommandContext } from '../_shared/context.js';
 import { printJson, printTable } from '../_shared/render.js';
 
 export async function run(ctx: CommandContext): Promise<void> {
-  const hospitals = await ctx.withServices((svc) => listHospitals(svc));
+  const hospitals = await ctx.withReader(listHospitals);
   if (ctx.json) return printJson(ctx, hospitals);
   await printTable(
     ctx,

@@ -1,4 +1,4 @@
-import { listPatients } from '../../core/patients/patient.queries.js';
+import { listPatients } from '../../core/patients/list-patients.js';
 import type { CommandContext, GlobalFlags } from '../_shared/context.js';
 import { intFlag } from '../_shared/flags.js';
 import { printJson, printTable } from '../_shared/render.js';
@@ -15,7 +15,7 @@ export async function run(ctx: CommandContext, _args: string[], flags: Flags): P
     inactiveDays: intFlag(flags.inactiveDays, '--inactive-days'),
     limit: intFlag(flags.limit, '--limit', { min: 1 }),
   };
-  const patients = await ctx.withServices((svc) => listPatients(svc, input));
+  const patients = await ctx.withReader((read) => listPatients(read, ctx.clock, input));
   if (ctx.json) return printJson(ctx, patients);
   await printTable(
     ctx,

@@ -2,9 +2,7 @@ import { rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MikroORM, Options } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { migrationNames } from '../../../migrations/names.js';
 import type { SessionIdentity } from '../access/identity.js';
-import { maskText } from '../audit/redact.js';
 import type { Config } from '../config.js';
 import { UnavailableError } from '../errors.js';
 import { reportEmbeddedAbort } from './embedded-abort.js';
@@ -25,6 +23,13 @@ import { entities } from './entities.js';
 import { LazyMigrator } from './lazy-migrator.js';
 import { mikroCore, mikroPostgres } from './mikro-orm.js';
 import type { PgClientLike } from './sql.js';
+import {
+  describeConnectionError,
+  MIGRATIONS_TABLE,
+  probeStartup,
+  type StartupFacts,
+  someNotApplied,
+} from './startup-probe.js';
 
 export { LazyMigrator };
 
@@ -50,11 +55,6 @@ export interface Database {
    * trip (`startupProbe`); `session` undefined when the access-control functions are not there.
    */
   startup?: StartupFacts;
-}
-
-interface StartupFacts {
-  applied: Set<string>;
-  session: SessionIdentity | undefined;
 }
 
 export interface OpenOptions {
@@ -89,8 +89,6 @@ export interface OpenOptions {
   serviceStarting?: Promise<void>;
 }
 
-const MIGRATIONS_TABLE = 'mikro_orm_migrations';
-
 function baseOptions(): Options {
   return {
     entities,
@@ -117,52 +115,10 @@ function baseOptions(): Options {
   } as Options;
 }
 
-function describeConnectionError(error: unknown, url: string): UnavailableError {
-  // maskText, not a pattern of its own: a password may hold '@', ':' or '/'.
-  const safeUrl = maskText(url);
-  const reason = maskText((error as Error).message?.split('\n')[0] ?? String(error));
-  // invalid_catalog_name: crm never creates a database (it would be empty: a typo in the URL
-  // would look like a network with no data), so the operator is told how to.
-  const missing = (error as { code?: string }).code === '3D000';
-  const hint = missing
-    ? `; create it first (\`createdb ${decodeURIComponent(new URL(url).pathname.slice(1))}\` or CREATE DATABASE), then run \`crm db migrate\``
-    : '';
-  return new UnavailableError(
-    missing ? 'database_missing' : 'database_unavailable',
-    `cannot connect to PostgreSQL at ${safeUrl}: ${reason}${hint}`,
-    { cause: error },
-  );
-}
-
-function sqlState(error: unknown): string | undefined {
-  return (error as { code?: string }).code;
-}
-
-/**
- * The first statement a PostgreSQL command sends, in place of a bare `select 1`: connecting
- * (connection errors surface here), who is connected (core/access/identity.ts) and which
- * migrations are applied, in one round trip instead of three. Before the access-control migration
- * (no `crm_session_is_person`), or before any (no migrations table), it asks what it can.
- */
-async function startupProbe(orm: MikroORM): Promise<StartupFacts> {
+/** The connect's first round trip: who is connected and the applied migrations (startup-probe.ts). */
+function startupProbe(orm: MikroORM): Promise<StartupFacts> {
   const connection = orm.em.getConnection();
-  const applied = `array(select name from ${MIGRATIONS_TABLE})::text[] as applied`;
-  try {
-    const [row] = await connection.execute<{ login: string; person: boolean; applied: string[] }[]>(
-      `select session_user::text as login, crm_session_is_person() as person, ${applied}`,
-    );
-    return { applied: new Set(row.applied), session: { login: row.login, person: row.person } };
-  } catch (error) {
-    // undefined_function / undefined_table: a database not (fully) migrated yet.
-    if (sqlState(error) !== '42883' && sqlState(error) !== '42P01') throw error;
-  }
-  try {
-    const [row] = await connection.execute<{ applied: string[] }[]>(`select ${applied}`);
-    return { applied: new Set(row.applied), session: undefined };
-  } catch (error) {
-    if (sqlState(error) !== '42P01') throw error;
-    return { applied: new Set(), session: undefined };
-  }
+  return probeStartup(<T>(text: string) => connection.execute<T[]>(text));
 }
 
 async function openPostgres(config: Config): Promise<Database> {
@@ -295,10 +251,6 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
 }
 
 /** Whether an error of `pg` means nothing listens on the socket (a service gone). */
-function isNoService(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET';
-}
 
 /**
  * The embedded database through its service (embedded-service.ts): a PostgreSQL client on the
@@ -306,7 +258,7 @@ function isNoService(error: unknown): boolean {
  */
 async function openEmbeddedService(config: Config, options: OpenOptions): Promise<Database> {
   const dir = config.dataDir;
-  const { ensureService, copyBlobThroughService, serviceFailure } = await import(
+  const { ensureService, copyBlobThroughService, isNoService, serviceFailure } = await import(
     './embedded-service-client.js'
   );
   const { SOCKET_PORT, socketFitsInDataDir } = await import('./embedded-service-files.js');
@@ -405,10 +357,6 @@ async function anyMigrationPending(orm: MikroORM): Promise<boolean> {
     throw error;
   }
   return someNotApplied(new Set(rows.map((row) => row.name)));
-}
-
-function someNotApplied(applied: Set<string>): boolean {
-  return migrationNames.some((name) => !applied.has(name));
 }
 
 /**

@@ -40,6 +40,12 @@ export interface EnsureOptions {
   progress?: (text: string) => () => void;
 }
 
+/** Whether a connect failed because no service listens on the socket (not running, or just gone). */
+export function isNoService(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET';
+}
+
 /** The running service of a folder, if its process is alive. */
 export function runningService(dataDir: string): ServiceInfo | undefined {
   const info = readServiceInfo(dataDir);

@@ -6,12 +6,10 @@
  *
  * Only code that opens the database reaches this module (`crm --help` never loads it).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+import { loadVendor } from './vendor.js';
 
 const require = createRequire(import.meta.url);
 
@@ -29,7 +27,7 @@ interface MikroPackages {
  */
 const vendorFile = fileURLToPath(new URL('./mikro-orm.vendor.cjs', import.meta.url));
 const packages: MikroPackages = existsSync(vendorFile)
-  ? loadVendor(vendorFile)
+  ? loadVendor<MikroPackages>(vendorFile)
   : {
       core: require('@mikro-orm/core'),
       postgres: require('@mikro-orm/postgresql'),
@@ -49,35 +47,3 @@ export const loadMikroMigrations = (): MikroPackages['migrations'] => packages.m
 
 /** The SQL driver base classes, for the embedded database's driver. */
 export const loadMikroKnex = (): MikroPackages['knex'] => packages.knex;
-
-/**
- * Loads the vendor file as `require` would, but on Node 20 with the V8 code cache the build made
- * for it (scripts/bundle.mjs): compiling the 4 MB of MikroORM, knex and pg is most of their load,
- * and the cache roughly halves it (BENCHMARKS.md, session 11). The cache is used only if it was
- * made from this very file (its first 32 bytes are the file's SHA-256; V8 itself checks only the
- * length) and V8 accepts it (same V8 version and flags); otherwise, or on Node 22+, whose own
- * compile cache bin/crm.js turns on, this is a plain `require`.
- */
-function loadVendor(file: string): MikroPackages {
-  // Beside the vendor file: the SHA-256 of the source it was made from, then V8's data.
-  const cacheFile = `${file}.v8cache`;
-  if ('enableCompileCache' in Module || !existsSync(cacheFile)) return require(file);
-  const source = readFileSync(file);
-  const cache = readFileSync(cacheFile);
-  if (cache.length <= 32 || !createHash('sha256').update(source).digest().equals(cache.subarray(0, 32)))
-    return require(file);
-  const script = new vm.Script(Module.wrap(source.toString('utf8')), {
-    filename: file,
-    cachedData: cache.subarray(32),
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  const module = new Module(file);
-  module.filename = file;
-  module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
-    dirname(file),
-  );
-  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
-  module.loaded = true;
-  return module.exports as MikroPackages;
-}

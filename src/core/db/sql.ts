@@ -72,6 +72,20 @@ export async function query<T = Record<string, unknown>>(
   return (await run<T>(em, text, params)).rows;
 }
 
+/**
+ * What a read needs of a database: statements and their rows. A plain `pg` connection
+ * (reader.ts, no MikroORM loaded) or an EntityManager's (`sqlReader`), so that the same named
+ * query serves both.
+ */
+export interface SqlReader {
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+/** The EntityManager's connection (and transaction) as a SqlReader. */
+export function sqlReader(em: EntityManager): SqlReader {
+  return { query: (text, params) => query(em, text, params) };
+}
+
 /** Runs a statement and returns how many rows it touched. */
 export async function execute(
   em: EntityManager,

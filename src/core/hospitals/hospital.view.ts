@@ -1,4 +1,5 @@
 import type { Hospital } from './hospital.entity.js';
+import type { HospitalRow } from './hospital.sql.js';
 
 /** A hospital as commands print it and `--json` shows it. */
 export interface HospitalView {
@@ -21,5 +22,18 @@ export function toHospitalView(h: Hospital): HospitalView {
     city: h.city,
     address: h.address ?? null,
     managerEmail: h.managerEmail ?? null,
+  };
+}
+
+/** The same view of a row read with SQL (hospital.sql.ts). */
+export function hospitalViewOfRow(row: HospitalRow): HospitalView {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    state: row.state,
+    city: row.city,
+    address: row.address,
+    managerEmail: row.manager_email,
   };
 }

@@ -12,12 +12,7 @@ export type Language = (typeof LANGUAGES)[number];
 export const GENDERS = ['female', 'male', 'other'] as const;
 export type Gender = (typeof GENDERS)[number];
 
-/**
- * SQL for the hospital a patient without a home hospital is keyed under: the unique index
- * patient_hospital_external_id is on `(coalesce(hospital_id, NO_HOSPITAL), external_id)`, and
- * queries by hospital are written the same way to use it.
- */
-export const NO_HOSPITAL = "'00000000-0000-0000-0000-000000000000'::uuid";
+export { NO_HOSPITAL } from './patient-list.sql.js';
 
 /** Indexes and checks live in migrations/ (expression indexes that MikroORM does not model). */
 export const Patient = defineEntity({

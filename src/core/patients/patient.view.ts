@@ -1,5 +1,6 @@
 import { isoTimestamp, isoTimestampOrNull } from '../db/values.js';
-import type { Channel, Patient } from './patient.entity.js';
+import type { Channel, Gender, Language, Patient } from './patient.entity.js';
+import type { PatientRow } from './patient-list.sql.js';
 
 /** A patient as commands print it (`crm patient show --json`, SPEC appendix). */
 export interface PatientView {
@@ -45,6 +46,30 @@ export function toPatientView(p: Patient): PatientView {
     createdAt: isoTimestamp(p.createdAt),
     lastVisitAt: isoTimestampOrNull(p.lastVisitAt),
     erasedAt: isoTimestampOrNull(p.erasedAt),
+  };
+}
+
+/** The same view of a row read with SQL (patient-list.sql.ts). */
+export function patientViewOfRow(row: PatientRow): PatientView {
+  return {
+    id: row.id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    phone: row.phone,
+    email: row.email,
+    dateOfBirth: row.date_of_birth,
+    gender: row.gender as Gender | null,
+    hospital: row.hospital_code,
+    externalId: row.external_id,
+    preferredChannel: row.preferred_channel as Channel,
+    preferredLanguage: row.preferred_language as Language,
+    consent: { sms: row.consent_sms, whatsapp: row.consent_whatsapp, email: row.consent_email },
+    optedOut: { sms: row.opted_out_sms, whatsapp: row.opted_out_whatsapp, email: row.opted_out_email },
+    address: row.address,
+    referredBy: row.referred_by,
+    createdAt: isoTimestamp(row.created_at),
+    lastVisitAt: isoTimestampOrNull(row.last_visit_at),
+    erasedAt: isoTimestampOrNull(row.erased_at),
   };
 }
 
