@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../support/cli.js';
 import { createTestDatabase, onPostgres, type TestDatabase, throughService } from '../support/db.js';
@@ -27,7 +27,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await tdb?.drop();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  if (!scratch) return;
+  // Commands through the embedded service left services running in some of these folders: each
+  // is stopped before its folder is removed (a service still closing would write into it).
+  const { stopService } = await import('../../src/core/db/embedded-service-client.js');
+  const services = readdirSync(scratch, { recursive: true, encoding: 'utf8' }).filter(
+    (name) => basename(name) === 'crm.service',
+  );
+  for (const name of services) await stopService(join(scratch, dirname(name)));
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** Every path under `dir` with its mode, size and modification time: "nothing changed" is this, unchanged. */
