@@ -134,6 +134,11 @@ export async function countAudience(
  * Writes the audience snapshot: one campaign_recipients row per segment member, `pending` or
  * `skipped` with its reason, in one `INSERT … SELECT`; then, with a holdout, a random
  * `round(pending × share)` of the pending rows become `holdout`. Returns the counts.
+ *
+ * The rows go in in the order of the person's id: the unique key (campaign_id, patient_id) — or
+ * the owners' — then grows at its right edge instead of at a random place per row, which is a
+ * third of a million-row snapshot (7.4–8.0 s → 5.0–5.3 s, BENCHMARKS.md session 14). Senders
+ * claim in recipient id order, so they go through the audience in that order too.
  */
 export async function snapshotAudience(
   em: EntityManager,
@@ -148,6 +153,7 @@ export async function snapshotAudience(
        insert into campaign_recipients (campaign_id, patient_id, owner_id, status, reason)
        select $1::uuid, patient_id, owner_id, case when reason is null then 'pending' else 'skipped' end, reason
        from (${sql}) a
+       order by patient_id, owner_id
        returning status)
      select count(*)::int as total, count(*) filter (where status = 'pending')::int as pending from ins`,
     params,
