@@ -326,31 +326,37 @@ describe.runIf(onPostgres)('message → patient, concurrently', () => {
     }
   }
 
+  const INSERT_MESSAGE = `insert into messages (channel, recipient, body, purpose, provider, patient_id)
+    values ('sms', '+2348030000001', 'Hi', 'campaign', 'twilio', $1)`;
+
+  /**
+   * `first` begins a transaction and runs its statement; `second`'s statement then waits for it
+   * (a lock on messages); `first` commits. Returns the SQLSTATE `second` ended with ('ok' if none).
+   */
+  async function race(first: string, second: string, patient: string): Promise<string> {
+    const [a, b] = [1, 2].map(() => new pg.Client({ connectionString: tdb.env.DATABASE_URL }));
+    await a.connect();
+    await b.connect();
+    try {
+      await a.query('begin');
+      await a.query(first, [patient]);
+      const outcome = b.query(second, [patient]).then(
+        () => 'ok',
+        (e) => codeOf(e) ?? String(e),
+      );
+      await someoneWaitsOn('messages');
+      await a.query('commit');
+      return await outcome;
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  }
+
   it('a patient deleted while a message naming them is being inserted: the delete waits, then fails', async () => {
     const patient = await insertPatient({});
-    const inserter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
-    const deleter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
-    await inserter.connect();
-    await deleter.connect();
-    try {
-      await inserter.query('begin');
-      await inserter.query(
-        `insert into messages (channel, recipient, body, purpose, provider, patient_id)
-         values ('sms', '+2348030000001', 'Hi', 'campaign', 'twilio', $1)`,
-        [patient],
-      );
-      const deletion = deleter.query('delete from patient where id = $1', [patient]).then(
-        () => 'deleted',
-        (e) => codeOf(e),
-      );
-      // The delete's trigger waits for the inserting transaction's lock on messages.
-      await someoneWaitsOn('messages');
-      await inserter.query('commit');
-      expect(await deletion).toBe('23503');
-    } finally {
-      await inserter.end();
-      await deleter.end();
-    }
+    // The delete's trigger waits for the inserting transaction's lock on messages.
+    expect(await race(INSERT_MESSAGE, 'delete from patient where id = $1', patient)).toBe('23503');
     expect((await query(db.em(), 'select id from patient where id = $1', [patient])).length).toBe(1);
     await execute(db.em(), 'delete from messages');
     await execute(db.em(), 'delete from patient');
@@ -358,30 +364,7 @@ describe.runIf(onPostgres)('message → patient, concurrently', () => {
 
   it('a message inserted for a patient being deleted: the insert waits, then fails', async () => {
     const patient = await insertPatient({});
-    const deleter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
-    const inserter = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
-    await deleter.connect();
-    await inserter.connect();
-    try {
-      await deleter.query('begin');
-      await deleter.query('delete from patient where id = $1', [patient]);
-      const insertion = inserter
-        .query(
-          `insert into messages (channel, recipient, body, purpose, provider, patient_id)
-           values ('sms', '+2348030000001', 'Hi', 'campaign', 'twilio', $1)`,
-          [patient],
-        )
-        .then(
-          () => 'inserted',
-          (e) => codeOf(e),
-        );
-      await someoneWaitsOn('messages');
-      await deleter.query('commit');
-      expect(await insertion).toBe('23503');
-    } finally {
-      await deleter.end();
-      await inserter.end();
-    }
+    expect(await race('delete from patient where id = $1', INSERT_MESSAGE, patient)).toBe('23503');
     expect(await query(db.em(), 'select id from messages')).toEqual([]);
   });
 });

@@ -98,19 +98,13 @@ export function createContext(
       // The embedded database's service is started (when it is not running) first: the service
       // is spawned before this process loads database.ts and builds the ORM, which then overlap
       // with the service's start-up.
-      const early =
-        !effectiveConfig.databaseUrl && effectiveConfig.embeddedService
-          ? (await import('../../core/db/embedded-service-client.js')).startServiceEarly({
-              dataDir: effectiveConfig.dataDir,
-              create: openOptions.create ?? false,
-              idleMs: effectiveConfig.serviceIdleMs,
-              sharedBuffers: effectiveConfig.embeddedSharedBuffers,
-              lockWaitMs: effectiveConfig.embeddedLockWaitMs,
-              notice: openOptions.notice,
-              warn: openOptions.warn,
-              progress: openOptions.progress,
-            })
-          : undefined;
+      let early: Promise<void> | undefined;
+      if (!effectiveConfig.databaseUrl && effectiveConfig.embeddedService) {
+        const client = await import('../../core/db/embedded-service-client.js');
+        early = client.startServiceEarly(
+          client.ensureOptionsOf(effectiveConfig, { ...openOptions, create: openOptions.create ?? false }),
+        );
+      }
       // Settled by openDatabase; an early failure must not surface as an unhandled rejection meanwhile.
       early?.catch(() => {});
       const { openDatabase, sessionOf } = await import('../../core/db/database.js');

@@ -258,9 +258,8 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
  */
 async function openEmbeddedService(config: Config, options: OpenOptions): Promise<Database> {
   const dir = config.dataDir;
-  const { ensureService, copyBlobThroughService, isNoService, serviceFailure } = await import(
-    './embedded-service-client.js'
-  );
+  const { ensureService, ensureOptionsOf, copyBlobThroughService, isNoService, serviceFailure } =
+    await import('./embedded-service-client.js');
   const { SOCKET_PORT, socketFitsInDataDir } = await import('./embedded-service-files.js');
   const ormOptions = (socketDir: string) =>
     ({
@@ -313,19 +312,7 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
     throw error;
   }
   try {
-    await ensureService(
-      {
-        dataDir: dir,
-        create: options.create ?? false,
-        idleMs: config.serviceIdleMs,
-        sharedBuffers: config.embeddedSharedBuffers,
-        lockWaitMs: config.embeddedLockWaitMs,
-        notice: options.notice,
-        warn: options.warn,
-        progress: options.progress,
-      },
-      connect,
-    );
+    await ensureService(ensureOptionsOf(config, { ...options, create: options.create ?? false }), connect);
   } catch (error) {
     await closeUnused();
     throw serviceFailure(error, dir);

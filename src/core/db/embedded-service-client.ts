@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.js';
 import { CrmError, type ExitCodeValue, UnavailableError } from '../errors.js';
 import {
   createDataDir,
@@ -38,6 +39,26 @@ export interface EnsureOptions {
   warn?: (text: string) => void;
   /** Shown while starting takes longer than a second (a spinner on a terminal). */
   progress?: (text: string) => () => void;
+}
+
+/**
+ * The options of a command's folder service, from the configuration and what the command passes
+ * on (whether it may create the database; how it tells the operator).
+ */
+export function ensureOptionsOf(
+  config: Pick<Config, 'dataDir' | 'serviceIdleMs' | 'embeddedSharedBuffers' | 'embeddedLockWaitMs'>,
+  command: Pick<EnsureOptions, 'create' | 'notice' | 'warn' | 'progress'>,
+): EnsureOptions {
+  return {
+    dataDir: config.dataDir,
+    create: command.create,
+    idleMs: config.serviceIdleMs,
+    sharedBuffers: config.embeddedSharedBuffers,
+    lockWaitMs: config.embeddedLockWaitMs,
+    notice: command.notice,
+    warn: command.warn,
+    progress: command.progress,
+  };
 }
 
 /** Whether a connect failed because no service listens on the socket (not running, or just gone). */

@@ -63,7 +63,7 @@ function typesOf(driver: Pg): pgModule.CustomTypesConfig {
   return types;
 }
 
-function sessionOf(
+function readSession(
   client: pgModule.Client,
   kind: ReadSession['kind'],
   session: SessionIdentity | undefined,
@@ -105,13 +105,15 @@ async function openPostgresReader(url: string): Promise<ReadSession | undefined>
     await client.end();
     return undefined;
   }
-  return sessionOf(client, 'postgresql', facts.session);
+  return readSession(client, 'postgresql', facts.session);
 }
 
 /** The embedded database through its service (started if need be), on its Unix socket. */
 async function openServiceReader(config: Config, options: ReaderOptions): Promise<ReadSession | undefined> {
   const driver = loadPg();
-  const { ensureService, isNoService, serviceFailure } = await import('./embedded-service-client.js');
+  const { ensureService, ensureOptionsOf, isNoService, serviceFailure } = await import(
+    './embedded-service-client.js'
+  );
   const { SOCKET_PORT } = await import('./embedded-service-files.js');
   let opened: { client: pgModule.Client; pending: boolean } | undefined;
   const connect = async (info: { socketDir: string }): Promise<boolean> => {
@@ -138,20 +140,8 @@ async function openServiceReader(config: Config, options: ReaderOptions): Promis
     }
   };
   try {
-    await ensureService(
-      {
-        dataDir: config.dataDir,
-        // A read never makes a new database: a mistyped CRM_DATA_DIR is exit 7.
-        create: false,
-        idleMs: config.serviceIdleMs,
-        sharedBuffers: config.embeddedSharedBuffers,
-        lockWaitMs: config.embeddedLockWaitMs,
-        notice: options.notice,
-        warn: options.warn,
-        progress: options.progress,
-      },
-      connect,
-    );
+    // A read never makes a new database: a mistyped CRM_DATA_DIR is exit 7.
+    await ensureService(ensureOptionsOf(config, { ...options, create: false }), connect);
   } catch (error) {
     await opened?.client.end().catch(() => {});
     throw serviceFailure(error, config.dataDir);
@@ -161,5 +151,5 @@ async function openServiceReader(config: Config, options: ReaderOptions): Promis
     await client.end();
     return undefined;
   }
-  return sessionOf(client, 'embedded', undefined);
+  return readSession(client, 'embedded', undefined);
 }
