@@ -211,4 +211,62 @@ describe.runIf(sharedDatabase)('several senders and killed senders (PostgreSQL, 
     expect(counts.size).toBe(300);
     expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
   }, 240_000);
+
+  it('an e-mail sender killed during a SendGrid request (SIGKILL), run again: its group is unknown, nobody gets it twice', async () => {
+    const db = await tdb.open();
+    try {
+      await query(
+        db.em(),
+        `insert into patient (first_name, last_name, email, consent_email)
+         select 'M' || i, 'Test', 'm' || i || '@example.ng', true from generate_series(1, 200) i`,
+      );
+    } finally {
+      await db.close();
+    }
+    const made = await crm([
+      'campaign',
+      'create',
+      '--name',
+      'Killed mail',
+      '--segment',
+      'all-patients',
+      '--channel',
+      'email',
+      '--subject',
+      'News',
+      '--template',
+      'Hello {{first_name}}',
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const slug = made.stdout.trim();
+    // Two requests answered, the third never: the kill lands while it is on the wire.
+    fake.planSequence('sendgrid.mail.send', [
+      { kind: 'success' },
+      { kind: 'success' },
+      { kind: 'hang' },
+    ] as never);
+    const env = { ...tdb.env, ...fakeProviderEnv(fake), CRM_NOW: MORNING, CRM_CAMPAIGN_LEASE_SECONDS: '1' };
+    const child = startCli(['campaign', 'send', slug, '--yes', '--json', '--batch', '50'], env);
+    await fake.waitForRequests(3, 'sendgrid.mail.send', 60_000);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const rerun = await crm(['campaign', 'send', slug, '--yes', '--json', '--batch', '50'], {
+      CRM_CAMPAIGN_LEASE_SECONDS: '1',
+    });
+    // The hung request's 50: outcome unknown, assumed sent, not counted as delivered.
+    expect(JSON.parse(rerun.stdout), rerun.stderr).toEqual({
+      successCount: 150,
+      failureCount: 0,
+      skippedCount: 0,
+      deliveryRate: 1,
+    });
+    const perAddress = new Map<string, number>();
+    for (const r of fake.requestsFor('sendgrid.mail.send'))
+      for (const p of (r.json as { personalizations: { to: { email: string }[] }[] }).personalizations)
+        perAddress.set(p.to[0].email, (perAddress.get(p.to[0].email) ?? 0) + 1);
+    expect(perAddress.size).toBe(200);
+    expect([...perAddress.values()].filter((n) => n !== 1)).toEqual([]);
+    const status = jsonOf(await crm(['campaign', 'status', slug, '--json']));
+    expect(status.byStatus).toEqual({ sent: 150, unknown: 50 });
+  }, 240_000);
 });

@@ -7,6 +7,7 @@ import { type CreateCampaignInput, createCampaign } from '../../src/core/campaig
 import { previewCampaign } from '../../src/core/campaigns/preview-campaign.js';
 import { resumeCampaign } from '../../src/core/campaigns/resume-campaign.js';
 import { sendCampaign } from '../../src/core/campaigns/send-campaign.js';
+import { startCampaignSend } from '../../src/core/campaigns/start-campaign-send.js';
 import { query } from '../../src/core/db/sql.js';
 import { awardPoints } from '../../src/core/loyalty/award-points.js';
 import { realMessengers } from '../../src/core/messaging/messaging.runtime.js';
@@ -384,6 +385,106 @@ describe('sending', () => {
     expect(e2.subject).toBe('News for E2');
     expect(e2.substitutions['{{body}}']).toBe('How far E2, news dey.');
     expect((requests[0].json as any).content[0].value).toBe('{{body}}');
+  });
+
+  /** Patients with an address and e-mail consent, `n` of them. */
+  const seedEmailPatients = (n: number) =>
+    query(
+      bed.db.em(),
+      `insert into patient (first_name, last_name, email, preferred_language, consent_email)
+       select 'E' || i, 'Mail', 'e' || i || '@example.ng', case when i % 2 = 0 then 'yo' else 'en' end, true
+       from generate_series(1, $1::int) i`,
+      [n],
+    );
+  const mailCampaign = (name: string) =>
+    create({
+      name,
+      channel: 'email',
+      subject: 'News for {{first_name}}',
+      templates: { en: 'Dear {{first_name}}, news.', yo: 'E kaabo {{first_name}}.' },
+    });
+  const campaignMessages = (id: string) =>
+    query<{
+      r_status: string;
+      m_status: string | null;
+      recipient: string | null;
+      body: string | null;
+      error_code: string | null;
+      started: boolean;
+      sent: boolean;
+      attempts: number | null;
+    }>(
+      bed.db.em(),
+      `select r.status as r_status, m.status as m_status, m.recipient, m.body, m.error_code,
+         m.send_started_at is not null as started, m.sent_at is not null as sent, m.attempts
+       from campaign_recipients r left join messages m on m.id = r.message_id
+       where r.campaign_id = $1 order by r.id`,
+      [id],
+    );
+
+  it("claims an e-mail group before its request, and writes its messages once, with the request's outcome", async () => {
+    await seedEmailPatients(5);
+    const c = await mailCampaign('Mail marker');
+    bed.fake.plan('sendgrid.mail.send', { kind: 'success', delayMs: 1500 }, 1);
+    const sending = send(c.slug);
+    await bed.fake.waitForRequests(1, 'sendgrid.mail.send');
+    // In flight: claimed (`sending`), no message row yet.
+    const during = await campaignMessages(c.id);
+    expect(during.map((r) => [r.r_status, r.m_status])).toEqual(Array(5).fill(['sending', null]));
+    expect(await sending).toMatchObject({ successCount: 5, status: 'completed' });
+    const after = await campaignMessages(c.id);
+    for (const r of after)
+      expect(r).toMatchObject({ r_status: 'sent', started: true, sent: true, attempts: 1 });
+    expect(after.map((r) => r.m_status).every((s) => s === 'sent' || s === 'queued')).toBe(true);
+    expect(after.find((r) => r.recipient === 'e2@example.ng')!.body).toBe('E kaabo E2.');
+    expect(after.find((r) => r.recipient === 'e1@example.ng')!.body).toBe('Dear E1, news.');
+  });
+
+  it('an e-mail group whose sender died mid-request is settled unknown (assumed sent), its messages written, never sent again', async () => {
+    await seedEmailPatients(6);
+    const c = await mailCampaign('Mail killed');
+    // The snapshot, then a dead sender's claim of three recipients: `sending`, no message, its
+    // lease over (what a SIGKILL during the SendGrid call leaves).
+    await startCampaignSend(ctx(), bed.config, c.slug, undefined);
+    await query(
+      bed.db.em(),
+      `update campaign_recipients set status = 'sending', claimed_by = 'dead', claimed_until = now() - interval '1 minute',
+         attempted_at = '2026-12-02T09:59:00+01:00'
+       where campaign_id = $1 and patient_id in (
+         select id from patient where email in ('e1@example.ng', 'e2@example.ng', 'e3@example.ng'))`,
+      [c.id],
+    );
+    const result = await send(c.slug);
+    expect(result).toMatchObject({ successCount: 3, unknownCount: 3, pendingCount: 0, status: 'completed' });
+    const sentTo = bed.fake
+      .requestsFor('sendgrid.mail.send')
+      .flatMap((r) => ((r.json as any).personalizations as any[]).map((p) => p.to[0].email));
+    expect(sentTo.sort()).toEqual(['e4@example.ng', 'e5@example.ng', 'e6@example.ng']);
+    const rows = (await campaignMessages(c.id)).filter((r) => r.r_status === 'unknown');
+    rows.sort((a, b) => a.recipient!.localeCompare(b.recipient!));
+    expect(rows).toEqual([
+      expect.objectContaining({
+        r_status: 'unknown',
+        m_status: 'unknown',
+        recipient: 'e1@example.ng',
+        body: 'Dear E1, news.',
+        error_code: 'interrupted',
+        sent: true,
+        attempts: 1,
+      }),
+      expect.objectContaining({
+        r_status: 'unknown',
+        m_status: 'unknown',
+        recipient: 'e2@example.ng',
+        body: 'E kaabo E2.',
+        error_code: 'interrupted',
+      }),
+      expect.objectContaining({ r_status: 'unknown', m_status: 'unknown', recipient: 'e3@example.ng' }),
+    ]);
+    // Run again: nothing left, nothing sent.
+    const requests = bed.fake.requestsFor('sendgrid.mail.send').length;
+    await send(c.slug);
+    expect(bed.fake.requestsFor('sendgrid.mail.send')).toHaveLength(requests);
   });
 });
 

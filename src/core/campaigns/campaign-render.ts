@@ -77,10 +77,20 @@ export function decideRecipient(
   if (row[`opted_out_${ch}`]) return { skip: 'opted_out' };
   if (campaign.purpose === 'marketing' && row.patient_id && !row[`consent_${ch}`])
     return { skip: 'no_consent' };
+  const { message, contentVariables } = messageFor(campaign, row, to);
+  return { contentVariables, ownerId: row.owner_id, message };
+}
+
+/** A recipient's message to `to`, rendered in their language, with its reference. */
+export function messageFor(
+  campaign: Campaign,
+  row: ClaimedRow,
+  to: string,
+): { message: GroupMessage; contentVariables: Record<string, string> | null } {
+  const ch = campaign.channel;
   const { body, subject, contentSid, contentVariables } = renderFor(campaign, row);
   return {
     contentVariables,
-    ownerId: row.owner_id,
     message: {
       recipientId: row.id,
       patientId: row.patient_id,

@@ -56,7 +56,16 @@ export function lockPendingRecipients(
        where r.campaign_id = $1 and r.status = 'pending' and r.id > $3::bigint
          and exists (select 1 from campaign k where k.id = $1 and k.status = 'sending')
        order by r.id limit $2 for update of r skip locked)
-     select c.id::text as id, c.patient_id, c.owner_id,
+     ${RECIPIENT_DETAILS}`,
+    [campaignId, limit, after],
+  );
+}
+
+/**
+ * What rendering and the consent re-check need of the recipients of a CTE `c (id, patient_id,
+ * owner_id)`, as they are now, in id order.
+ */
+const RECIPIENT_DETAILS = `select c.id::text as id, c.patient_id, c.owner_id,
        coalesce(p.first_name, o.name) as first_name, p.last_name,
        coalesce(p.phone, o.phone) as phone, coalesce(p.email, o.email) as email,
        coalesce(p.preferred_language, 'en') as language,
@@ -69,8 +78,15 @@ export function lockPendingRecipients(
      from c left join patient p on p.id = c.patient_id left join owner o on o.id = c.owner_id
      left join hospital h on h.id = p.hospital_id
      left join loyalty_account la on la.patient_id = c.patient_id
-     order by c.id`,
-    [campaignId, limit, after],
+     order by c.id`;
+
+/** The rendering details of recipients by id (recover-campaign-sends.ts: an interrupted e-mail group). */
+export function recipientDetails(em: EntityManager, ids: string[]): Promise<ClaimedRow[]> {
+  return query<ClaimedRow>(
+    em,
+    `with c as (select r.id, r.patient_id, r.owner_id from campaign_recipients r where r.id = any($1::bigint[]))
+     ${RECIPIENT_DETAILS}`,
+    [ids],
   );
 }
 
@@ -150,6 +166,97 @@ export async function startClaimed(
     ],
   );
   return new Map(rows.map((r) => [r.recipient_id, r.message_id]));
+}
+
+/**
+ * Starts a group of locked e-mail recipients (one SendGrid request) in one statement: the skipped
+ * ones are marked so; the others are claimed by this sender under a lease, `sending`, with the
+ * attempt's time — and no `messages` row yet. An e-mail group's messages are written once, with
+ * their outcome (`recordEmailGroup`): insert-then-update cost a million-recipient campaign a
+ * second write of every message (BENCHMARKS.md, session 14). The in-flight marker is the claim:
+ * in an e-mail campaign a recipient `sending` without a message was in a request whose outcome
+ * is not recorded, and the recovery settles it `unknown` (SendGrid cannot be asked), never
+ * `pending`. Returns the recipients claimed.
+ */
+export async function startEmailGroup(
+  em: EntityManager,
+  skips: { id: string; reason: string }[],
+  recipientIds: string[],
+  runnerId: string,
+  leaseSeconds: number,
+  now: string,
+): Promise<Set<string>> {
+  if (!recipientIds.length && !skips.length) return new Set();
+  await planForKeyLookups(em);
+  const rows = await query<{ id: string }>(
+    em,
+    `with s as (
+       update campaign_recipients r set status = 'skipped', reason = k.reason, claimed_by = null, claimed_until = null
+       from unnest($1::bigint[], $2::text[]) as k(id, reason) where r.id = k.id and r.status = 'pending'
+       returning r.id)
+     update campaign_recipients r set status = 'sending', claimed_by = $4,
+       claimed_until = clock_timestamp() + make_interval(secs => $5), attempted_at = $6::timestamptz
+     where r.id = any($3::bigint[])
+     returning r.id::text as id`,
+    [skips.map((k) => k.id), skips.map((k) => k.reason), recipientIds, runnerId, leaseSeconds, now],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** What one outcome writes on an e-mail group's messages and recipients (all share it). */
+export type GroupOutcomeFields = Omit<GroupOutcome, 'recipientId' | 'messageId'>;
+
+/**
+ * Records an e-mail group in one statement: its `messages` rows, written now with the request's
+ * outcome (the messaging layer's rule: `messageOutcomesUpdate`'s, for a row not yet written), and
+ * its recipients, each tied to its message, their claims released. `startedAt` is when the group
+ * was started (its messages' creation and send start).
+ */
+export async function recordEmailGroup(
+  em: EntityManager,
+  messages: GroupMessage[],
+  outcome: GroupOutcomeFields,
+  startedAt: string,
+  now: string,
+): Promise<void> {
+  if (!messages.length) return;
+  await planForKeyLookups(em);
+  await query(
+    em,
+    `with t as (
+       select * from unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[])
+         as t(rid, mid, recipient, subject, body, patient_id, reference)),
+     m as (
+       insert into messages (id, channel, recipient, subject, body, purpose, patient_id, reference, provider,
+         status, provider_message_id, error_code, error_message, attempts, send_started_at, sent_at, created_at, updated_at)
+       select t.mid, 'email', t.recipient, t.subject, t.body, 'campaign', t.patient_id, t.reference, 'sendgrid',
+         $8, $9, $10, left($11, 500), $12, $13::timestamptz,
+         case when $8 in ('queued', 'sent') then $14::timestamptz when $8 = 'unknown' then $13::timestamptz end,
+         $13::timestamptz, $14::timestamptz
+       from t)
+     update campaign_recipients r set status = $15, retryable = $16, reason = $17, message_id = t.mid,
+       claimed_by = null, claimed_until = null
+     from t where r.id = t.rid`,
+    [
+      messages.map((m) => m.recipientId),
+      messages.map(() => uuid7()),
+      messages.map((m) => m.to),
+      messages.map((m) => m.subject),
+      messages.map((m) => m.body),
+      messages.map((m) => m.patientId),
+      messages.map((m) => m.reference),
+      outcome.messageStatus,
+      outcome.providerMessageId,
+      outcome.errorCode,
+      outcome.errorMessage,
+      outcome.tries,
+      startedAt,
+      now,
+      outcome.recipientStatus,
+      outcome.retryable,
+      outcome.reason,
+    ],
+  );
 }
 
 /** A started message's outcome, for `recordGroupOutcomes`. */

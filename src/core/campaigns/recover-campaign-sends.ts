@@ -2,7 +2,11 @@
  * Settles recipients a killed (or hung) sender left claimed: their lease ran out without an
  * outcome. What happens depends on how far the attempt got, which the message row says
  * (docs/campaigns.md, "After a crash"):
- * - no message yet: the provider was never called; the recipient is pending again;
+ * - no message yet, SMS/WhatsApp: the provider was never called; the recipient is pending again;
+ * - no message yet, e-mail (an e-mail group's messages are written with the request's outcome,
+ *   campaign-send.sql.ts `startEmailGroup`): the SendGrid request may have gone out; SendGrid
+ *   cannot be asked, so its message is written now, rendered as it was sent, `unknown`, assumed
+ *   sent, and the recipient `unknown` — never sent again;
  * - a message `sending` on Twilio: Twilio's message list is asked for a message to that number
  *   with that text since the call started. Found: recorded with its SID, the recipient `sent`.
  *   Not found: the message ends `failed` (`not_sent`) and the recipient is pending again. Twilio
@@ -18,10 +22,19 @@ import { classifyTwilioError } from '../messaging/providers.js';
 import { TWILIO_STATUS } from '../messaging/sync-messages.js';
 import type { Channel } from '../patients/patient.entity.js';
 import type { Clock } from '../time.js';
-import { type RecipientOutcome, recordRecipientOutcomes } from './campaign-send.sql.js';
+import type { Campaign } from './campaign.entity.js';
+import { messageFor } from './campaign-render.js';
+import {
+  type GroupMessage,
+  type RecipientOutcome,
+  recipientDetails,
+  recordEmailGroup,
+  recordRecipientOutcomes,
+} from './campaign-send.sql.js';
 
 interface EndedRow {
   id: string;
+  attempted_at: string | Date | null;
   message_id: string | null;
   message_status: string | null;
   channel: Channel | null;
@@ -44,7 +57,7 @@ const FINAL = new Set(['queued', 'sent', 'delivered', 'failed', 'undelivered']);
 export async function recoverCampaignSends(
   em: EntityManager,
   clock: Clock,
-  campaignId: string,
+  campaign: Campaign,
   messengerFor: (channels: Channel[]) => Promise<Messenger>,
   runnerId: string,
   leaseSeconds: number,
@@ -59,17 +72,20 @@ export async function recoverCampaignSends(
            select id from campaign_recipients where campaign_id = $1 and status = 'sending'
              and claimed_until < clock_timestamp()
            order by id limit 500 for update skip locked)
-         select r.id::text as id, r.message_id, m.status as message_status, m.channel, m.recipient, m.body,
+         select r.id::text as id, r.attempted_at, r.message_id, m.status as message_status, m.channel, m.recipient, m.body,
            m.content_sid, m.send_started_at
          from ended join campaign_recipients r on r.id = ended.id left join messages m on m.id = r.message_id`,
-        [campaignId],
+        [campaign.id],
       );
       const nowIso = clock.now().toISO()!;
       const outcomes: RecipientOutcome[] = [];
       const messages: SettledMessage[] = [];
       const lookups: EndedRow[] = [];
+      const emailsInDoubt: EndedRow[] = [];
       for (const row of rows) {
-        if (!row.message_id) outcomes.push({ id: row.id, status: 'pending', retryable: false, reason: null });
+        if (!row.message_id && campaign.channel === 'email') emailsInDoubt.push(row);
+        else if (!row.message_id)
+          outcomes.push({ id: row.id, status: 'pending', retryable: false, reason: null });
         else if (FINAL.has(row.message_status!))
           outcomes.push({
             id: row.id,
@@ -85,6 +101,7 @@ export async function recoverCampaignSends(
       }
       await settleMessages(tem, messages, nowIso);
       await recordRecipientOutcomes(tem, outcomes);
+      await recordEmailsInDoubt(tem, campaign, emailsInDoubt, nowIso);
       if (lookups.length)
         await query(
           tem,
@@ -102,6 +119,54 @@ export async function recoverCampaignSends(
     settled += rows.length;
     if (rows.length < 500) return settled;
   }
+}
+
+/**
+ * E-mail recipients whose request's outcome was never recorded: their messages written now,
+ * `unknown` (assumed sent), rendered from the campaign as the sender rendered them, grouped by
+ * the time their group started (the messages' send start).
+ */
+async function recordEmailsInDoubt(
+  em: EntityManager,
+  campaign: Campaign,
+  rows: EndedRow[],
+  now: string,
+): Promise<void> {
+  if (!rows.length) return;
+  // As the driver gives it (text, or a Date in process): written back as a timestamptz.
+  const startedOf = new Map(
+    rows.map((r) => [
+      r.id,
+      r.attempted_at instanceof Date ? r.attempted_at.toISOString() : (r.attempted_at ?? now),
+    ]),
+  );
+  const byStart = new Map<string, GroupMessage[]>();
+  for (const row of await recipientDetails(
+    em,
+    rows.map((r) => r.id),
+  )) {
+    // The address it went to, as far as anyone can tell now.
+    const { message } = messageFor(campaign, row, row.email ?? 'unknown');
+    const startedAt = startedOf.get(row.id)!;
+    byStart.set(startedAt, [...(byStart.get(startedAt) ?? []), message]);
+  }
+  for (const [startedAt, messages] of byStart)
+    await recordEmailGroup(
+      em,
+      messages,
+      {
+        messageStatus: 'unknown',
+        providerMessageId: null,
+        errorCode: 'interrupted',
+        errorMessage: CAMPAIGN_RECOVERY_NOTES.emailAssumed,
+        tries: 1,
+        recipientStatus: 'unknown',
+        retryable: false,
+        reason: 'interrupted',
+      },
+      startedAt,
+      now,
+    );
 }
 
 function verdict(

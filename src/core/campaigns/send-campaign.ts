@@ -7,11 +7,12 @@
  *    second, and whenever nothing pending is left.
  * 1. CLAIM + START (one transaction per group): pending recipients are locked
  *    (`FOR UPDATE SKIP LOCKED`, none once the campaign is no longer `sending`); an opt-out or
- *    withdrawn consent since the snapshot is honoured here (skipped); the others get their
- *    `messages` row already `sending` and are claimed under a lease in the same statement, all
- *    committed before the provider calls. A group is SMS/WhatsApp calls in flight at once
- *    (`concurrency`, default 100) or one SendGrid request of up to 1,000 personalizations (no
- *    address twice in one request: a second one waits, pending, for the next group).
+ *    withdrawn consent since the snapshot is honoured here (skipped); the others are claimed
+ *    under a lease — SMS/WhatsApp with their `messages` row already `sending`, in the same
+ *    statement — all committed before the provider calls. A group is SMS/WhatsApp calls in
+ *    flight at once (`concurrency`, default 100) or one SendGrid request of up to 1,000
+ *    personalizations (no address twice in one request: a second one waits, pending, for the
+ *    next group); an e-mail group's messages are written once, with the request's outcome.
  * 2. RECORD (one statement per group): messages and recipients, set-based — pipelined as the
  *    reminder runner does: while one group's outcomes are being committed, the next group is
  *    claimed, started and goes on the wire (its START still commits before its calls).
@@ -38,10 +39,13 @@ import {
   analyzeRecipients,
   type GroupMessage,
   type GroupOutcome,
+  type GroupOutcomeFields,
   lockPendingRecipients,
+  recordEmailGroup,
   recordGroupOutcomes,
   refreshCounters,
   startClaimed,
+  startEmailGroup,
 } from './campaign-send.sql.js';
 import { recoverCampaignSends } from './recover-campaign-sends.js';
 import { startCampaignSend } from './start-campaign-send.js';
@@ -144,7 +148,7 @@ export async function sendCampaign(
       await recoverCampaignSends(
         ctx.em,
         ctx.clock,
-        campaign.id,
+        campaign,
         async () => messengerOf(),
         runnerId,
         settings.leaseSeconds,
@@ -173,16 +177,30 @@ export async function sendCampaign(
           if ('skip' in d) skips.push({ id: row.id, reason: d.skip });
           else toSend.push(d);
         }
-        // An address at most once in a SendGrid request: the others stay pending for the next.
-        if (channel === 'email') toSend = emailRequests(toSend)[0] ?? [];
-        const started = await startClaimed(
-          tem,
-          skips,
-          toSend.map((c) => c.message),
-          runnerId,
-          settings.leaseSeconds,
-          ctx.clock.now().toISO()!,
-        );
+        const startedAt = ctx.clock.now().toISO()!;
+        let started: Map<string, string | null>;
+        if (channel === 'email') {
+          // An address at most once in a SendGrid request: the others stay pending for the next.
+          toSend = emailRequests(toSend)[0] ?? [];
+          // Claimed without messages: those are written with the request's outcome.
+          const claimed = await startEmailGroup(
+            tem,
+            skips,
+            toSend.map((c) => c.message.recipientId),
+            runnerId,
+            settings.leaseSeconds,
+            startedAt,
+          );
+          started = new Map([...claimed].map((id) => [id, null]));
+        } else
+          started = await startClaimed(
+            tem,
+            skips,
+            toSend.map((c) => c.message),
+            runnerId,
+            settings.leaseSeconds,
+            startedAt,
+          );
         done += skips.length;
         // On from the last row locked, or from before the first one left pending (an address
         // already in this request waits for the next).
@@ -193,6 +211,7 @@ export async function sendCampaign(
           locked: rows.length,
           live: toSend.filter((c) => started.has(c.message.recipientId)),
           started,
+          startedAt,
         };
       });
       if (group.locked === 0) {
@@ -226,7 +245,7 @@ export async function sendCampaign(
         await sleep(200);
         continue;
       }
-      const { live, started } = group;
+      const { live, started, startedAt } = group;
       if (!live.length) {
         options.onProgress?.({ done, total });
         continue;
@@ -254,10 +273,21 @@ export async function sendCampaign(
         );
       }
       await recording;
-      recording = recordGroup(
-        ctx,
-        outcomes.map((o) => ({ ...o, messageId: started.get(o.c.message.recipientId)! })),
-      );
+      recording =
+        channel === 'email'
+          ? ctx.em.transactional((t) =>
+              recordEmailGroup(
+                t as EntityManager,
+                live.map((c) => c.message),
+                outcomeFields(outcomes[0].outcome),
+                startedAt,
+                ctx.clock.now().toISO()!,
+              ),
+            )
+          : recordGroup(
+              ctx,
+              outcomes.map((o) => ({ ...o, messageId: started.get(o.c.message.recipientId)! })),
+            );
       // Awaited before the next commit of outcomes; a failure must not count as unhandled meanwhile.
       recording.catch(() => {});
       heap.check();
@@ -330,10 +360,8 @@ function commonError(outcomes: { outcome: SendOutcome }[]): string {
   return top ? `most recent: ${top[0]}` : 'see crm campaign status';
 }
 
-type OutcomeFields = Omit<GroupOutcome, 'recipientId' | 'messageId'>;
-
 /** What a provider's outcome writes on a message row and on its recipient. */
-function outcomeFields(outcome: SendOutcome): OutcomeFields {
+function outcomeFields(outcome: SendOutcome): GroupOutcomeFields {
   if (outcome.ok)
     return {
       messageStatus: outcomeStatus(outcome),
@@ -369,24 +397,21 @@ function outcomeFields(outcome: SendOutcome): OutcomeFields {
 }
 
 /**
- * Records a group's outcomes: messages and recipients in one statement (and, rarely, patients
- * or owners the provider says unsubscribed), in one transaction.
+ * Records an SMS/WhatsApp group's outcomes: messages and recipients in one statement (and,
+ * rarely, patients or owners the provider says unsubscribed), in one transaction.
  */
 async function recordGroup(
   ctx: ServiceContext,
   sent: { c: { message: GroupMessage; ownerId: string | null }; outcome: SendOutcome; messageId: string }[],
 ): Promise<void> {
   const nowIso = ctx.clock.now().toISO()!;
-  // An e-mail group shares one outcome (one SendGrid request): its fields are worked out once.
-  const fieldsOf = new Map<SendOutcome, OutcomeFields>();
-  const rows = sent.map(({ c, outcome, messageId }): GroupOutcome => {
-    let fields = fieldsOf.get(outcome);
-    if (!fields) {
-      fields = outcomeFields(outcome);
-      fieldsOf.set(outcome, fields);
-    }
-    return { recipientId: c.message.recipientId, messageId, ...fields };
-  });
+  const rows = sent.map(
+    ({ c, outcome, messageId }): GroupOutcome => ({
+      recipientId: c.message.recipientId,
+      messageId,
+      ...outcomeFields(outcome),
+    }),
+  );
   // A group is one campaign's, so one channel.
   const channel = sent[0]?.c.message.channel;
   const unsubscribed = sent.filter((s) => isUnsubscribed(s.outcome)).map((s) => s.c);
