@@ -1,8 +1,15 @@
 import { countSegments } from '../messaging/segments.js';
-import { renderTemplate, type TemplateValues } from '../messaging/template.js';
+import { renderTemplate, type TemplateValues, validateTemplate } from '../messaging/template.js';
 import type { Campaign, CampaignTemplates } from './campaign.entity.js';
-import type { ClaimedRow, GroupMessage } from './campaign-send.sql.js';
+import type { ClaimedRow, DetailNeeds, GroupMessage } from './campaign-send.sql.js';
 import { contentVariableOrder } from './campaign-template.js';
+
+/** Which joined details the campaign's texts (every variant, and the subject) use. */
+export function detailNeeds(campaign: Campaign): DetailNeeds {
+  const texts = [...Object.values(campaign.templates), campaign.subject].filter((t): t is string => !!t);
+  const used = new Set(texts.flatMap((t) => validateTemplate(t)));
+  return { hospital: used.has('hospital_name'), loyalty: used.has('loyalty_points') || used.has('tier') };
+}
 
 /** The text of a campaign in a language: that variant, else English. */
 export function variantText(campaign: Campaign, language: string): { language: string; text: string } {

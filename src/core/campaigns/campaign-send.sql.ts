@@ -48,6 +48,7 @@ export function lockPendingRecipients(
   campaignId: string,
   limit: number,
   after: string,
+  needs: DetailNeeds = ALL_DETAILS,
 ): Promise<ClaimedRow[]> {
   return query<ClaimedRow>(
     em,
@@ -56,16 +57,29 @@ export function lockPendingRecipients(
        where r.campaign_id = $1 and r.status = 'pending' and r.id > $3::bigint
          and exists (select 1 from campaign k where k.id = $1 and k.status = 'sending')
        order by r.id limit $2 for update of r skip locked)
-     ${RECIPIENT_DETAILS}`,
+     ${recipientDetailsSql(needs)}`,
     [campaignId, limit, after],
   );
 }
 
 /**
+ * Which of the joined details a campaign's texts use: a group's claim reads a hospital and a
+ * loyalty account per recipient only when a template names `{{hospital_name}}`, or
+ * `{{loyalty_points}}` / `{{tier}}` (a thousand key lookups each, for an e-mail group).
+ */
+export interface DetailNeeds {
+  hospital: boolean;
+  loyalty: boolean;
+}
+
+const ALL_DETAILS: DetailNeeds = { hospital: true, loyalty: true };
+
+/**
  * What rendering and the consent re-check need of the recipients of a CTE `c (id, patient_id,
  * owner_id)`, as they are now, in id order.
  */
-const RECIPIENT_DETAILS = `select c.id::text as id, c.patient_id, c.owner_id,
+function recipientDetailsSql(needs: DetailNeeds): string {
+  return `select c.id::text as id, c.patient_id, c.owner_id,
        coalesce(p.first_name, o.name) as first_name, p.last_name,
        coalesce(p.phone, o.phone) as phone, coalesce(p.email, o.email) as email,
        coalesce(p.preferred_language, 'en') as language,
@@ -73,19 +87,20 @@ const RECIPIENT_DETAILS = `select c.id::text as id, c.patient_id, c.owner_id,
        coalesce(p.opted_out_email, o.opted_out_email, false) as opted_out_email,
        coalesce(p.consent_sms, true) as consent_sms, coalesce(p.consent_whatsapp, true) as consent_whatsapp,
        coalesce(p.consent_email, true) as consent_email,
-       h.name as hospital_name,
-       la.balance::text as loyalty_points, la.tier
+       ${needs.hospital ? 'h.name' : 'null::text'} as hospital_name,
+       ${needs.loyalty ? 'la.balance::text' : 'null::text'} as loyalty_points, ${needs.loyalty ? 'la.tier' : 'null::text'} as tier
      from c left join patient p on p.id = c.patient_id left join owner o on o.id = c.owner_id
-     left join hospital h on h.id = p.hospital_id
-     left join loyalty_account la on la.patient_id = c.patient_id
+     ${needs.hospital ? 'left join hospital h on h.id = p.hospital_id' : ''}
+     ${needs.loyalty ? 'left join loyalty_account la on la.patient_id = c.patient_id' : ''}
      order by c.id`;
+}
 
 /** The rendering details of recipients by id (recover-campaign-sends.ts: an interrupted e-mail group). */
 export function recipientDetails(em: EntityManager, ids: string[]): Promise<ClaimedRow[]> {
   return query<ClaimedRow>(
     em,
     `with c as (select r.id, r.patient_id, r.owner_id from campaign_recipients r where r.id = any($1::bigint[]))
-     ${RECIPIENT_DETAILS}`,
+     ${recipientDetailsSql(ALL_DETAILS)}`,
     [ids],
   );
 }

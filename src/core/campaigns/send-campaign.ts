@@ -34,7 +34,7 @@ import { SENDGRID_MAX_PERSONALIZATIONS } from '../messaging/providers.js';
 import { quietPeriodEnd } from '../messaging/quiet-hours.js';
 import type { Channel } from '../patients/patient.entity.js';
 import type { Campaign } from './campaign.entity.js';
-import { decideRecipient } from './campaign-render.js';
+import { decideRecipient, detailNeeds } from './campaign-render.js';
 import {
   analyzeRecipients,
   type GroupMessage,
@@ -126,6 +126,8 @@ export async function sendCampaign(
     messenger ??= await messengerFor([channel]);
     return messenger;
   };
+  // What a claim joins besides the person: only what the campaign's texts name.
+  const needs = detailNeeds(campaign);
   const window: boolean[] = [];
   // A sender's memory stays bounded however long the audience (heap-budget.ts).
   const heap = heapBudget(SENDER_HEAP_MB);
@@ -169,7 +171,7 @@ export async function sendCampaign(
       // others' `messages` rows as `sending` with their claims before any provider call.
       const group = await ctx.em.transactional(async (t) => {
         const tem = t as EntityManager;
-        const rows = await lockPendingRecipients(tem, campaign.id, groupSize, after);
+        const rows = await lockPendingRecipients(tem, campaign.id, groupSize, after, needs);
         const skips: { id: string; reason: string }[] = [];
         let toSend: Claimed[] = [];
         for (const row of rows) {
