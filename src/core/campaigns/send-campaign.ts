@@ -10,9 +10,10 @@
  *    withdrawn consent since the snapshot is honoured here (skipped); the others are claimed
  *    under a lease — SMS/WhatsApp with their `messages` row already `sending`, in the same
  *    statement — all committed before the provider calls. A group is SMS/WhatsApp calls in
- *    flight at once (`concurrency`, default 100) or one SendGrid request of up to 1,000
- *    personalizations (no address twice in one request: a second one waits, pending, for the
- *    next group); an e-mail group's messages are written once, with the request's outcome.
+ *    flight at once (`concurrency`, default 100) or two SendGrid requests, sent at once, of up
+ *    to 1,000 personalizations each (no address twice in one request: a third one waits,
+ *    pending, for the next group); an e-mail group's messages are written once, with their
+ *    request's outcome.
  * 2. RECORD (one statement per group): messages and recipients, set-based — pipelined as the
  *    reminder runner does: while one group's outcomes are being committed, the next group is
  *    claimed, started and goes on the wire (its START still commits before its calls).
@@ -85,6 +86,12 @@ const MIN_ATTEMPTS = 20;
 /** SMS/WhatsApp calls in flight at once by default: one claim and one commit of outcomes each. */
 const SMS_GROUP = 100;
 /**
+ * SendGrid requests in flight at once, one claim and one commit of outcomes for all: a group's
+ * statements cost per statement as well as per row, and two requests' worth halves the former
+ * (BENCHMARKS.md, session 14).
+ */
+const EMAIL_REQUESTS = 2;
+/**
  * The objects a sender's heap may hold before it collects (heap-budget.ts): ~32 MB of them are
  * live; the rest is garbage of sent groups (BENCHMARKS.md, session 13, has the resident memory).
  */
@@ -111,12 +118,13 @@ export async function sendCampaign(
   const settings = ctx.config.campaigns;
   const runnerId = options.runnerId ?? randomUUID();
   const sleep = options.sleep ?? realSleep;
-  // One claim is one group: a SendGrid request's worth of e-mails, or the SMS/WhatsApp calls
-  // that are in flight at once (both capped by --batch / CRM_CAMPAIGN_BATCH).
+  // One claim is one group: EMAIL_REQUESTS SendGrid requests' worth of e-mails, or the
+  // SMS/WhatsApp calls that are in flight at once (both capped by --batch / CRM_CAMPAIGN_BATCH).
   const cap = options.batchSize ?? settings.batchSize;
+  const emailGroup = EMAIL_REQUESTS * SENDGRID_MAX_PERSONALIZATIONS;
   const groupSize =
     campaign.channel === 'email'
-      ? Math.min(options.batchSize ?? SENDGRID_MAX_PERSONALIZATIONS, SENDGRID_MAX_PERSONALIZATIONS)
+      ? Math.min(options.batchSize ?? emailGroup, emailGroup)
       : Math.min(options.concurrency ?? SMS_GROUP, cap);
   const channel = campaign.channel;
   // A re-run on a campaign already sending: no claim without credentials (exit 7).
@@ -181,9 +189,11 @@ export async function sendCampaign(
         }
         const startedAt = ctx.clock.now().toISO()!;
         let started: Map<string, string | null>;
+        let requests: Claimed[][] = [];
         if (channel === 'email') {
           // An address at most once in a SendGrid request: the others stay pending for the next.
-          toSend = emailRequests(toSend)[0] ?? [];
+          requests = emailRequests(toSend).slice(0, EMAIL_REQUESTS);
+          toSend = requests.flat();
           // Claimed without messages: those are written with the request's outcome.
           const claimed = await startEmailGroup(
             tem,
@@ -209,9 +219,11 @@ export async function sendCampaign(
         const skipped = new Set(skips.map((k) => k.id));
         const left = rows.find((r) => !started.has(r.id) && !skipped.has(r.id));
         if (rows.length) after = left ? (BigInt(left.id) - 1n).toString() : rows[rows.length - 1].id;
+        const isLive = (c: Claimed) => started.has(c.message.recipientId);
         return {
           locked: rows.length,
-          live: toSend.filter((c) => started.has(c.message.recipientId)),
+          live: toSend.filter(isLive),
+          requests: requests.map((r) => r.filter(isLive)).filter((r) => r.length),
           started,
           startedAt,
         };
@@ -247,19 +259,29 @@ export async function sendCampaign(
         await sleep(200);
         continue;
       }
-      const { live, started, startedAt } = group;
+      const { live, requests, started, startedAt } = group;
       if (!live.length) {
         options.onProgress?.({ done, total });
         continue;
       }
       const sender = await messengerOf();
       let outcomes: { c: Claimed; outcome: SendOutcome }[];
+      let answered: { items: Claimed[]; outcome: SendOutcome }[] = [];
       if (channel === 'email') {
         await pace(live.length);
-        const outcome = await sender.sendEmailBatch(
-          live.map((c) => ({ to: c.message.to, subject: c.message.subject ?? '', body: c.message.body })),
+        answered = await Promise.all(
+          requests.map(async (items) => ({
+            items,
+            outcome: await sender.sendEmailBatch(
+              items.map((c) => ({
+                to: c.message.to,
+                subject: c.message.subject ?? '',
+                body: c.message.body,
+              })),
+            ),
+          })),
         );
-        outcomes = live.map((c) => ({ c, outcome }));
+        outcomes = answered.flatMap(({ items, outcome }) => items.map((c) => ({ c, outcome })));
       } else {
         outcomes = await Promise.all(
           live.map(async (c) => ({
@@ -277,15 +299,17 @@ export async function sendCampaign(
       await recording;
       recording =
         channel === 'email'
-          ? ctx.em.transactional((t) =>
-              recordEmailGroup(
-                t as EntityManager,
-                live.map((c) => c.message),
-                outcomeFields(outcomes[0].outcome),
-                startedAt,
-                ctx.clock.now().toISO()!,
-              ),
-            )
+          ? ctx.em.transactional(async (t) => {
+              const nowIso = ctx.clock.now().toISO()!;
+              for (const { items, outcome } of answered)
+                await recordEmailGroup(
+                  t as EntityManager,
+                  items.map((c) => c.message),
+                  outcomeFields(outcome),
+                  startedAt,
+                  nowIso,
+                );
+            })
           : recordGroup(
               ctx,
               outcomes.map((o) => ({ ...o, messageId: started.get(o.c.message.recipientId)! })),
