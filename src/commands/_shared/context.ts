@@ -1,4 +1,4 @@
-import { normalizeOperator, resolveOperator } from '../../core/access/identity.js';
+import { normalizeOperator, resolveOperator, type SessionIdentity } from '../../core/access/identity.js';
 import type { Actor } from '../../core/audit/audit.js';
 import { maskText } from '../../core/audit/redact.js';
 import type { Config } from '../../core/config.js';
@@ -74,6 +74,32 @@ export function createContext(
         : { name: config.operator, source: 'the OS user name', explicit: false };
   let operator: string | undefined;
   const effectiveConfig: Config = flags.databaseUrl ? { ...config, databaseUrl: flags.databaseUrl } : config;
+  /**
+   * Runs `fn` on an open connection (a Database, or a read connection) as the operator its
+   * session resolves to, then closes it.
+   */
+  const use = async <C extends { kind: 'postgresql' | 'embedded'; close(): Promise<void> }, T>(
+    connection: C,
+    session: () => Promise<SessionIdentity | undefined>,
+    fn: (connection: C) => Promise<T>,
+  ): Promise<T> => {
+    let failed = false;
+    try {
+      operator = resolveOperator(await session(), declared);
+      return await fn(connection);
+    } catch (error) {
+      failed = true;
+      if (connection.kind !== 'embedded') throw error;
+      // A full disk or a PGlite crash mid-command: exit 7 naming the folder and its free space.
+      const { embeddedFailure } = await import('../../core/db/embedded-folder.js');
+      throw embeddedFailure(error, effectiveConfig.dataDir) ?? error;
+    } finally {
+      // Closing a connection that failed must not replace the error that explains why.
+      await connection.close().catch((error) => {
+        if (!failed) throw error;
+      });
+    }
+  };
   const context: CommandContext = {
     io,
     config: effectiveConfig,
@@ -110,22 +136,7 @@ export function createContext(
       const { openDatabase, sessionOf } = await import('../../core/db/database.js');
       // The ORM is built while the service starts; the open waits for the service after that.
       const db = await openDatabase(effectiveConfig, { ...openOptions, serviceStarting: early });
-      let failed = false;
-      try {
-        operator = resolveOperator(await sessionOf(db), declared);
-        return await fn(db);
-      } catch (error) {
-        failed = true;
-        if (db.kind !== 'embedded') throw error;
-        // A full disk or a PGlite crash mid-command: exit 7 naming the folder and its free space.
-        const { embeddedFailure } = await import('../../core/db/embedded-folder.js');
-        throw embeddedFailure(error, effectiveConfig.dataDir) ?? error;
-      } finally {
-        // Closing a database that failed must not replace the error that explains why.
-        await db.close().catch((error) => {
-          if (!failed) throw error;
-        });
-      }
+      return use(db, () => sessionOf(db), fn);
     },
     async withReader(fn) {
       const { openReader } = await import('../../core/db/reader.js');
@@ -138,20 +149,7 @@ export function createContext(
         const { sqlReader } = await import('../../core/db/sql.js');
         return context.withServices((svc) => fn(sqlReader(svc.em)));
       }
-      let failed = false;
-      try {
-        operator = resolveOperator(reader.session, declared);
-        return await fn(reader);
-      } catch (error) {
-        failed = true;
-        if (reader.kind !== 'embedded') throw error;
-        const { embeddedFailure } = await import('../../core/db/embedded-folder.js');
-        throw embeddedFailure(error, effectiveConfig.dataDir) ?? error;
-      } finally {
-        await reader.close().catch((error) => {
-          if (!failed) throw error;
-        });
-      }
+      return use(reader, async () => reader.session, fn);
     },
     withServices(fn, options) {
       return context.withDatabase(
