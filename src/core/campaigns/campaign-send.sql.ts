@@ -105,6 +105,15 @@ export function recipientDetails(em: EntityManager, ids: string[]): Promise<Clai
   );
 }
 
+/**
+ * The CTE `s` of a group's start that marks its skipped recipients (an opt-out or a withdrawn
+ * consent since the snapshot), from the parameters holding their ids and their reasons.
+ */
+const skippedCte = (ids: string, reasons: string) => `s as (
+       update campaign_recipients r set status = 'skipped', reason = k.reason, claimed_by = null, claimed_until = null
+       from unnest(${ids}::bigint[], ${reasons}::text[]) as k(id, reason) where r.id = k.id and r.status = 'pending'
+       returning r.id)`;
+
 /** A message about to go out for a recipient. */
 export interface GroupMessage {
   recipientId: string;
@@ -143,10 +152,7 @@ export async function startClaimed(
   const messageIds = group.map(() => uuid7());
   const rows = await query<{ recipient_id: string; message_id: string }>(
     em,
-    `with s as (
-       update campaign_recipients r set status = 'skipped', reason = k.reason, claimed_by = null, claimed_until = null
-       from unnest($13::bigint[], $14::text[]) as k(id, reason) where r.id = k.id and r.status = 'pending'
-       returning r.id),
+    `with ${skippedCte('$13', '$14')},
      m as (
        insert into messages (id, channel, recipient, subject, body, content_sid, purpose, patient_id, reference, provider,
          segments, status, attempts, send_started_at, created_at, updated_at)
@@ -205,10 +211,7 @@ export async function startEmailGroup(
   await planForKeyLookups(em);
   const rows = await query<{ id: string }>(
     em,
-    `with s as (
-       update campaign_recipients r set status = 'skipped', reason = k.reason, claimed_by = null, claimed_until = null
-       from unnest($1::bigint[], $2::text[]) as k(id, reason) where r.id = k.id and r.status = 'pending'
-       returning r.id)
+    `with ${skippedCte('$1', '$2')}
      update campaign_recipients r set status = 'sending', claimed_by = $4,
        claimed_until = clock_timestamp() + make_interval(secs => $5), attempted_at = $6::timestamptz
      where r.id = any($3::bigint[])

@@ -148,7 +148,9 @@ async function recordEmailsInDoubt(
     // The address it went to, as far as anyone can tell now.
     const { message } = messageFor(campaign, row, row.email ?? 'unknown');
     const startedAt = startedOf.get(row.id)!;
-    byStart.set(startedAt, [...(byStart.get(startedAt) ?? []), message]);
+    const group = byStart.get(startedAt);
+    if (group) group.push(message);
+    else byStart.set(startedAt, [message]);
   }
   for (const [startedAt, messages] of byStart)
     await recordEmailGroup(

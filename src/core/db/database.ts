@@ -250,8 +250,6 @@ async function openEmbedded(config: Config, options: OpenOptions): Promise<Datab
   }
 }
 
-/** Whether an error of `pg` means nothing listens on the socket (a service gone). */
-
 /**
  * The embedded database through its service (embedded-service.ts): a PostgreSQL client on the
  * service's Unix socket, the service started first when it is not running.
@@ -335,15 +333,9 @@ async function openEmbeddedService(config: Config, options: OpenOptions): Promis
  * Migrator (above all on the embedded database) costs module loading and catalog queries; it is asked only when this says yes.
  */
 async function anyMigrationPending(orm: MikroORM): Promise<boolean> {
-  let rows: { name: string }[];
-  try {
-    rows = await orm.em.getConnection().execute(`select name from ${MIGRATIONS_TABLE}`);
-  } catch (error) {
-    // undefined_table, from pg and from PGlite alike: nothing was ever migrated here.
-    if ((error as { code?: string }).code === '42P01') return true;
-    throw error;
-  }
-  return someNotApplied(new Set(rows.map((row) => row.name)));
+  const connection = orm.em.getConnection();
+  const { applied } = await probeStartup(<T>(text: string) => connection.execute<T[]>(text), false);
+  return someNotApplied(applied);
 }
 
 /**

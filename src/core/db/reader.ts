@@ -63,6 +63,12 @@ function typesOf(driver: Pg): pgModule.CustomTypesConfig {
   return types;
 }
 
+/** A client's statement runner, as startup-probe.ts takes it. */
+const rowsOf =
+  (client: pgModule.Client) =>
+  async <T>(text: string, params: readonly unknown[] = []): Promise<T[]> =>
+    (await client.query(text, [...params])).rows as T[];
+
 function readSession(
   client: pgModule.Client,
   kind: ReadSession['kind'],
@@ -71,9 +77,7 @@ function readSession(
   return {
     kind,
     session,
-    async query<T>(text: string, params: readonly unknown[] = []) {
-      return (await client.query(text, [...params])).rows as T[];
-    },
+    query: rowsOf(client),
     close: () => client.end(),
   };
 }
@@ -96,7 +100,7 @@ async function openPostgresReader(url: string): Promise<ReadSession | undefined>
   let facts: Awaited<ReturnType<typeof probeStartup>>;
   try {
     await client.connect();
-    facts = await probeStartup(async <T>(text: string) => (await client.query(text)).rows as T[]);
+    facts = await probeStartup(rowsOf(client));
   } catch (error) {
     await client.end().catch(() => {});
     throw describeConnectionError(error, url);
@@ -127,10 +131,7 @@ async function openServiceReader(config: Config, options: ReaderOptions): Promis
     client.on('error', () => {});
     try {
       await client.connect();
-      const facts = await probeStartup(
-        async <T>(text: string) => (await client.query(text)).rows as T[],
-        false,
-      );
+      const facts = await probeStartup(rowsOf(client), false);
       opened = { client, pending: someNotApplied(facts.applied) };
       return true;
     } catch (error) {
